@@ -1,0 +1,113 @@
+"""Verifier output: verdicts, findings with evidence, the report of one submission."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from pydantic import BaseModel
+
+from .claims import SheetIssue
+from .errors import ErrorInfo
+from .provenance import Evidence
+
+REPORT_SCHEMA_VERSION = "1.0"
+
+
+class Verdict(str, Enum):
+    SUPPORTED = "SUPPORTED"
+    REFUTED = "REFUTED"
+    NOT_ENOUGH_EVIDENCE = "NOT_ENOUGH_EVIDENCE"
+    MANUAL_REVIEW = "MANUAL_REVIEW"
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class FindingCode(str, Enum):
+    EVIDENCE_MISSING = "EVIDENCE_MISSING"
+    DOCUMENT_NOT_FOUND = "DOCUMENT_NOT_FOUND"
+    DOCUMENT_UNREADABLE = "DOCUMENT_UNREADABLE"
+    WRONG_DOCUMENT_TYPE = "WRONG_DOCUMENT_TYPE"
+    WRONG_ISSUER = "WRONG_ISSUER"
+    WRONG_PERIOD = "WRONG_PERIOD"
+    LATE = "LATE"
+    REPORT_MISSING = "REPORT_MISSING"
+    METRIC_NOT_FOUND = "METRIC_NOT_FOUND"
+    METRIC_MISMATCH = "METRIC_MISMATCH"
+    SCORE_NOT_SUPPORTED = "SCORE_NOT_SUPPORTED"
+    SCORE_ABOVE_MAX = "SCORE_ABOVE_MAX"
+    UNKNOWN_CRITERION = "UNKNOWN_CRITERION"
+    CITATION_MISMATCH = "CITATION_MISMATCH"
+    LOW_CONFIDENCE = "LOW_CONFIDENCE"
+    DUPLICATE_EVIDENCE = "DUPLICATE_EVIDENCE"
+    DOCUMENT_MATCHED = "DOCUMENT_MATCHED"  # info: which document was used, and how it was found
+    MANUAL_CHECK = "MANUAL_CHECK"  # info: what a human must check
+
+
+class Finding(BaseModel):
+    code: FindingCode
+    severity: Severity
+    message: str  # Vietnamese, for the appraiser
+    evidence: list[Evidence] = []
+
+
+class CriterionResult(BaseModel):
+    code: str
+    title: str
+    field_code: str = ""
+    field_title: str = ""
+    criterion_code: str = ""
+    sheet_row: int | None = None
+    max_score: float | None = None
+    claimed_score: float | None = None
+    supported_score: float | None = None
+    verdict: Verdict
+    findings: list[Finding] = []
+    documents: list[str] = []  # files used as evidence for this criterion
+
+
+class FileSummary(BaseModel):
+    name: str
+    sha256: str = ""
+    status: str = "ok"
+    error: ErrorInfo | None = None
+    pages: int = 0
+    pages_ocr: list[int] = []
+    number: str | None = None  # the document's own number, if read
+    doc_type: str | None = None
+    issued_on: str | None = None
+    notes: list[str] = []
+
+
+class FieldTotal(BaseModel):
+    code: str
+    title: str
+    max_score: float
+    claimed_score: float
+    supported_score: float
+
+
+class Totals(BaseModel):
+    max_score: float = 0
+    claimed_score: float = 0
+    supported_score: float = 0
+    by_verdict: dict[str, int] = {}
+    by_field: list[FieldTotal] = []
+
+
+class Report(BaseModel):
+    schema_version: str = REPORT_SCHEMA_VERSION
+    tool_version: str = ""
+    generated_at: str = ""
+    unit: str | None = None
+    year: int | None = None
+    rubric_id: str = ""
+    rubric_title: str = ""
+    sheet: str | None = None
+    sheet_issues: list[SheetIssue] = []
+    files: list[FileSummary] = []
+    criteria: list[CriterionResult] = []
+    totals: Totals = Totals()

@@ -1,0 +1,58 @@
+"""Configuration from environment variables with the ``KIEMCHUNG_`` prefix.
+
+Every limit a bad file could push against lives here, with a sane default.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KIEMCHUNG_", extra="ignore")
+
+    # storage
+    data_dir: Path = Path(os.path.expanduser("~/.cache/kiemchung"))
+    database_url: str | None = None  # default: sqlite in data_dir
+    blob_dir: Path | None = None  # default: data_dir / "blobs"
+    redis_url: str | None = None  # set to run on RQ workers instead of in-process
+
+    # OCR
+    ocr_lang: str = "vie"
+    ocr_dpi: int = 300
+    ocr_page_timeout: float = 120.0  # seconds per page
+    workers: int = 0  # page-pool processes; 0 = number of cores
+    layer_min_score: float = 0.75  # text layers scoring below this are OCR'd
+
+    # limits on input
+    max_file_bytes: int = 200 * 1024 * 1024
+    max_pages: int = 2000
+    max_page_pixels: int = 60_000_000  # rendered pixels of one page
+    max_image_pixels: int = 120_000_000
+    zip_max_entries: int = 5000
+    zip_max_total_bytes: int = 2 * 1024 * 1024 * 1024
+    zip_max_ratio: float = 200.0
+
+    log_level: str = "INFO"
+    log_json: bool = False
+
+    @property
+    def resolved_blob_dir(self) -> Path:
+        return self.blob_dir or (self.data_dir / "blobs")
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'kiemchung.db'}"
+
+    @property
+    def resolved_workers(self) -> int:
+        return self.workers or (os.cpu_count() or 1)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
