@@ -1,0 +1,34 @@
+"""Extractors: document identity, references, dates and metrics from page text.
+
+    raw page text ──normalize──▶ patterns (regex) ──▶ references ─┐
+                                                    ├─▶ dates ────┼─▶ confidence (words ▶ box, min conf)
+                                                    ├─▶ metrics ──┤        │
+                            page 1 (+2), last page ─▶ identity ───┘        ▼
+                                                                     models.extraction
+
+Every result is a ``models.extraction`` object carrying page, span, box and
+confidence.  Plain functions never import spaCy; ``extractors.spacy_pipeline``
+wraps the same finders as spaCy components for callers who want a ``Doc``.
+"""
+
+from .api import extract, extract_text
+from .dates import find_dates, parse_date
+from .identity import read_identity
+from .metrics import find_metrics
+from .normalize import fold, parse_vn_number
+from .references import canonical_number, doc_type_name, find_references, number_key
+
+__all__ = [
+    "extract",
+    "extract_text",
+    "read_identity",
+    "find_references",
+    "find_dates",
+    "find_metrics",
+    "canonical_number",
+    "number_key",
+    "doc_type_name",
+    "fold",
+    "parse_vn_number",
+    "parse_date",
+]

@@ -1,0 +1,24 @@
+"""report.json and its JSON Schema (published at docs/report.schema.json)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from models.report import Report
+
+
+def report_schema() -> dict:
+    schema = Report.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://kiemchung.invalid/schemas/report-1.0.json"
+    return schema
+
+
+def write_json(report: Report, path: Path) -> Path:
+    path.write_text(report.model_dump_json(indent=2), encoding="utf-8")
+    return path
+
+
+def schema_text() -> str:
+    return json.dumps(report_schema(), ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,437 @@
+"""Rule evaluation: recompute the score the evidence supports, with findings.
+
+One function per rule kind; each returns an :class:`Outcome`. The verdict is
+decided in :mod:`verifier.verify` from the outcome and the claimed score.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from extractors import fold
+from models.claims import Claim
+from models.extraction import Metric, Qualifier
+from models.report import Finding, FindingCode, Severity
+from models.rubric import (
+    Band,
+    DocumentRule,
+    DocumentSetRule,
+    DocumentSpec,
+    ExistenceRule,
+    ManualRule,
+    MetricBandRule,
+    MetricSpec,
+    RatioRule,
+    SubCriterion,
+)
+
+from . import messages as M
+from .evidence import LOW_CONFIDENCE, EvidenceFile
+from .matching import Match, SpecCheck, check_spec, match_citation, phrase_in, search
+from .relative_dates import resolve, vn_date
+
+
+@dataclass
+class Context:
+    unit: str | None
+    year: int
+    files: list[EvidenceFile]
+
+
+@dataclass
+class Outcome:
+    supported: float | None = None
+    findings: list[Finding] = field(default_factory=list)
+    documents: list[str] = field(default_factory=list)
+    evidence_found: bool = False  # some readable evidence was located for the claim
+    decided: bool = True  # False: a human must decide (manual rule, low confidence, ambiguity)
+
+    def add(self, code: FindingCode, severity: Severity, message: str, evidence=None) -> None:
+        self.findings.append(Finding(code=code, severity=severity, message=message, evidence=evidence or []))
+
+    def use(self, f: EvidenceFile) -> None:
+        if f.name not in self.documents:
+            self.documents.append(f.name)
+
+
+# --------------------------------------------------------------------------- citations
+
+
+def resolve_citations(claim: Claim, ctx: Context, out: Outcome) -> list[Match]:
+    """Match every citation of the claim; record what could not be found or read."""
+    matches: list[Match] = []
+    for c in claim.citations:
+        m = match_citation(c, ctx.files)
+        if m is None:
+            what = c.number or c.file_name or c.raw
+            out.add(FindingCode.DOCUMENT_NOT_FOUND, Severity.ERROR,
+                    f"Không tìm thấy tài liệu “{what}” được trích dẫn trong hồ sơ minh chứng.")
+            continue
+        f = m.file
+        if not f.ok:
+            err = f.ingested.error or f.extraction.error
+            reason = err.message_vi or err.message if err else "lỗi không xác định"
+            out.add(FindingCode.DOCUMENT_UNREADABLE, Severity.ERROR,
+                    f"Không đọc được tệp {f.name}: {reason}")
+            continue
+        if m.how == "number_fuzzy":
+            out.add(FindingCode.LOW_CONFIDENCE, Severity.WARNING,
+                    f"Số hiệu “{c.number}” chỉ khớp gần đúng với văn bản {M.doc_label(f)} "
+                    f"(độ khớp {m.score:.0%}); cần kiểm tra lại số hiệu.",
+                    f.field_evidence("number"))
+        if c.number and f.number and m.how == "file_name" and fold(c.number) != fold(f.number):
+            out.add(FindingCode.CITATION_MISMATCH, Severity.WARNING,
+                    f"Bảng tự đánh giá ghi số “{c.number}” nhưng tệp {f.name} là văn bản số {f.number}.",
+                    f.field_evidence("number"))
+        if c.issued_on and f.issued_on and c.issued_on != f.issued_on.isoformat():
+            out.add(FindingCode.CITATION_MISMATCH, Severity.WARNING,
+                    f"Bảng tự đánh giá ghi ngày {vn_date(c.issued_on)} nhưng văn bản {M.doc_label(f)} "
+                    f"ghi ngày ban hành {vn_date(f.issued_on)}.",
+                    f.field_evidence("issued_on"))
+        matches.append(m)
+    return matches
+
+
+def _report_spec_problems(check: SpecCheck, spec: DocumentSpec, ctx: Context, out: Outcome) -> None:
+    f = check.file
+    if check.type_ok is False:
+        out.add(FindingCode.WRONG_DOCUMENT_TYPE, Severity.ERROR,
+                f"Văn bản {M.doc_label(f)} là {f.extraction.document.doc_type or f.doc_type_code}, "
+                f"không phải loại yêu cầu ({', '.join(spec.types)}).",
+                f.field_evidence("doc_type") or f.field_evidence("number"))
+    if check.issuer_ok is False:
+        out.add(FindingCode.WRONG_ISSUER, Severity.ERROR,
+                f"Văn bản {M.doc_label(f)} do “{f.extraction.document.issuer}” ban hành, "
+                f"không phải đơn vị được đánh giá ({ctx.unit}).",
+                f.field_evidence("issuer"))
+    if check.period_ok is False:
+        when = f"năm {check.title_year}" if check.title_year else f"ngày {vn_date(f.issued_on)}"
+        out.add(FindingCode.WRONG_PERIOD, Severity.ERROR,
+                f"Văn bản {M.doc_label(f)} thuộc {when}, không thuộc năm đánh giá {ctx.year}.",
+                f.field_evidence("title") + f.field_evidence("issued_on"))
+    if check.title_ok is False and check.type_ok is not False and check.period_ok is not False:
+        out.add(FindingCode.WRONG_DOCUMENT_TYPE, Severity.WARNING,
+                f"Trích yếu của văn bản {M.doc_label(f)} (“{f.title}”) không phù hợp với nội dung tiêu chí.",
+                f.field_evidence("title"))
+
+
+def find_document(spec: DocumentSpec, matches: list[Match], ctx: Context, out: Outcome,
+                  *, report_problems: bool = True) -> SpecCheck | None:
+    """The cited document that fits the spec; else one found by searching all evidence."""
+    checks = [check_spec(m.file, spec, ctx.unit, ctx.year) for m in matches]
+    for c in checks:
+        if c.ok:
+            return c
+    found = search(ctx.files, spec, ctx.unit, ctx.year)
+    if found:
+        c = found[0]
+        out.add(FindingCode.DOCUMENT_MATCHED, Severity.WARNING if matches else Severity.INFO,
+                f"Tài liệu trích dẫn không đáp ứng yêu cầu; đã tìm thấy trong hồ sơ văn bản phù hợp "
+                f"{M.doc_label(c.file)}." if matches else
+                f"Bảng tự đánh giá không trích dẫn tài liệu; đã tìm thấy trong hồ sơ văn bản phù hợp "
+                f"{M.doc_label(c.file)}.",
+                c.file.field_evidence("number"))
+        return c
+    if report_problems:
+        for c in checks:
+            _report_spec_problems(c, spec, ctx, out)
+            out.use(c.file)
+            out.evidence_found = True
+    return None
+
+
+def _level_score(levels, issued: dt.date, year: int) -> tuple[float | None, dt.date]:
+    for lv in levels:
+        limit = resolve(lv.until, year)
+        if issued <= limit:
+            return lv.score, limit
+    return None, resolve(levels[-1].until, year)
+
+
+# --------------------------------------------------------------------------- rule kinds
+
+
+def eval_document(rule: DocumentRule, item: SubCriterion, claim: Claim, ctx: Context, out: Outcome) -> None:
+    matches = resolve_citations(claim, ctx, out)
+    check = find_document(rule.document, matches, ctx, out)
+    if check is None:
+        out.supported = rule.missing_score
+        if not out.evidence_found:
+            out.add(FindingCode.EVIDENCE_MISSING, Severity.ERROR,
+                    "Không có văn bản đáp ứng yêu cầu của tiêu chí trong hồ sơ minh chứng.")
+        return
+    f = check.file
+    out.use(f)
+    out.evidence_found = True
+    if f.issued_on is None:
+        out.decided = False
+        out.add(FindingCode.LOW_CONFIDENCE, Severity.WARNING,
+                f"Không đọc được ngày ban hành của văn bản {M.doc_label(f)}; cần kiểm tra trực tiếp.",
+                f.field_evidence("number"))
+        return
+    if f.field_needs_review("issued_on"):
+        out.decided = False
+        out.add(FindingCode.LOW_CONFIDENCE, Severity.WARNING,
+                f"Ngày ban hành {vn_date(f.issued_on)} của văn bản {M.doc_label(f)} đọc được với độ tin cậy "
+                f"thấp ({f.field_confidence('issued_on'):.0%}); cần kiểm tra trực tiếp.",
+                f.field_evidence("issued_on"))
+    score, limit = _level_score(rule.levels, f.issued_on, ctx.year)
+    first_limit = resolve(rule.levels[0].until, ctx.year)
+    if score is None:
+        out.supported = rule.missing_score
+        out.add(FindingCode.LATE, Severity.ERROR,
+                f"Văn bản {M.doc_label(f)} ban hành ngày {vn_date(f.issued_on)}, sau thời hạn cuối {vn_date(limit)}.",
+                f.field_evidence("issued_on"))
+        return
+    out.supported = score
+    if f.issued_on > first_limit:
+        out.add(FindingCode.LATE, Severity.ERROR,
+                f"Văn bản {M.doc_label(f)} ban hành ngày {vn_date(f.issued_on)}, sau thời hạn "
+                f"{vn_date(first_limit)}: chỉ đạt {M.score(score)} điểm.",
+                f.field_evidence("issued_on"))
+    else:
+        out.add(FindingCode.DOCUMENT_MATCHED, Severity.INFO,
+                f"Văn bản {M.doc_label(f)} ban hành ngày {vn_date(f.issued_on)}, đúng thời hạn {vn_date(first_limit)}.",
+                f.field_evidence("issued_on"))
+
+
+def eval_document_set(rule: DocumentSetRule, item: SubCriterion, claim: Claim, ctx: Context, out: Outcome) -> None:
+    matches = resolve_citations(claim, ctx, out)
+    all_ok = True
+    for it in rule.items:
+        check = find_document(it.document, matches, ctx, out, report_problems=False)
+        if check is None:
+            all_ok = False
+            out.add(FindingCode.REPORT_MISSING, Severity.ERROR,
+                    f"Thiếu {it.label} năm {ctx.year} (hạn {vn_date(resolve(it.deadline, ctx.year))}) trong hồ sơ minh chứng.")
+            continue
+        f = check.file
+        out.use(f)
+        out.evidence_found = True
+        deadline = resolve(it.deadline, ctx.year)
+        if f.issued_on is None or f.field_needs_review("issued_on"):
+            out.decided = False
+            out.add(FindingCode.LOW_CONFIDENCE, Severity.WARNING,
+                    f"Không đọc chắc chắn được ngày ban hành của {it.label} {M.doc_label(f)}; cần kiểm tra trực tiếp.",
+                    f.field_evidence("issued_on") or f.field_evidence("number"))
+            continue
+        if f.issued_on > deadline:
+            all_ok = False
+            out.add(FindingCode.LATE, Severity.ERROR,
+                    f"{it.label} {M.doc_label(f)} ban hành ngày {vn_date(f.issued_on)}, sau hạn {vn_date(deadline)}.",
+                    f.field_evidence("issued_on"))
+        else:
+            out.add(FindingCode.DOCUMENT_MATCHED, Severity.INFO,
+                    f"{it.label}: {M.doc_label(f)}, ngày {vn_date(f.issued_on)} (hạn {vn_date(deadline)}).",
+                    f.field_evidence("issued_on"))
+    out.supported = rule.score_all if all_ok else rule.score_otherwise
+
+
+def _metric_match(m: Metric, f: EvidenceFile, spec: MetricSpec) -> float:
+    """How well a metric fits the wanted subject: length of the longest subject phrase found."""
+    if spec.unit == "%":
+        if m.unit != "%":
+            return 0.0
+    elif fold(m.unit) != fold(spec.unit):
+        return 0.0
+    page = f.page(m.page)
+    window = m.subject or ""
+    if page is not None:
+        lo = max(0, m.start - 120)
+        ctx_text = page.text[lo:m.start]
+        for sep in (".", ";"):
+            if sep in ctx_text:
+                ctx_text = ctx_text.rsplit(sep, 1)[1]
+        window = f"{window} {ctx_text}"
+    best = 0.0
+    for phrase in spec.subjects:
+        if phrase_in(phrase, window):
+            best = max(best, float(len(fold(phrase))))
+    return best
+
+
+def find_metric(spec: MetricSpec, sources: list[EvidenceFile], pages: list[int]) -> tuple[Metric, EvidenceFile] | None:
+    best: tuple[float, int, Metric, EvidenceFile] | None = None
+    for order, f in enumerate(sources):
+        for m in f.extraction.metrics:
+            score = _metric_match(m, f, spec)
+            if score <= 0:
+                continue
+            bonus = 1 if pages and m.page in pages else 0
+            key = (score + bonus, -order)
+            if best is None or key > (best[0], best[1]):
+                best = (key[0], key[1], m, f)
+    return (best[2], best[3]) if best else None
+
+
+def bands_for(m: Metric, bands: list[Band]) -> list[Band]:
+    """Bands the metric can fall in, given its qualifier (``trên 95%`` may be 96 or 100)."""
+    eps = 1e-6
+    lo, hi = m.value, m.value
+    if m.qualifier == Qualifier.GT:
+        lo, hi = m.value + eps, float("inf")
+    elif m.qualifier == Qualifier.GE:
+        lo, hi = m.value, float("inf")
+    elif m.qualifier == Qualifier.LT:
+        lo, hi = float("-inf"), m.value - eps
+    elif m.qualifier == Qualifier.LE:
+        lo, hi = float("-inf"), m.value
+    elif m.qualifier == Qualifier.RANGE and m.value_max is not None:
+        lo, hi = m.value, m.value_max
+    if m.unit == "%":
+        lo, hi = max(lo, 0.0), min(hi, 100.0)
+    found = []
+    for b in bands:
+        for probe in (lo, hi):
+            if b.contains(probe) and b not in found:
+                found.append(b)
+        # a band strictly inside [lo, hi]
+        inner = [x for x in (b.gt, b.ge, b.lt, b.le) if x is not None]
+        if inner and any(lo < x < hi for x in inner) and b not in found:
+            found.append(b)
+    return found
+
+
+def _sources(spec: DocumentSpec, matches: list[Match], ctx: Context, out: Outcome) -> list[EvidenceFile]:
+    cited = [m.file for m in matches if check_spec(m.file, spec, ctx.unit, ctx.year).ok]
+    if cited:
+        return cited
+    return [c.file for c in search(ctx.files, spec, ctx.unit, ctx.year)]
+
+
+def _judge_value(value_metric: Metric, f: EvidenceFile, value: float, bands: list[Band], claim: Claim,
+                 tolerance: float, out: Outcome, label: str) -> None:
+    ev = [f.sentence_evidence(value_metric)]
+    if value_metric.needs_review or value_metric.confidence < LOW_CONFIDENCE:
+        out.decided = False
+        out.add(FindingCode.LOW_CONFIDENCE, Severity.WARNING,
+                f"Số liệu “{value_metric.text}” trong {M.doc_label(f)} (trang {value_metric.page}) đọc được với độ "
+                f"tin cậy thấp ({value_metric.confidence:.0%}); cần kiểm tra trực tiếp.", ev)
+    candidates = bands_for(value_metric, bands) if label == "metric" else [b for b in bands if b.contains(value)]
+    if len(candidates) != 1:
+        out.decided = False
+        out.add(FindingCode.LOW_CONFIDENCE, Severity.WARNING,
+                f"Số liệu “{value_metric.text}” không đủ chính xác để xác định mức điểm; cần thẩm định thủ công.", ev)
+        out.supported = max((b.score for b in candidates), default=None)
+    else:
+        out.supported = candidates[0].score
+    if claim.self_reported_value is not None and abs(claim.self_reported_value - value) > tolerance:
+        out.add(FindingCode.METRIC_MISMATCH, Severity.ERROR,
+                f"Đơn vị tự báo cáo {M.percent(claim.self_reported_value)} nhưng {M.doc_label(f)} ghi "
+                f"{M.percent(value)} (trang {value_metric.page}).", ev)
+    else:
+        out.add(FindingCode.DOCUMENT_MATCHED, Severity.INFO,
+                f"Số liệu trong {M.doc_label(f)}, trang {value_metric.page}: {M.percent(value)}.", ev)
+
+
+def eval_metric_band(rule: MetricBandRule, item: SubCriterion, claim: Claim, ctx: Context, out: Outcome) -> None:
+    matches = resolve_citations(claim, ctx, out)
+    sources = _sources(rule.source, matches, ctx, out)
+    if not sources:
+        for m in matches:
+            _report_spec_problems(check_spec(m.file, rule.source, ctx.unit, ctx.year), rule.source, ctx, out)
+            out.use(m.file)
+        if not matches:
+            out.add(FindingCode.EVIDENCE_MISSING, Severity.ERROR,
+                    "Không có báo cáo của đơn vị chứa số liệu của tiêu chí trong hồ sơ minh chứng.")
+        out.evidence_found = bool(matches)
+        out.supported = 0.0 if matches else None
+        return
+    pages = [p for m in matches for p in (m.citation.pages if m.citation else [])]
+    found = find_metric(rule.metric, sources, pages)
+    if found is None:
+        for f in sources:
+            out.use(f)
+        out.add(FindingCode.METRIC_NOT_FOUND, Severity.ERROR,
+                f"Không tìm thấy số liệu “{rule.metric.subjects[0]}” trong "
+                f"{', '.join(M.doc_label(f) for f in sources)}.")
+        out.supported = None
+        return
+    metric, f = found
+    out.use(f)
+    out.evidence_found = True
+    if pages and metric.page not in pages:
+        out.add(FindingCode.CITATION_MISMATCH, Severity.WARNING,
+                f"Bảng tự đánh giá chỉ dẫn trang {', '.join(map(str, sorted(set(pages))))} nhưng số liệu nằm ở "
+                f"trang {metric.page} của {f.name}.", [f.sentence_evidence(metric)])
+    _judge_value(metric, f, metric.value, rule.bands, claim, rule.tolerance, out, "metric")
+
+
+def eval_ratio(rule: RatioRule, item: SubCriterion, claim: Claim, ctx: Context, out: Outcome) -> None:
+    matches = resolve_citations(claim, ctx, out)
+    sources = _sources(rule.source, matches, ctx, out)
+    pages = [p for m in matches for p in (m.citation.pages if m.citation else [])]
+    num = find_metric(rule.numerator, sources, pages)
+    den = find_metric(rule.denominator, sources, pages)
+    if not sources or num is None or den is None:
+        for f in sources:
+            out.use(f)
+        missing = [s.subjects[0] for s, v in ((rule.numerator, num), (rule.denominator, den)) if v is None]
+        out.add(FindingCode.METRIC_NOT_FOUND if sources else FindingCode.EVIDENCE_MISSING, Severity.ERROR,
+                f"Không tìm thấy số liệu để tính tỷ lệ: {', '.join(missing) or 'báo cáo của đơn vị'}.")
+        out.supported = None
+        out.evidence_found = bool(sources)
+        return
+    (nm, nf), (dm, df) = num, den
+    out.use(nf)
+    out.use(df)
+    out.evidence_found = True
+    if dm.value <= 0:
+        out.decided = False
+        out.add(FindingCode.LOW_CONFIDENCE, Severity.WARNING, "Mẫu số bằng 0; không tính được tỷ lệ.",
+                [df.sentence_evidence(dm)])
+        return
+    ratio = 100.0 * nm.value / dm.value
+    conf = min(nm.confidence, dm.confidence)
+    synthetic = nm.model_copy(update={"value": ratio, "unit": "%", "confidence": conf,
+                                      "needs_review": nm.needs_review or dm.needs_review,
+                                      "qualifier": Qualifier.EQ})
+    out.add(FindingCode.DOCUMENT_MATCHED, Severity.INFO,
+            f"Tỷ lệ tính từ báo cáo: {M.score(nm.value)}/{M.score(dm.value)} = {M.percent(round(ratio, 2))}.",
+            [nf.sentence_evidence(nm), df.sentence_evidence(dm)])
+    _judge_value(synthetic, nf, ratio, rule.bands, claim, rule.tolerance, out, "ratio")
+
+
+def eval_existence(rule: ExistenceRule, item: SubCriterion, claim: Claim, ctx: Context, out: Outcome) -> None:
+    matches = resolve_citations(claim, ctx, out)
+    check = find_document(rule.document, matches, ctx, out)
+    if check is None:
+        out.supported = 0.0
+        if not out.evidence_found:
+            out.add(FindingCode.EVIDENCE_MISSING, Severity.ERROR,
+                    "Không có văn bản đáp ứng yêu cầu của tiêu chí trong hồ sơ minh chứng.")
+        return
+    f = check.file
+    out.use(f)
+    out.evidence_found = True
+    out.supported = rule.score
+    out.decided = False
+    out.add(FindingCode.MANUAL_CHECK, Severity.INFO,
+            f"Đã có văn bản {M.doc_label(f)}"
+            f"{', ngày ' + vn_date(f.issued_on) if f.issued_on else ''}. "
+            f"{rule.review_note or 'Nội dung cần thẩm định thủ công.'}",
+            f.field_evidence("title") or f.field_evidence("number"))
+
+
+def eval_manual(rule: ManualRule, item: SubCriterion, claim: Claim, ctx: Context, out: Outcome) -> None:
+    matches = resolve_citations(claim, ctx, out)
+    for m in matches:
+        out.use(m.file)
+    out.evidence_found = bool(matches)
+    out.decided = False
+    out.supported = None
+    docs = ", ".join(M.doc_label(m.file) for m in matches) or "không có tài liệu kèm theo"
+    out.add(FindingCode.MANUAL_CHECK, Severity.INFO,
+            f"Tiêu chí cần thẩm định thủ công. {rule.review_note} Tài liệu: {docs}.",
+            [e for m in matches for e in m.file.field_evidence("title")])
+
+
+EVALUATORS = {
+    "document": eval_document,
+    "document_set": eval_document_set,
+    "metric_band": eval_metric_band,
+    "ratio": eval_ratio,
+    "existence": eval_existence,
+    "manual": eval_manual,
+}

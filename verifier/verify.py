@@ -1,0 +1,165 @@
+"""Verify a self-assessment: every claim against the rubric and the evidence → a Report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import Counter
+
+from models.claims import Claim, Sheet, SheetIssue
+from models.report import (
+    CriterionResult,
+    FieldTotal,
+    FileSummary,
+    Finding,
+    FindingCode,
+    Report,
+    Severity,
+    Totals,
+    Verdict,
+)
+from models.rubric import Rubric
+
+from . import messages as M
+from .evidence import EvidenceFile
+from .rules import EVALUATORS, Context, Outcome
+
+log = logging.getLogger(__name__)
+_EPS = 1e-9
+_SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+# Within one severity, the cause comes before the summary.
+_SUMMARY_CODES = {FindingCode.SCORE_NOT_SUPPORTED, FindingCode.DOCUMENT_MATCHED, FindingCode.MANUAL_CHECK}
+
+
+def verify(sheet: Sheet, rubric: Rubric, files: list[EvidenceFile], *, unit: str | None = None,
+           year: int | None = None, tool_version: str = "") -> Report:
+    unit = unit or sheet.unit
+    year = year or sheet.year
+    issues = list(sheet.issues)
+    if year is None:
+        year = dt.date.today().year
+        issues.append(SheetIssue(message=f"assessment year not found; assuming {year}",
+                                 message_vi=f"Không xác định được năm đánh giá; tạm dùng năm {year}."))
+    if not unit:
+        issues.append(SheetIssue(message="unit not found; issuer checks skipped",
+                                 message_vi="Không xác định được đơn vị; bỏ qua kiểm tra cơ quan ban hành."))
+    ctx = Context(unit=unit, year=year, files=files)
+
+    group_codes = {f.code for f in rubric.fields} | {c.code for f in rubric.fields for c in f.criteria}
+    claims: dict[str, Claim] = {}
+    unknown: list[Claim] = []
+    for claim in sheet.claims:
+        if claim.code in group_codes:
+            continue
+        if rubric.find(claim.code) is None:
+            if claim.claimed_score is not None or claim.citations:
+                unknown.append(claim)
+            continue
+        if claim.code in claims:
+            issues.append(SheetIssue(row=claim.row, column="Mã tiêu chí",
+                                     message=f"duplicate criterion {claim.code}; first row kept",
+                                     message_vi=f"Tiêu chí {claim.code} bị lặp; dùng dòng {claims[claim.code].row}."))
+            continue
+        claims[claim.code] = claim
+
+    results: list[CriterionResult] = []
+    for fa, cr, item in rubric.subcriteria():
+        base = dict(code=item.code, title=item.title, field_code=fa.code, field_title=fa.title,
+                    criterion_code=cr.code, max_score=item.max_score)
+        claim = claims.get(item.code)
+        if claim is None:
+            out = Outcome()
+            out.add(FindingCode.EVIDENCE_MISSING, Severity.WARNING,
+                    "Tiêu chí không có trong bảng tự đánh giá của đơn vị.")
+            results.append(CriterionResult(**base, verdict=Verdict.NOT_ENOUGH_EVIDENCE, findings=out.findings))
+            continue
+        results.append(_evaluate(claim, item, ctx, base))
+
+    for claim in unknown:
+        results.append(CriterionResult(
+            code=claim.code, title=claim.title, sheet_row=claim.row, claimed_score=claim.claimed_score,
+            max_score=claim.max_score, verdict=Verdict.MANUAL_REVIEW,
+            findings=[_finding(FindingCode.UNKNOWN_CRITERION, Severity.ERROR,
+                               f"Mã tiêu chí {claim.code} (dòng {claim.row}) không có trong bộ tiêu chí {rubric.id}.")],
+        ))
+
+    return Report(
+        tool_version=tool_version,
+        generated_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        unit=unit, year=year, rubric_id=rubric.id, rubric_title=rubric.title,
+        sheet=sheet.file, sheet_issues=issues,
+        files=[_file_summary(f) for f in files],
+        criteria=results,
+        totals=_totals(rubric, results),
+    )
+
+
+def _evaluate(claim: Claim, item, ctx: Context, base: dict) -> CriterionResult:
+    out = Outcome()
+    if claim.claimed_score is not None and claim.claimed_score > item.max_score + _EPS:
+        out.add(FindingCode.SCORE_ABOVE_MAX, Severity.ERROR,
+                f"Điểm tự đánh giá {M.score(claim.claimed_score)} vượt điểm tối đa {M.score(item.max_score)}.")
+    try:
+        EVALUATORS[item.rule.kind](item.rule, item, claim, ctx, out)
+    except Exception:  # a bug in one rule must not lose the other criteria
+        log.exception("rule evaluation failed", extra={"criterion": item.code})
+        out.decided = False
+        out.add(FindingCode.MANUAL_CHECK, Severity.WARNING,
+                "Lỗi nội bộ khi đánh giá tiêu chí này; cần thẩm định thủ công.")
+    claimed = claim.claimed_score
+    supported = None if out.supported is None else min(out.supported, item.max_score)
+
+    if not out.decided:
+        verdict = Verdict.MANUAL_REVIEW
+    elif claimed is not None and claimed <= _EPS and not any(f.severity == Severity.ERROR for f in out.findings):
+        verdict = Verdict.SUPPORTED  # nothing claimed, nothing to prove
+    elif supported is None or not out.evidence_found:
+        verdict = Verdict.NOT_ENOUGH_EVIDENCE
+    elif claimed is None:
+        verdict = Verdict.MANUAL_REVIEW
+        out.add(FindingCode.MANUAL_CHECK, Severity.WARNING,
+                f"Đơn vị chưa ghi điểm tự đánh giá; minh chứng hỗ trợ {M.score(supported)} điểm.")
+    elif claimed <= supported + _EPS and not any(f.code == FindingCode.SCORE_ABOVE_MAX for f in out.findings):
+        verdict = Verdict.SUPPORTED
+    else:
+        verdict = Verdict.REFUTED
+        out.add(FindingCode.SCORE_NOT_SUPPORTED, Severity.ERROR,
+                f"Điểm tự đánh giá {M.score(claimed)} không được minh chứng hỗ trợ; "
+                f"minh chứng chỉ hỗ trợ {M.score(supported)} điểm.")
+    findings = sorted(out.findings, key=lambda f: (_SEVERITY_ORDER[f.severity], f.code in _SUMMARY_CODES))
+    return CriterionResult(**base, sheet_row=claim.row, claimed_score=claimed, supported_score=supported,
+                           verdict=verdict, findings=findings, documents=out.documents)
+
+
+def _finding(code: FindingCode, severity: Severity, message: str) -> Finding:
+    return Finding(code=code, severity=severity, message=message)
+
+
+def _file_summary(f: EvidenceFile) -> FileSummary:
+    doc = f.extraction.document
+    return FileSummary(
+        name=f.name, sha256=f.ingested.sha256, status=f.ingested.status if f.ingested.status != "ok" else f.extraction.status,
+        error=f.ingested.error or f.extraction.error, pages=f.ingested.page_count or len(f.ingested.pages),
+        pages_ocr=f.ingested.pages_ocr, number=doc.number, doc_type=doc.doc_type, issued_on=doc.issued_on,
+        notes=f.ingested.notes,
+    )
+
+
+def _totals(rubric: Rubric, results: list[CriterionResult]) -> Totals:
+    by_code = {r.code: r for r in results}
+    fields = []
+    for fa in rubric.fields:
+        items = [by_code[s.code] for c in fa.criteria for s in c.items if s.code in by_code]
+        fields.append(FieldTotal(
+            code=fa.code, title=fa.title,
+            max_score=sum(s.max_score for c in fa.criteria for s in c.items),
+            claimed_score=sum(r.claimed_score or 0 for r in items),
+            supported_score=sum(r.supported_score or 0 for r in items),
+        ))
+    return Totals(
+        max_score=sum(f.max_score for f in fields),
+        claimed_score=sum(f.claimed_score for f in fields),
+        supported_score=sum(f.supported_score for f in fields),
+        by_verdict=dict(Counter(r.verdict.value for r in results)),
+        by_field=fields,
+    )
