@@ -72,9 +72,9 @@ class _ProgressBar:
         self.task = progress.add_task("Đọc tài liệu", total=None)
 
     def __call__(self, event) -> None:
-        total = getattr(event, "total_pages", None)
-        done = getattr(event, "done_pages", None)
-        name = getattr(event, "file", "") or getattr(event, "name", "")
+        total = event.overall_pages_total or None
+        done = event.overall_pages_done
+        name = event.file
         self.progress.update(self.task, total=total, completed=done, description=f"Đọc {name}"[:60])
 
 

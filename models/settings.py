@@ -37,7 +37,7 @@ class Settings(BaseSettings):
     zip_max_total_bytes: int = 2 * 1024 * 1024 * 1024
     zip_max_ratio: float = 200.0
 
-    log_level: str = "INFO"
+    log_level: str = "WARNING"
     log_json: bool = False
 
     @property

@@ -63,7 +63,7 @@ def test_example_findings_carry_provenance(example_result):
     assert late.evidence and late.evidence[0].file == "01-KH-CCHC-2024.pdf"
     assert "20/02/2024" in late.message
     files = {f.name: f for f in report.files}
-    assert files["01-KH-CCHC-2024.pdf"].pages_ocr == [1]  # a scan: read by OCR
+    assert files["01-KH-CCHC-2024.pdf"].pages_ocr == [1, 2]  # a scan: read by OCR
     assert files["02-BC-CCHC-quy-I-2024.pdf"].pages_ocr == []  # born-digital: text layer
     assert all(f.status == "ok" for f in report.files)
 

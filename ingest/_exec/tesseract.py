@@ -1,0 +1,127 @@
+"""The one place that runs Tesseract.
+
+Builds the command line, feeds the page image on stdin (PGM, no temporary files), runs it
+single-threaded (``OMP_THREAD_LIMIT=1``: one Tesseract per core is ~2.5x faster than one
+multi-threaded Tesseract, see DOMAIN §5) with a timeout, and turns failures into
+``OcrTimeout`` / ``OcrFailed``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..exceptions import OcrFailed, OcrTimeout
+
+TESSERACT = os.environ.get("KIEMCHUNG_TESSERACT", "tesseract")
+
+
+@dataclass(frozen=True)
+class TsvWord:
+    """A level-5 row of Tesseract's TSV output, in pixels of the image given."""
+
+    text: str
+    left: int
+    top: int
+    width: int
+    height: int
+    conf: float  # 0..100
+    block: int
+    par: int
+    line: int
+
+
+@dataclass(frozen=True)
+class Orientation:
+    rotate: int  # degrees to rotate the image (clockwise, Tesseract's "Rotate") to make it upright
+    confidence: float
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["OMP_THREAD_LIMIT"] = "1"
+    return env
+
+
+def _pgm(image: np.ndarray) -> bytes:
+    if image.dtype != np.uint8 or image.ndim != 2:
+        raise ValueError("expected a 2-D uint8 grayscale image")
+    h, w = image.shape
+    return b"P5\n%d %d\n255\n" % (w, h) + np.ascontiguousarray(image).tobytes()
+
+
+def _run(args: list[str], image: np.ndarray, timeout: float) -> str:
+    cmd = [TESSERACT, "stdin", "stdout", *args]
+    try:
+        proc = subprocess.run(
+            cmd, input=_pgm(image), capture_output=True, timeout=timeout, env=_env(), check=False
+        )
+    except subprocess.TimeoutExpired as e:
+        raise OcrTimeout(f"tesseract exceeded {timeout:.0f}s") from e
+    except FileNotFoundError as e:
+        raise OcrFailed(f"tesseract not found ({TESSERACT}); install tesseract-ocr") from e
+    if proc.returncode != 0:
+        err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise OcrFailed(f"tesseract exited {proc.returncode}: {' | '.join(err[-3:])}")
+    return proc.stdout.decode("utf-8", "replace")
+
+
+def image_to_words(image: np.ndarray, *, lang: str, dpi: int, timeout: float, psm: int = 3) -> list[TsvWord]:
+    """OCR a grayscale image; words with boxes, confidences and block/paragraph/line ids."""
+    out = _run(["-l", lang, "--dpi", str(dpi), "--psm", str(psm), "tsv"], image, timeout)
+    words: list[TsvWord] = []
+    for row in out.splitlines()[1:]:
+        cols = row.split("\t")
+        if len(cols) < 12 or cols[0] != "5":
+            continue
+        text = cols[11].strip()
+        if not text:
+            continue
+        try:
+            conf = float(cols[10])
+        except ValueError:
+            conf = -1.0
+        words.append(
+            TsvWord(
+                text=text,
+                left=int(cols[6]),
+                top=int(cols[7]),
+                width=int(cols[8]),
+                height=int(cols[9]),
+                conf=max(conf, 0.0),
+                block=int(cols[2]),
+                par=int(cols[3]),
+                line=int(cols[4]),
+            )
+        )
+    return words
+
+
+_ROTATE = re.compile(r"Rotate:\s*(\d+)")
+_OCONF = re.compile(r"Orientation confidence:\s*([\d.]+)")
+
+
+def detect_orientation(image: np.ndarray, *, dpi: int, timeout: float) -> Orientation | None:
+    """Tesseract OSD (``--psm 0``); None when it cannot tell (too little text)."""
+    try:
+        out = _run(["--dpi", str(dpi), "--psm", "0"], image, timeout)
+    except OcrFailed:
+        return None
+    rot, conf = _ROTATE.search(out), _OCONF.search(out)
+    if not rot:
+        return None
+    return Orientation(rotate=int(rot.group(1)) % 360, confidence=float(conf.group(1)) if conf else 0.0)
+
+
+def version() -> str:
+    """'tesseract 5.3.0' or '' when missing (for logs and health checks)."""
+    if not shutil.which(TESSERACT):
+        return ""
+    out = subprocess.run([TESSERACT, "--version"], capture_output=True, timeout=10, check=False)
+    text = (out.stdout or out.stderr).decode("utf-8", "replace").splitlines()
+    return text[0].strip() if text else ""

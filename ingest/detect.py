@@ -1,0 +1,139 @@
+"""What is this file?  Decided by its bytes, never by its name.
+
+Evidence kinds: PDF, JPEG, PNG, TIFF.  Containers: ZIP.  Sheet kinds the caller looks for
+when it picks the self-assessment out of a submission: XLSX (a ZIP holding
+``[Content_Types].xml`` and ``xl/``), CSV and JSON (sniffed from text).  Other OOXML / ODF
+documents (Word, PowerPoint, LibreOffice) and other archive formats are UNKNOWN here;
+``is_archive`` recognises the archive formats so they can be rejected as nested archives.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import zipfile
+from pathlib import Path
+
+from models.pages import FileKind
+
+EVIDENCE_KINDS = frozenset({FileKind.PDF, FileKind.JPEG, FileKind.PNG, FileKind.TIFF})
+IMAGE_KINDS = frozenset({FileKind.JPEG, FileKind.PNG, FileKind.TIFF})
+SHEET_KINDS = frozenset({FileKind.XLSX, FileKind.CSV, FileKind.JSON})
+
+_HEAD = 2048
+_OTHER_ARCHIVE_MAGIC = (
+    b"Rar!\x1a\x07",  # RAR 4/5
+    b"7z\xbc\xaf\x27\x1c",  # 7-Zip
+    b"\x1f\x8b",  # gzip
+    b"BZh",  # bzip2
+    b"\xfd7zXZ\x00",  # xz
+)
+
+
+def _head(path: Path, n: int = _HEAD) -> bytes:
+    with open(path, "rb") as f:
+        return f.read(n)
+
+
+def _zip_kind(path: Path) -> FileKind:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = zf.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return FileKind.ZIP  # looks like a ZIP; extraction will report it as corrupt
+    if "[Content_Types].xml" in names:
+        if any(n.startswith("xl/") for n in names):
+            return FileKind.XLSX
+        return FileKind.UNKNOWN  # docx / pptx: an Office document, not an archive of evidence
+    if "mimetype" in names and any(n == "content.xml" for n in names):
+        return FileKind.UNKNOWN  # OpenDocument
+    return FileKind.ZIP
+
+
+def _decode_text(data: bytes) -> str | None:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            return None
+    if b"\x00" in data:
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        if e.start >= len(data) - 3:  # a multi-byte character cut by our read window
+            return data[: e.start].decode("utf-8-sig", errors="strict")
+        return None
+
+
+def _text_kind(path: Path, head: bytes) -> FileKind:
+    sample = head + _head(path, 65536)[len(head):]
+    text = _decode_text(sample)
+    if text is None or not text.strip():
+        return FileKind.UNKNOWN
+    stripped = text.lstrip()
+    if stripped[:1] in ("{", "["):
+        if path.stat().st_size <= 50 * 1024 * 1024:
+            try:
+                raw = path.read_bytes()
+                json.loads(_decode_text(raw) or "")
+                return FileKind.JSON
+            except (ValueError, TypeError):
+                pass
+        else:
+            return FileKind.JSON
+    lines = [ln for ln in text.splitlines() if ln.strip()][:20]
+    if len(sample) == 65536 and len(lines) > 1:
+        lines = lines[:-1]  # the last line may be cut
+    if not lines:
+        return FileKind.UNKNOWN
+    try:
+        dialect = csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t|")
+    except csv.Error:
+        return FileKind.UNKNOWN
+    rows = list(csv.reader(lines, dialect))
+    widths = {len(r) for r in rows}
+    if len(widths) == 1 and next(iter(widths)) >= 2 or (len(rows) >= 2 and min(widths) >= 2):
+        return FileKind.CSV
+    return FileKind.UNKNOWN
+
+
+def detect_kind(path: Path) -> FileKind:
+    """The kind of ``path`` from its content; UNKNOWN for empty, unreadable or other files."""
+    path = Path(path)
+    try:
+        head = _head(path)
+    except OSError:
+        return FileKind.UNKNOWN
+    if not head:
+        return FileKind.UNKNOWN
+    if head.startswith(b"%PDF-"):
+        return FileKind.PDF
+    if head.startswith(b"\xff\xd8\xff"):
+        return FileKind.JPEG
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return FileKind.PNG
+    if head[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
+        return FileKind.TIFF
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return _zip_kind(path)
+    if is_archive_head(head):
+        return FileKind.UNKNOWN
+    if b"%PDF-" in head[:1024]:  # the PDF spec tolerates leading junk
+        return FileKind.PDF
+    return _text_kind(path, head)
+
+
+def is_archive_head(head: bytes) -> bool:
+    return head.startswith(_OTHER_ARCHIVE_MAGIC)
+
+
+def is_archive(path: Path, kind: FileKind | None = None) -> bool:
+    """ZIP (not XLSX/DOCX) or another archive format: something we refuse to nest."""
+    kind = kind or detect_kind(path)
+    if kind == FileKind.ZIP:
+        return True
+    try:
+        return is_archive_head(_head(Path(path), 8))
+    except OSError:
+        return False

@@ -1,0 +1,205 @@
+"""One page through OCR: render (or load) → blank check → deskew → Tesseract → orientation.
+
+``run_page_job`` is what the executor's workers run.  It takes a small picklable
+``PageJob`` (file path + page index: pages are rendered inside the worker, never shipped
+between processes) and never raises: failures come back as a FAILED page with an error.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pymupdf
+from PIL import Image
+
+from models.errors import ErrorCode, ErrorInfo
+from models.pages import FileKind, Page, PageMethod
+from models.provenance import Box
+
+from ._exec import tesseract
+from .exceptions import IngestError, PixelLimit
+from .images import load_frame, to_gray
+from .pagetext import build_page_text
+from .pdf import open_pdf
+from .preprocess import PointMap, compose, deskew, is_blank, map_box, rotate_quarter
+
+log = logging.getLogger(__name__)
+
+MIN_RENDER_DPI = 150  # below this OCR quality collapses: refuse instead (PIXEL_LIMIT)
+OSD_BELOW_CONFIDENCE = 0.60  # run orientation detection when OCR is this unsure ...
+OSD_BELOW_WORDS = 10  # ... or found this few words on a non-blank page
+OSD_MIN_CONFIDENCE = 1.5  # Tesseract's orientation confidence needed to act on it
+
+
+@dataclass(frozen=True)
+class PageJob:
+    path: str
+    kind: str  # FileKind value
+    index: int  # 0-based page or frame
+    lang: str
+    dpi: int
+    timeout: float
+    max_page_pixels: int
+    max_image_pixels: int
+    decision: str = ""  # the triage reason, carried into Page.decision
+    layer_score: float | None = None
+
+
+@dataclass
+class PageOutcome:
+    page: Page
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+# A worker keeps the last few documents open: consecutive pages of one file are common.
+_DOCS: OrderedDict[str, pymupdf.Document] = OrderedDict()
+_MAX_OPEN = 2
+
+
+def _document(path: str) -> pymupdf.Document:
+    doc = _DOCS.pop(path, None)
+    if doc is None:
+        doc, _ = open_pdf(Path(path))
+    _DOCS[path] = doc
+    while len(_DOCS) > _MAX_OPEN:
+        _DOCS.popitem(last=False)[1].close()
+    return doc
+
+
+def fit_dpi(width_pt: float, height_pt: float, dpi: int, max_pixels: int) -> int:
+    """The DPI to render at: ``dpi``, lowered for oversized pages; PixelLimit if < 150 dpi."""
+    pixels = (width_pt * dpi / 72) * (height_pt * dpi / 72)
+    if pixels <= max_pixels:
+        return dpi
+    fitted = int(72 * math.sqrt(max_pixels / max(width_pt * height_pt, 1e-9)))
+    if fitted < MIN_RENDER_DPI:
+        raise PixelLimit(
+            f"page of {width_pt:.0f}x{height_pt:.0f} pt needs {pixels:.0f} pixels at {dpi} dpi; "
+            f"limit {max_pixels} even at {MIN_RENDER_DPI} dpi",
+            "Trang có kích thước quá lớn, không thể nhận dạng chữ an toàn.",
+        )
+    return fitted
+
+
+def render_pdf_gray(doc: pymupdf.Document, index: int, dpi: int, max_pixels: int) -> tuple[np.ndarray, float, float, int]:
+    """(gray image, page width pt, page height pt, dpi used); pixel limit checked first."""
+    page = doc[index]
+    w, h = page.rect.width, page.rect.height
+    used = fit_dpi(w, h, dpi, max_pixels)
+    pix = page.get_pixmap(dpi=used, colorspace=pymupdf.csGRAY, alpha=False)
+    arr = np.frombuffer(pix.samples_mv, dtype=np.uint8).reshape(pix.height, pix.stride)[:, : pix.width].copy()
+    return arr, w, h, used
+
+
+def _ocr_words(gray: np.ndarray, job: PageJob, dpi: int) -> tuple[list[tesseract.TsvWord], float]:
+    words = tesseract.image_to_words(gray, lang=job.lang, dpi=dpi, timeout=job.timeout)
+    mean = sum(w.conf for w in words) / len(words) / 100 if words else 0.0
+    return words, mean
+
+
+def _read(gray: np.ndarray, job: PageJob, dpi: int) -> tuple[list[tesseract.TsvWord], float, PointMap, float]:
+    straight, angle, back = deskew(gray)
+    words, mean = _ocr_words(straight, job, dpi)
+    return words, mean, back, angle
+
+
+def ocr_image(gray: np.ndarray, width_pt: float, height_pt: float, job: PageJob, dpi: int) -> Page:
+    """OCR one upright-or-not grayscale page image; boxes in points on the original page."""
+    number = job.index + 1
+    if is_blank(gray):
+        return Page(number=number, width=width_pt, height=height_pt, method=PageMethod.EMPTY,
+                    layer_score=job.layer_score, decision=(job.decision + "; " if job.decision else "")
+                    + "rendered page is blank")
+    words, mean, back, angle = _read(gray, job, dpi)
+    rotation = 0
+    steps = []
+    if angle:
+        steps.append(f"deskewed {angle:+.1f}°")
+    if mean < OSD_BELOW_CONFIDENCE or len(words) < OSD_BELOW_WORDS:
+        osd = tesseract.detect_orientation(gray, dpi=dpi, timeout=job.timeout)
+        if osd and osd.rotate and osd.confidence >= OSD_MIN_CONFIDENCE:
+            turned, turn_back = rotate_quarter(gray, osd.rotate)
+            words2, mean2, back2, angle2 = _read(turned, job, dpi)
+            if mean2 > mean and len(words2) >= len(words) * 0.5:
+                words, mean, rotation = words2, mean2, osd.rotate
+                back = compose(back2, turn_back)
+                steps = [f"rotated {osd.rotate}° (OSD confidence {osd.confidence:.1f})"]
+                if angle2:
+                    steps.append(f"deskewed {angle2:+.1f}°")
+    gh, gw = gray.shape
+    sx, sy = width_pt / gw, height_pt / gh
+    lines: list[list] = []
+    key = None
+    for w in words:
+        x0, y0, x1, y1 = map_box(back, w.left, w.top, w.left + w.width, w.top + w.height)
+        box = Box(
+            x0=round(max(0.0, x0 * sx), 2), y0=round(max(0.0, y0 * sy), 2),
+            x1=round(min(width_pt, x1 * sx), 2), y1=round(min(height_pt, y1 * sy), 2),
+        )
+        if (w.block, w.par, w.line) != key:
+            lines.append([])
+            key = (w.block, w.par, w.line)
+        lines[-1].append((w.text, box, w.conf / 100))
+    text, page_words = build_page_text(lines)
+    decision = job.decision or "OCR"
+    if steps:
+        decision += "; " + ", ".join(steps)
+    if dpi != job.dpi and job.kind == FileKind.PDF.value:
+        decision += f"; rendered at {dpi} dpi to stay under the pixel limit"
+    return Page(
+        number=number, width=width_pt, height=height_pt, rotation=rotation, method=PageMethod.OCR,
+        text=text, words=page_words, layer_score=job.layer_score,
+        ocr_confidence=round(mean, 4) if page_words else None, decision=decision,
+    )
+
+
+def _failed(job: PageJob, info: ErrorInfo, width: float = 0.0, height: float = 0.0) -> Page:
+    return Page(number=job.index + 1, width=width, height=height, method=PageMethod.FAILED,
+                layer_score=job.layer_score, decision=job.decision, error=info)
+
+
+def run_page_job(job: PageJob) -> PageOutcome:
+    """Render or load the page, OCR it; never raises."""
+    t0 = time.perf_counter()
+    notes: list[str] = []
+    try:
+        if job.kind == FileKind.PDF.value:
+            gray, w, h, dpi = render_pdf_gray(_document(job.path), job.index, job.dpi, job.max_page_pixels)
+        else:
+            img, img_dpi = load_frame(Path(job.path), job.index, job.max_image_pixels)
+            w, h = img.width * 72 / img_dpi, img.height * 72 / img_dpi
+            gray = to_gray(img)
+            dpi = int(round(img_dpi))
+            if gray.size > job.max_page_pixels:  # a huge (but allowed) image: OCR a scaled copy
+                scale = math.sqrt(job.max_page_pixels / gray.size)
+                small = Image.fromarray(gray).resize(
+                    (max(1, int(gray.shape[1] * scale)), max(1, int(gray.shape[0] * scale))), Image.Resampling.LANCZOS
+                )
+                gray, dpi = np.asarray(small), max(70, int(dpi * scale))
+        page = ocr_image(gray, w, h, job, dpi)
+    except IngestError as e:
+        page = _failed(job, e.info())
+    except Exception as e:  # a bug or a MuPDF/PIL surprise: this page fails, nothing else
+        log.exception("page job failed: %s page %d", job.path, job.index + 1)
+        page = _failed(job, ErrorInfo(code=ErrorCode.OCR_FAILED, message=f"{type(e).__name__}: {e}",
+                                      message_vi="Không đọc được trang này."))
+    seconds = time.perf_counter() - t0
+    log.info("page %d of %s: %s in %.2fs", job.index + 1, job.path, page.method.value, seconds,
+             extra={"file": job.path, "page": job.index + 1, "method": page.method.value,
+                    "seconds": round(seconds, 2)})
+    return PageOutcome(page=page, notes=notes, seconds=seconds)
+
+
+def close_documents() -> None:
+    while _DOCS:
+        _DOCS.popitem()[1].close()
+
+
+__all__ = ["PageJob", "PageOutcome", "run_page_job", "ocr_image", "render_pdf_gray", "fit_dpi"]

@@ -1,0 +1,301 @@
+"""The ingest pipeline: files in, ``IngestedFile`` out, every file failing alone.
+
+    prepare (this process, fast)            pages (executor: worker processes)
+    ─────────────────────────────           ──────────────────────────────────
+    size / kind by magic                    render at ocr_dpi (pixel limit first)
+    sha256 → result cache? ──hit──▶ done    blank? deskew, Tesseract, OSD if unsure
+    blob store                              words → points, NFC text + offsets
+    PDF: open (repair, password), triage ─▶ OCR jobs
+    image: header checks ────────────────▶ OCR jobs
+    text-layer / empty pages: done here
+                        collect ◀── pages as they finish ──▶ progress events
+                        finish: status, notes, cache
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from models import PIPELINE_VERSION
+from models.errors import ErrorCode, ErrorInfo
+from models.pages import FileKind, IngestedFile, Page, PageMethod
+from models.settings import Settings, get_settings
+
+from .archive import Entry
+from .detect import EVIDENCE_KINDS, detect_kind
+from .exceptions import TRANSIENT_CODES, EmptyFile, FileTooLarge, IngestError, UnsupportedType
+from .executor import PageExecutor, make_executor
+from .images import inspect_image
+from .ocr import PageJob, PageOutcome, run_page_job
+from .pagetext import build_page_text
+from .pdf import open_pdf, triage_page
+from .store import BlobStore, ResultCache, blob_store_for, result_cache_for, sha256_file
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ProgressEvent:
+    """One step of progress: a page finished (``page`` set) or a whole file finished."""
+
+    file: str  # Entry.name
+    file_index: int  # position in the entries given
+    pages_done: int  # of this file
+    pages_total: int  # of this file
+    method: PageMethod | None  # of the page just done; None for file-level events
+    page: int | None  # 1-based number of the page just done
+    files_done: int
+    files_total: int
+    overall_pages_done: int
+    overall_pages_total: int  # pages of all files that were opened successfully
+    file_done: bool = False
+    status: str = "ok"  # the file's status once file_done
+    from_cache: bool = False
+
+
+ProgressCallback = Callable[[ProgressEvent], None]
+
+
+@dataclass
+class _Work:
+    index: int
+    entry: Entry
+    result: IngestedFile
+    pages: dict[int, Page] = field(default_factory=dict)
+    jobs: list[PageJob] = field(default_factory=list)
+    started: float = field(default_factory=time.perf_counter)
+    finished: bool = False
+
+
+def _error_result(entry: Entry, err: ErrorInfo, **kw) -> IngestedFile:
+    return IngestedFile(name=entry.name, status="error", error=err, pipeline_version=PIPELINE_VERSION, **kw)
+
+
+def _job(path: Path, kind: FileKind, index: int, s: Settings, decision: str, score: float | None) -> PageJob:
+    return PageJob(path=str(path), kind=kind.value, index=index, lang=s.ocr_lang, dpi=s.ocr_dpi,
+                   timeout=s.ocr_page_timeout, max_page_pixels=s.max_page_pixels,
+                   max_image_pixels=s.max_image_pixels, decision=decision, layer_score=score)
+
+
+def _prepare(index: int, entry: Entry, s: Settings, store: BlobStore, cache: ResultCache) -> _Work:
+    path = Path(entry.path)
+    size = path.stat().st_size
+    if size == 0:
+        raise EmptyFile("file is empty")
+    if size > s.max_file_bytes:
+        raise FileTooLarge(f"file is {size} bytes; the limit is {s.max_file_bytes}",
+                           f"Tệp dung lượng {size / 1048576:.1f} MB, vượt giới hạn "
+                           f"{s.max_file_bytes / 1048576:.0f} MB.")
+    kind = detect_kind(path)
+    if kind not in EVIDENCE_KINDS:
+        what = {FileKind.XLSX: "an XLSX sheet", FileKind.CSV: "a CSV sheet", FileKind.JSON: "a JSON file",
+                FileKind.ZIP: "a ZIP archive"}.get(kind, "not a PDF or image by its content")
+        raise UnsupportedType(f"{entry.name}: {what}; evidence must be PDF, JPEG, PNG or TIFF")
+    sha, size = sha256_file(path)
+    cached = cache.get(sha, s)
+    if cached is not None:
+        log.info("cache hit for %s (sha %s)", entry.name, sha[:12], extra={"file": entry.name, "sha256": sha})
+        result = cached.model_copy(update={"name": entry.name, "from_cache": True})
+        return _Work(index, entry, result, finished=True)
+    store.put_file(path, sha)
+    blob = store.local_path(sha)
+    result = IngestedFile(name=entry.name, sha256=sha, size=size, kind=kind, pipeline_version=PIPELINE_VERSION)
+    work = _Work(index, entry, result)
+    if kind == FileKind.PDF:
+        doc, notes = open_pdf(blob, max_pages=s.max_pages)
+        result.notes.extend(notes)
+        try:
+            result.page_count = doc.page_count
+            for i, page in enumerate(doc):
+                t = triage_page(page, s.layer_min_score)
+                if t.method == PageMethod.OCR:
+                    work.jobs.append(_job(blob, kind, i, s, t.decision, t.layer_score))
+                    continue
+                text, words = build_page_text(t.lines)
+                work.pages[i + 1] = Page(number=i + 1, width=page.rect.width, height=page.rect.height,
+                                         method=t.method, text=text, words=words,
+                                         layer_score=t.layer_score, decision=t.decision)
+        finally:
+            doc.close()
+    else:
+        info = inspect_image(blob, max_pixels=s.max_image_pixels, max_pages=s.max_pages)
+        result.notes.extend(info.notes)
+        result.page_count = info.frames
+        for i in range(info.frames):
+            work.jobs.append(_job(blob, kind, i, s, f"{kind.value} image: OCR", None))
+    return work
+
+
+def _finish(work: _Work, s: Settings, cache: ResultCache) -> None:
+    result = work.result
+    result.pages = [work.pages[n] for n in sorted(work.pages)]
+    failed = [p for p in result.pages if p.method == PageMethod.FAILED]
+    readable = [p for p in result.pages if p.method != PageMethod.EMPTY]
+    if failed and len(failed) == len(readable):
+        result.status = "error"
+        result.error = failed[0].error
+    elif failed:
+        result.notes.append(f"{len(failed)} of {result.page_count} pages could not be read: "
+                            + ", ".join(str(p.number) for p in failed))
+    transient = any(p.error and p.error.code in TRANSIENT_CODES for p in result.pages)
+    if not transient:
+        try:
+            cache.put(result, s)
+        except OSError as e:
+            log.warning("could not cache result for %s: %s", result.name, e)
+    work.finished = True
+    seconds = time.perf_counter() - work.started
+    log.info("ingested %s (sha %s): %s, %d pages, OCR %s, %.2fs", result.name, result.sha256[:12], result.status,
+             result.page_count, result.pages_ocr or "none", seconds,
+             extra={"file": result.name, "sha256": result.sha256, "status": result.status,
+                    "pages": result.page_count, "seconds": round(seconds, 2)})
+
+
+def _crashed(job: PageJob, e: BaseException) -> PageOutcome:
+    return PageOutcome(Page(number=job.index + 1, width=0, height=0, method=PageMethod.FAILED,
+                            decision=job.decision, layer_score=job.layer_score,
+                            error=ErrorInfo(code=ErrorCode.OCR_FAILED, message=f"worker failed: {e!r}",
+                                            message_vi="Tiến trình nhận dạng chữ gặp sự cố ở trang này.")))
+
+
+def ingest_files(
+    entries: list[Entry],
+    *,
+    settings: Settings | None = None,
+    progress: ProgressCallback | None = None,
+    executor: PageExecutor | None = None,
+) -> list[IngestedFile]:
+    """Ingest evidence files (PDF/JPEG/PNG/TIFF); results in the order given.
+
+    OCR pages of all files go through one executor (a process pool of
+    ``settings.resolved_workers`` unless one is passed in).  No exception escapes for a bad
+    file: it comes back with ``status="error"`` and a specific ``ErrorInfo``.
+    """
+    s = settings or get_settings()
+    store, cache = blob_store_for(s), result_cache_for(s)
+    works: list[_Work] = []
+    for i, entry in enumerate(entries):
+        try:
+            works.append(_prepare(i, entry, s, store, cache))
+        except IngestError as e:
+            log.warning("rejected %s: %s %s", entry.name, e.code.value, e.message,
+                        extra={"file": entry.name, "code": e.code.value})
+            works.append(_Work(i, entry, _error_result(entry, e.info(), kind=detect_kind(Path(entry.path))
+                                                       if Path(entry.path).exists() else FileKind.UNKNOWN),
+                               finished=True))
+        except Exception as e:  # never let one file stop the submission
+            log.exception("internal error preparing %s", entry.name)
+            works.append(_Work(i, entry, _error_result(entry, ErrorInfo(
+                code=ErrorCode.INTERNAL, message=f"{type(e).__name__}: {e}",
+                message_vi="Lỗi nội bộ khi đọc tệp này.")), finished=True))
+
+    files_total = len(works)
+    overall_total = sum(w.result.page_count for w in works)
+    counters = {"files": 0, "pages": 0}
+
+    def emit(work: _Work, page: Page | None) -> None:
+        if page is not None:
+            counters["pages"] += 1
+        if progress is None:
+            return
+        r = work.result
+        ev = ProgressEvent(
+            file=work.entry.name, file_index=work.index,
+            pages_done=r.page_count if r.from_cache else len(work.pages), pages_total=r.page_count,
+            method=page.method if page else None, page=page.number if page else None, files_done=counters["files"], files_total=files_total,
+            overall_pages_done=counters["pages"], overall_pages_total=overall_total,
+            file_done=page is None, status=r.status, from_cache=r.from_cache)
+        try:
+            progress(ev)
+        except Exception:  # a broken progress bar must not break ingest
+            log.exception("progress callback failed")
+
+    def file_done(work: _Work) -> None:
+        counters["files"] += 1
+        if work.result.from_cache:
+            counters["pages"] += work.result.page_count
+        emit(work, None)
+
+    def complete(work: _Work) -> None:
+        try:
+            _finish(work, s, cache)
+        except Exception as e:  # never let one file stop the submission
+            log.exception("internal error finishing %s", work.entry.name)
+            work.result = _error_result(work.entry, ErrorInfo(
+                code=ErrorCode.INTERNAL, message=f"{type(e).__name__}: {e}",
+                message_vi="Lỗi nội bộ khi đọc tệp này."))
+            work.finished = True
+        file_done(work)
+
+    def accept(work: _Work, outcome: PageOutcome) -> None:
+        work.pages[outcome.page.number] = outcome.page
+        work.result.notes.extend(n for n in outcome.notes if n not in work.result.notes)
+        emit(work, outcome.page)
+        if len(work.pages) == work.result.page_count:
+            complete(work)
+
+    pending: list[tuple[_Work, PageJob]] = []
+    for work in works:
+        if work.finished:
+            file_done(work)
+            continue
+        for n in sorted(work.pages):
+            emit(work, work.pages[n])
+        if work.jobs:
+            pending.extend((work, job) for job in work.jobs)
+        else:
+            complete(work)
+
+    attempt = 0
+    while pending:
+        attempt += 1
+        own = executor is None or attempt > 1
+        ex = make_executor(s.resolved_workers, len(pending)) if own else executor
+        retry: list[tuple[_Work, PageJob]] = []
+        try:
+            futures: dict[Future, tuple[_Work, PageJob]] = {}
+            for k, (work, job) in enumerate(pending):
+                try:
+                    futures[ex.submit(run_page_job, job)] = (work, job)
+                except BrokenProcessPool as e:  # the pool died while we were still submitting
+                    for w, j in pending[k:]:
+                        if attempt == 1:
+                            retry.append((w, j))
+                        else:
+                            accept(w, _crashed(j, e))
+                    break
+            for fut in as_completed(futures):
+                work, job = futures[fut]
+                try:
+                    outcome = fut.result()
+                except BrokenProcessPool as e:
+                    if attempt == 1:
+                        retry.append((work, job))
+                        continue
+                    outcome = _crashed(job, e)
+                except Exception as e:
+                    outcome = _crashed(job, e)
+                accept(work, outcome)
+        finally:
+            if own:
+                ex.close()
+        if retry:
+            log.warning("worker pool broke; retrying %d pages in a fresh pool", len(retry))
+        pending = retry
+    return [w.result for w in works]
+
+
+def ingest_file(path: Path, name: str | None = None, *, settings: Settings | None = None) -> IngestedFile:
+    """Ingest one file (``name`` defaults to the file name)."""
+    path = Path(path)
+    kind = detect_kind(path) if path.exists() else FileKind.UNKNOWN
+    return ingest_files([Entry(name=name or path.name, path=path, kind=kind)], settings=settings)[0]
+
+
+__all__ = ["ProgressEvent", "ingest_files", "ingest_file"]
