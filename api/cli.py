@@ -80,10 +80,10 @@ class _ProgressBar:
 
 def _print_report(report: Report, outputs: dict[str, Path]) -> None:
     table = Table(title=f"{report.unit or 'Đơn vị ?'} — năm {report.year} — {report.rubric_id}", show_lines=False)
-    table.add_column("Mã")
+    table.add_column("Mã", no_wrap=True)
     table.add_column("Tự đánh giá", justify="right")
     table.add_column("Minh chứng", justify="right")
-    table.add_column("Kết luận")
+    table.add_column("Kết luận", no_wrap=True)
     table.add_column("Phát hiện đầu tiên", overflow="fold")
     from verifier.messages import score
 
