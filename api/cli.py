@@ -29,6 +29,8 @@ app = typer.Typer(
 )
 rubric_app = typer.Typer(help="Criteria sets (rubrics): list and validate.", no_args_is_help=True)
 app.add_typer(rubric_app, name="rubric")
+token_app = typer.Typer(help="API tokens: create, list, revoke.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
 
 out_console = Console()
 err_console = Console(stderr=True)
@@ -119,9 +121,14 @@ def check(
     as_json: bool = typer.Option(False, "--json", help="Print the report JSON instead of the table."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
-    """Check one unit's submission: read every file (text layer or OCR), extract, verify, write reports."""
+    """Check one unit's submission — or a batch (one folder or ZIP per unit): read every file
+    (text layer or OCR), extract, verify, write reports (and summary.xlsx/json for a batch)."""
+    from .batch import is_batch, run_batch
     from .pipeline import CheckError, run_check
 
+    if is_batch(path) or (path.is_file() and _zip_is_batch(path)):
+        _check_batch(path, year=year, rubric=rubric, out=out, as_json=as_json, quiet=quiet)
+        return
     try:
         if quiet or as_json or not err_console.is_terminal:
             result = run_check(path, year=year, unit=unit, rubric=rubric, sheet_name=sheet, out_dir=out,
@@ -145,6 +152,53 @@ def check(
         _print_report(report, result.outputs)
     all_ok = all(c.verdict == Verdict.SUPPORTED for c in report.criteria)
     raise typer.Exit(EXIT_OK if all_ok else EXIT_FINDINGS)
+
+
+def _zip_is_batch(path: Path) -> bool:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = [n for n in zf.namelist() if not n.endswith("/") and not n.startswith("__MACOSX")]
+    except (zipfile.BadZipFile, OSError):
+        return False
+    top_sheets = [n for n in names if "/" not in n and n.lower().endswith((".xlsx", ".xlsm", ".csv", ".json"))]
+    units = {n.split("/", 1)[0] for n in names if "/" in n} | {n for n in names if "/" not in n and n.lower().endswith(".zip")}
+    return not top_sheets and len(units) >= 2
+
+
+def _check_batch(path: Path, *, year, rubric, out: Path, as_json: bool, quiet: bool) -> None:
+    from .batch import run_batch
+
+    settings = get_settings()
+    if quiet or as_json or not err_console.is_terminal:
+        summary, files = run_batch(path, out_dir=out, settings=settings, rubric=rubric, year=year,
+                                   tool_version=tool_version())
+    else:
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TextColumn("trang"), TimeElapsedColumn(), console=err_console, transient=True) as p:
+            summary, files = run_batch(path, out_dir=out, settings=settings, rubric=rubric, year=year,
+                                       progress=_ProgressBar(p), tool_version=tool_version())
+    if as_json:
+        sys.stdout.write(json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
+    else:
+        from verifier.messages import score
+
+        table = Table(title=f"Lô hồ sơ: {path.name} — {len(summary['units'])} đơn vị")
+        for col in ("Đơn vị", "Tự đánh giá", "Minh chứng", "Không khớp", "Thiếu MC", "Thủ công", "Trùng lặp", "Tệp lỗi"):
+            table.add_column(col)
+        for u in summary["units"]:
+            if u["status"] != "ok":
+                table.add_row(u["unit"], "", "", "", "", "", "", f"[red]{u['error']}[/]")
+                continue
+            table.add_row(u["unit"], score(u["claimed_total"]), score(u["supported_total"]), str(u["refuted"]),
+                          str(u["not_enough_evidence"]), str(u["manual_review"]), str(u["duplicate_findings"]),
+                          str(len(u["files_failed"])))
+        out_console.print(table)
+        out_console.print("Tổng hợp: " + ", ".join(str(p) for p in files.values()))
+    ok = all(u["status"] == "ok" and u["refuted"] == 0 and u["not_enough_evidence"] == 0 and u["manual_review"] == 0
+             for u in summary["units"])
+    raise typer.Exit(EXIT_OK if ok else EXIT_FINDINGS)
 
 
 @app.command()
@@ -215,6 +269,105 @@ def rubric_validate(file: Path = typer.Argument(..., help="Rubric YAML file or b
         err_console.print(str(exc))
         raise typer.Exit(EXIT_INPUT)
     out_console.print(f"OK: {r.id} — {len(r.subcriteria())} sub-criteria, max {r.max_total:g}")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    embedded: bool = typer.Option(False, "--embedded", help="Run jobs in this process (no Redis needed)."),
+) -> None:
+    """Run the REST API (and, with --embedded or without KIEMCHUNG_REDIS_URL, the jobs too)."""
+    import uvicorn
+
+    from .app import create_app
+
+    settings = get_settings()
+    if not embedded and not settings.redis_url:
+        err_console.print("KIEMCHUNG_REDIS_URL is not set: running jobs in this process (--embedded).")
+        embedded = True
+    uvicorn.run(create_app(embedded=embedded), host=host, port=port, log_level=settings.log_level.lower(),
+                access_log=False)
+
+
+@app.command()
+def worker(
+    burst: bool = typer.Option(False, "--burst", help="Stop when the queue is empty."),
+    count: int = typer.Option(1, "--count", min=1, help="Number of worker processes to start."),
+) -> None:
+    """Run RQ worker(s) on KIEMCHUNG_REDIS_URL: each reads one file at a time with one single-threaded Tesseract."""
+    settings = get_settings()
+    if not settings.redis_url:
+        err_console.print("[red]KIEMCHUNG_REDIS_URL is not set[/]: a worker needs Redis.")
+        raise typer.Exit(EXIT_USAGE)
+    if count > 1:
+        import subprocess
+
+        args = [sys.executable, "-m", "api", "worker"] + (["--burst"] if burst else [])
+        procs = [subprocess.Popen(args) for _ in range(count)]
+        codes = [p.wait() for p in procs]
+        raise typer.Exit(max(codes))
+    from .worker import run_worker
+
+    run_worker(settings, burst=burst)
+
+
+@app.command("reconcile")
+def reconcile_cmd() -> None:
+    """Re-enqueue work the database says is unfinished (lost in Redis, or abandoned by a dead worker)."""
+    from .jobs import reconcile
+    from .service import configure
+
+    counts = reconcile(configure())
+    out_console.print(counts)
+
+
+@app.command("db-upgrade")
+def db_upgrade() -> None:
+    """Create or upgrade the database schema (Alembic) at KIEMCHUNG_DATABASE_URL."""
+    from .db import get_database
+
+    db = get_database()
+    out_console.print(f"schema up to date: {db.engine.url.render_as_string(hide_password=True)}")
+
+
+@token_app.command("create")
+def token_create(
+    role: str = typer.Option(..., help="admin | appraiser | unit"),
+    unit: Optional[str] = typer.Option(None, help="The unit a 'unit' token belongs to."),
+    label: str = typer.Option("", help="A note to recognise the token."),
+) -> None:
+    """Create an API token and print it once (only its hash is stored)."""
+    from .auth import create_token
+    from .db import get_database
+
+    try:
+        secret = create_token(get_database(), role, unit, label)
+    except ValueError as exc:
+        err_console.print(f"[red]{exc}[/]")
+        raise typer.Exit(EXIT_USAGE)
+    sys.stdout.write(secret + "\n")
+
+
+@token_app.command("list")
+def token_list() -> None:
+    """List tokens (prefix, role, unit; never the secret)."""
+    from .auth import list_tokens
+    from .db import get_database
+
+    for t in list_tokens(get_database()):
+        out_console.print(t)
+
+
+@token_app.command("revoke")
+def token_revoke(prefix: str = typer.Argument(..., help="The token's first 10 characters.")) -> None:
+    """Revoke a token by its prefix."""
+    from .auth import revoke_token
+    from .db import get_database
+
+    n = revoke_token(get_database(), prefix)
+    out_console.print(f"revoked {n} token(s)")
+    raise typer.Exit(EXIT_OK if n else EXIT_INPUT)
 
 
 def run() -> None:  # pragma: no cover

@@ -30,6 +30,7 @@ class ErrorCode(str, Enum):
     MANY_SHEETS = "MANY_SHEETS"
     SHEET_INVALID = "SHEET_INVALID"
     RUBRIC_INVALID = "RUBRIC_INVALID"
+    UNIT_MISMATCH = "UNIT_MISMATCH"  # a unit's token submitting another unit's sheet
     INTERNAL = "INTERNAL"
 
 

@@ -20,6 +20,12 @@ class Settings(BaseSettings):
     database_url: str | None = None  # default: sqlite in data_dir
     blob_dir: Path | None = None  # default: data_dir / "blobs"
     redis_url: str | None = None  # set to run on RQ workers instead of in-process
+    blob_store: str = "local"  # "local" (blob_dir) or "database" (inside the database: reachable from every machine)
+    queue_name: str = "kiemchung"
+    job_stale_seconds: float = 90.0  # a started job whose heartbeat is older than this was abandoned
+    heartbeat_seconds: float = 10.0
+    reconcile_seconds: float = 30.0
+    max_upload_bytes: int = 1024 * 1024 * 1024  # one HTTP upload (413 beyond)
 
     # OCR
     ocr_lang: str = "vie"

@@ -1,0 +1,446 @@
+"""The REST API (FastAPI): submissions, documents, references, batches — behind bearer tokens.
+
+`kiemchung serve` runs it with uvicorn; with Redis configured the work goes to RQ workers
+(`kiemchung worker`), otherwise (or with --embedded) to an in-process queue.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import shutil
+import tempfile
+import unicodedata
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, File, Form, Header, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
+from rapidfuzz import fuzz
+from sqlalchemy import func, or_, select
+
+import ingest
+from models import PIPELINE_VERSION
+from models.errors import ErrorCode
+from models.pages import FileKind
+from models.report import Report
+from models.settings import get_settings
+from models.tables import Batch, Blob, CriterionResultRow, Document, PageRow, ReferenceRow, Submission, SubmissionFile, Unit
+
+from . import records
+from .auth import Principal, authenticate
+from .errors import ApiError, forbidden, install, not_found
+from .jobs import Reconciler, reconcile
+from .limits import BodyLimitMiddleware
+from .pipeline import CheckError
+from .service import Service, configure
+
+log = logging.getLogger(__name__)
+_SAFE_NAME = re.compile(r"[^\w.\- ()]+", re.UNICODE)
+FUZZY_MIN = 85.0
+
+
+def safe_name(name: str | None, fallback: str) -> str:
+    """A client file name reduced to a harmless base name (server-side storage never uses it)."""
+    base = unicodedata.normalize("NFC", (name or "").replace("\\", "/").rsplit("/", 1)[-1]).strip()
+    base = _SAFE_NAME.sub("_", base).strip(". ")
+    return base[:200] or fallback
+
+
+def principal(request: Request, authorization: Annotated[str | None, Header()] = None) -> Principal:
+    if not authorization or not authorization.lower().startswith("bearer "):
+        raise ApiError(401, "UNAUTHORIZED", "missing bearer token", "Thiếu mã truy cập (Bearer token).")
+    p = authenticate(request.app.state.svc.db, authorization.split(" ", 1)[1].strip())
+    if p is None:
+        raise ApiError(401, "UNAUTHORIZED", "invalid or revoked token", "Mã truy cập không hợp lệ hoặc đã bị thu hồi.")
+    return p
+
+
+def staff(p: Annotated[Principal, Depends(principal)]) -> Principal:
+    if not p.is_staff:
+        raise forbidden()
+    return p
+
+
+Auth = Annotated[Principal, Depends(principal)]
+Staff = Annotated[Principal, Depends(staff)]
+
+
+def create_app(svc: Service | None = None, *, embedded: bool = False, reconcile_in_background: bool = True) -> FastAPI:
+    state: dict = {}
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        service = svc or configure(embedded=embedded)
+        state["svc"] = service
+        _app.state.svc = service
+        try:
+            reconcile(service)
+        except Exception:
+            log.exception("start-up reconcile failed")
+        rec = Reconciler(service) if reconcile_in_background else None
+        if rec:
+            rec.start()
+        yield
+        if rec:
+            rec.stop()
+
+    app = FastAPI(title="kiemchung", version=PIPELINE_VERSION, lifespan=lifespan,
+                  description="Evidence verification for PAR Index self-assessments (Chỉ số CCHC).")
+    install(app)
+    limit = (svc.settings if svc else get_settings()).max_upload_bytes
+    app.add_middleware(BodyLimitMiddleware, limit=limit)
+
+    def service() -> Service:
+        return state["svc"]
+
+
+    # ------------------------------------------------------------------ health
+
+    @app.get("/health", tags=["ops"])
+    def health() -> dict:
+        """Liveness and dependencies: database, queue, Tesseract."""
+        svc_ = service()
+        out = {"status": "ok", "version": PIPELINE_VERSION, "queue": "embedded" if svc_.embedded else "rq"}
+        try:
+            with svc_.db.session() as s:
+                s.execute(select(1))
+            out["database"] = "ok"
+        except Exception as exc:
+            out["database"], out["status"] = f"error: {exc}", "degraded"
+        if not svc_.embedded:
+            try:
+                svc_.queue.redis.ping()
+                out["redis"] = "ok"
+            except Exception as exc:
+                out["redis"], out["status"] = f"error: {exc}", "degraded"
+        out["tesseract"] = "ok" if shutil.which("tesseract") else "missing"
+        return out
+
+    # ------------------------------------------------------------------ submissions
+
+    def _visible(p: Principal, sub: Submission | None) -> Submission:
+        if sub is None:
+            raise not_found("submission")
+        if not p.is_staff and sub.unit_id != p.unit_id:
+            raise forbidden()
+        return sub
+
+    def _counts(s, sub_id: str) -> dict:
+        rows = s.execute(select(CriterionResultRow.verdict, func.count()).where(
+            CriterionResultRow.submission_id == sub_id).group_by(CriterionResultRow.verdict)).all()
+        return {v: n for v, n in rows}
+
+    def _submission_json(s, sub: Submission) -> dict:
+        return {
+            "id": sub.id, "unit": sub.unit.name if sub.unit else None, "year": sub.year, "rubric": sub.rubric,
+            "status": sub.status, "source": sub.source, "sheet": sub.sheet_name, "batch_id": sub.batch_id,
+            "created_at": sub.created_at.isoformat(), "updated_at": sub.updated_at.isoformat(),
+            "progress": records.submission_progress(s, sub),
+            "totals": {"claimed": sub.claimed_total, "supported": sub.supported_total},
+            "verdicts": _counts(s, sub.id),
+            "error": {"code": sub.error_code, "message": sub.error_message} if sub.error_code else None,
+            "files": [{"name": f.name, "kind": f.kind, "sha256": f.sha256, "status": f.status,
+                       "error": {"code": f.error_code, "message": f.error_message} if f.error_code else None}
+                      for f in sub.files],
+        }
+
+    def _save_uploads(files: list[UploadFile], dest: Path) -> list[Path]:
+        paths = []
+        for i, up in enumerate(files):
+            target = dest / safe_name(up.filename, f"file-{i}")
+            while target.exists():
+                target = target.with_name(f"{target.stem}-{i}{target.suffix}")
+            with open(target, "wb") as out:
+                shutil.copyfileobj(up.file, out, 1024 * 1024)
+            paths.append(target)
+        return paths
+
+    def _one_upload_root(paths: list[Path], tmp: Path, what: str) -> Path:
+        kinds = [ingest.detect_kind(p) for p in paths]
+        if len(paths) == 1 and kinds[0] == FileKind.ZIP:
+            return paths[0]
+        if len(paths) == 1 and kinds[0] not in (FileKind.XLSX, FileKind.CSV, FileKind.JSON):
+            raise ApiError(415, "UNSUPPORTED_TYPE", f"{what}: upload one ZIP, or a sheet plus evidence files",
+                           "Hãy tải lên một tệp ZIP, hoặc bảng tự đánh giá kèm các tệp minh chứng.")
+        return tmp
+
+    @app.post("/submissions", status_code=202, tags=["submissions"])
+    def create_submission(
+        p: Auth,
+        files: Annotated[list[UploadFile], File(description="One ZIP, or a sheet (XLSX/CSV/JSON) plus evidence files")],
+        unit: Annotated[str | None, Form()] = None,
+        year: Annotated[int | None, Form(ge=2000, le=2100)] = None,
+        rubric: Annotated[str, Form()] = "par-reference",
+    ) -> dict:
+        """Submit one unit's self-assessment; the check runs in the background (poll GET /submissions/{id})."""
+        from .submissions import create_submission as create
+
+        if not p.is_staff and unit and unit.strip() != p.unit_name:
+            raise forbidden()
+        tmp = Path(tempfile.mkdtemp(prefix="kiemchung-up-"))
+        try:
+            paths = _save_uploads(files, tmp)
+            root = _one_upload_root(paths, tmp, "submission")
+            sub_id = create(service(), root, display=", ".join(f.filename or "" for f in files)[:300],
+                            unit=unit if p.is_staff else p.unit_name, year=year, rubric=rubric,
+                            created_by=p.token_id, required_unit=None if p.is_staff else p.unit_name)
+        except CheckError as exc:
+            status = 403 if exc.info.code == ErrorCode.UNIT_MISMATCH else 422
+            raise ApiError(status, exc.info.code.value, str(exc), exc.info.message_vi) from exc
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return {"id": sub_id, "status": "queued", "links": {"self": f"/submissions/{sub_id}",
+                                                             "report": f"/submissions/{sub_id}/report"}}
+
+    @app.get("/submissions", tags=["submissions"])
+    def list_submissions(
+        p: Auth,
+        unit: str | None = None,
+        year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+        status: str | None = None,
+        page: Annotated[int, Query(ge=1, le=100000)] = 1,
+        per_page: Annotated[int, Query(ge=1, le=200)] = 50,
+    ) -> dict:
+        svc_ = service()
+        with svc_.db.session() as s:
+            q = select(Submission)
+            if not p.is_staff:
+                q = q.where(Submission.unit_id == p.unit_id)
+            if unit:
+                q = q.join(Unit).where(Unit.name == unit)
+            if year:
+                q = q.where(Submission.year == year)
+            if status:
+                q = q.where(Submission.status == status)
+            total = s.scalar(select(func.count()).select_from(q.subquery()))
+            rows = s.scalars(q.order_by(Submission.created_at.desc()).offset((page - 1) * per_page).limit(per_page)).all()
+            items = [{"id": r.id, "unit": r.unit.name if r.unit else None, "year": r.year, "status": r.status,
+                      "created_at": r.created_at.isoformat(), "verdicts": _counts(s, r.id),
+                      "totals": {"claimed": r.claimed_total, "supported": r.supported_total}} for r in rows]
+        return {"items": items, "page": page, "per_page": per_page, "total": total}
+
+    @app.get("/submissions/{submission_id}", tags=["submissions"])
+    def get_submission(submission_id: str, p: Auth) -> dict:
+        with service().db.session() as s:
+            return _submission_json(s, _visible(p, s.get(Submission, submission_id)))
+
+    def _report(submission_id: str, p: Principal) -> Report:
+        with service().db.session() as s:
+            sub = _visible(p, s.get(Submission, submission_id))
+            if sub.status != "done" or not sub.report:
+                raise ApiError(409, "NOT_READY", f"submission is {sub.status}", "Hồ sơ chưa kiểm tra xong.")
+            return Report.model_validate(sub.report)
+
+    @app.get("/submissions/{submission_id}/report", tags=["submissions"])
+    def get_report(submission_id: str, p: Auth, format: Annotated[str, Query(pattern="^(json|xlsx|html)$")] = "json"):
+        report = _report(submission_id, p)
+        if format == "json":
+            return Response(report.model_dump_json(), media_type="application/json")
+        if format == "html":
+            from verifier.reports import render_html
+
+            return HTMLResponse(render_html(report))
+        from verifier.reports import write_xlsx
+
+        with tempfile.TemporaryDirectory() as d:
+            path = write_xlsx(report, Path(d) / "report.xlsx")
+            data = path.read_bytes()
+        return StreamingResponse(io.BytesIO(data),
+                                 media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                 headers={"Content-Disposition": f'attachment; filename="report-{submission_id}.xlsx"'})
+
+    @app.get("/submissions/{submission_id}/criteria/{code}", tags=["submissions"])
+    def get_criterion(submission_id: str, code: str, p: Auth) -> dict:
+        report = _report(submission_id, p)
+        for c in report.criteria:
+            if c.code == code:
+                return c.model_dump(mode="json")
+        raise not_found("criterion")
+
+    # ------------------------------------------------------------------ documents
+
+    def _doc_visible(s, p: Principal, sha: str) -> None:
+        if p.is_staff:
+            return
+        owned = s.scalar(select(SubmissionFile.id).join(Submission).where(
+            SubmissionFile.sha256 == sha, Submission.unit_id == p.unit_id).limit(1))
+        if owned is None:
+            raise forbidden()
+
+    @app.post("/documents", status_code=202, tags=["documents"])
+    def create_document(p: Staff, file: Annotated[UploadFile, File()]) -> dict:
+        """Read one evidence file (text layer or OCR) and extract it; poll GET /documents/{sha256}."""
+        from .jobs import INGEST_FUNC, ingest_key, schedule
+        from .submissions import _store_blob
+
+        tmp = Path(tempfile.mkdtemp(prefix="kiemchung-doc-"))
+        try:
+            [path] = _save_uploads([file], tmp)
+            kind = ingest.detect_kind(path)
+            if kind not in (FileKind.PDF, FileKind.JPEG, FileKind.PNG, FileKind.TIFF):
+                raise ApiError(415, "UNSUPPORTED_TYPE", "not a PDF or image by its content",
+                               "Tệp không phải PDF hoặc ảnh (theo nội dung).")
+            svc_ = service()
+            with svc_.db.session() as s:
+                sha = _store_blob(svc_, s, path, kind)
+                pages = s.get(Blob, sha).page_count
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        schedule(svc_, kind="ingest", key=ingest_key(sha), func=INGEST_FUNC, args=(sha,), pages=pages or 1, sha256=sha)
+        return {"id": sha, "status": "queued", "links": {"self": f"/documents/{sha}"}}
+
+    @app.get("/documents/{sha256}", tags=["documents"])
+    def get_document(sha256: str, p: Auth) -> dict:
+        from models.tables import JobRow
+
+        from .jobs import ingest_key
+
+        with service().db.session() as s:
+            _doc_visible(s, p, sha256)
+            doc = records.find_document(s, sha256)
+            if doc is None:
+                job = s.scalar(select(JobRow).where(JobRow.key == ingest_key(sha256)))
+                if job is None:
+                    raise not_found("document")
+                return {"id": sha256, "status": job.status, "pages_done": job.pages_done,
+                        "pages_total": job.pages_total}
+            x = records.load_extraction(doc, doc.extraction.get("file", sha256))
+            out = x.model_dump(mode="json")
+            out.update({"id": sha256, "status": doc.status, "pages_ocr": doc.pages_ocr})
+            return out
+
+    @app.get("/documents/{sha256}/pages/{number}", tags=["documents"])
+    def get_page(sha256: str, number: int, p: Auth) -> dict:
+        with service().db.session() as s:
+            _doc_visible(s, p, sha256)
+            doc = records.find_document(s, sha256)
+            if doc is None:
+                raise not_found("document")
+            row = s.scalar(select(PageRow).where(PageRow.document_id == doc.id, PageRow.number == number))
+            if row is None:
+                raise not_found("page")
+            return row.data
+
+    @app.get("/documents/{sha256}/pages/{number}/image", tags=["documents"],
+             responses={200: {"content": {"image/png": {}}}})
+    def get_page_image(sha256: str, number: int, p: Auth, dpi: Annotated[int, Query(ge=36, le=200)] = 110):
+        from .submissions import _pdf_lock
+
+        svc_ = service()
+        with svc_.db.session() as s:
+            _doc_visible(s, p, sha256)
+            doc = records.find_document(s, sha256)
+            if doc is None or number < 1 or number > max(doc.page_count, 1):
+                raise not_found("page")
+        path = svc_.blobs.local_path(sha256)
+        with _pdf_lock:
+            png = ingest.render_page_png(Path(path), number, dpi=dpi, settings=svc_.settings)
+        return Response(png, media_type="image/png")
+
+    # ------------------------------------------------------------------ references
+
+    def _lookup(s, number: str, limit: int) -> list[tuple[ReferenceRow, float]]:
+        """Exact key, then OCR-tolerant candidates from two indexes: same symbol with the number one
+        digit off, and same number with any symbol; scored with rapidfuzz."""
+        key, symbol, lead = records.reference_keys(number)
+        cond = or_(ReferenceRow.number_key == key,
+                   (ReferenceRow.symbol_key == symbol) & ReferenceRow.lead_key.in_(records.lead_variants(lead)),
+                   ReferenceRow.lead_key == lead)
+        rows = s.scalars(select(ReferenceRow).where(cond).limit(5000)).all()
+        scored = []
+        for r in rows:
+            score = 100.0 if r.number_key == key else fuzz.ratio(key, r.number_key)
+            if score >= FUZZY_MIN:
+                scored.append((r, round(score / 100.0, 3)))
+        scored.sort(key=lambda t: (-t[1], t[0].id))
+        return scored[:limit]
+
+    def _ref_json(s, r: ReferenceRow, score: float) -> dict:
+        doc = s.get(Document, r.document_id)
+        units = s.execute(select(Unit.name, Submission.id, SubmissionFile.name).join(Submission, Submission.unit_id == Unit.id)
+                          .join(SubmissionFile, SubmissionFile.submission_id == Submission.id)
+                          .where(SubmissionFile.sha256 == doc.sha256).limit(50)).all()
+        return {"number": r.number, "score": score, "exact": score == 1.0, "document": doc.sha256,
+                "document_number": doc.number, "issued_on": r.issued_on, "page": r.page, "start": r.start,
+                "end": r.end, "quote": r.text, "confidence": r.confidence, "needs_review": r.needs_review,
+                "attached_by": [{"unit": u, "submission": sid, "file": fn} for u, sid, fn in units]}
+
+    @app.get("/references", tags=["references"])
+    def references(p: Staff, number: Annotated[str, Query(min_length=3, max_length=120)],
+                   limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict:
+        """Which stored documents are that document, and which cite it — exact and OCR-tolerant, scored."""
+        from extractors import canonical_number
+
+        canon = canonical_number(number) or number
+        with service().db.session() as s:
+            hits = _lookup(s, canon, limit)
+            return {"query": number, "canonical": canon,
+                    "documents": [_ref_json(s, r, sc) for r, sc in hits if r.is_identity],
+                    "citing": [_ref_json(s, r, sc) for r, sc in hits if not r.is_identity]}
+
+    @app.get("/references/graph", tags=["references"])
+    def reference_graph(p: Staff, number: Annotated[str, Query(min_length=3, max_length=120)],
+                        depth: Annotated[int, Query(ge=1, le=3)] = 1) -> dict:
+        """Follow citations outward from the documents with this number."""
+        from extractors import canonical_number
+
+        start = canonical_number(number) or number
+        nodes: dict[str, dict] = {}
+        edges: list[dict] = []
+        frontier = [start]
+        with service().db.session() as s:
+            for _ in range(depth):
+                nxt = []
+                for num in frontier:
+                    for r, score in _lookup(s, num, 20):
+                        if not r.is_identity or score < 1.0:
+                            continue
+                        doc = s.get(Document, r.document_id)
+                        nodes.setdefault(doc.number or doc.sha256, {"number": doc.number, "document": doc.sha256,
+                                                                    "title": doc.title})
+                        for c in s.scalars(select(ReferenceRow).where(ReferenceRow.document_id == doc.id,
+                                                                      ReferenceRow.is_identity.is_(False))):
+                            edges.append({"from": doc.number, "to": c.number, "page": c.page, "quote": c.text})
+                            nodes.setdefault(c.number, {"number": c.number, "document": None, "title": None})
+                            nxt.append(c.number)
+                frontier = nxt
+        return {"root": start, "nodes": list(nodes.values()), "edges": edges}
+
+    # ------------------------------------------------------------------ batches
+
+    @app.post("/batches", status_code=202, tags=["batches"])
+    def create_batch(p: Staff, file: Annotated[UploadFile, File(description="ZIP: one folder or ZIP per unit")],
+                     year: Annotated[int | None, Form(ge=2000, le=2100)] = None,
+                     rubric: Annotated[str, Form()] = "par-reference") -> dict:
+        from .submissions import create_batch as create
+
+        tmp = Path(tempfile.mkdtemp(prefix="kiemchung-up-"))
+        try:
+            [path] = _save_uploads([file], tmp)
+            if ingest.detect_kind(path) != FileKind.ZIP:
+                raise ApiError(415, "UNSUPPORTED_TYPE", "a batch is one ZIP", "Lô hồ sơ phải là một tệp ZIP.")
+            batch_id = create(service(), path, display=file.filename or "batch.zip", year=year, rubric=rubric,
+                              created_by=p.token_id)
+        except CheckError as exc:
+            raise ApiError(422, exc.info.code.value, str(exc), exc.info.message_vi) from exc
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return {"id": batch_id, "status": "running", "links": {"self": f"/batches/{batch_id}"}}
+
+    @app.get("/batches/{batch_id}", tags=["batches"])
+    def get_batch(batch_id: str, p: Staff) -> dict:
+        with service().db.session() as s:
+            batch = s.get(Batch, batch_id)
+            if batch is None:
+                raise not_found("batch")
+            subs = s.scalars(select(Submission).where(Submission.batch_id == batch_id).order_by(Submission.source)).all()
+            units = [{"submission": sub.id, "unit": sub.unit.name if sub.unit else None, "folder": sub.source,
+                      "status": sub.status, "progress": records.submission_progress(s, sub),
+                      "verdicts": _counts(s, sub.id)} for sub in subs]
+            return {"id": batch.id, "status": batch.status, "source": batch.source, "year": batch.year,
+                    "units": units, "summary": batch.summary}
+
+    return app

@@ -1,0 +1,78 @@
+"""Bearer API tokens: random secrets, stored only as SHA-256 hashes, each with a role.
+
+Roles: ``admin`` (everything, token management), ``appraiser`` (reads and checks every
+unit's submissions), ``unit`` (submits and reads only its own unit's submissions).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from models.tables import ApiToken, utcnow
+
+from . import records
+from .db import Database
+
+ROLES = ("admin", "appraiser", "unit")
+TOKEN_PREFIX = "kc_"
+
+
+def hash_token(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Principal:
+    token_id: int
+    role: str
+    unit_id: int | None
+    unit_name: str | None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in ("admin", "appraiser")
+
+
+def create_token(db: Database, role: str, unit: str | None = None, label: str = "") -> str:
+    """Create a token and return its secret (shown once, never stored)."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    if role == "unit" and not unit:
+        raise ValueError("a unit token needs --unit")
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with db.session() as s:
+        u = records.unit_by_name(s, unit) if unit else None
+        s.add(ApiToken(token_hash=hash_token(secret), prefix=secret[:10], role=role, unit_id=u.id if u else None,
+                       label=label))
+    return secret
+
+
+def authenticate(db: Database, secret: str) -> Principal | None:
+    h = hash_token(secret)
+    with db.session() as s:
+        row = s.scalar(select(ApiToken).where(ApiToken.token_hash == h))
+        if row is None or row.revoked_at is not None or not hmac.compare_digest(row.token_hash, h):
+            return None
+        row.last_used_at = utcnow()
+        return Principal(token_id=row.id, role=row.role, unit_id=row.unit_id,
+                         unit_name=row.unit.name if row.unit else None)
+
+
+def revoke_token(db: Database, prefix: str) -> int:
+    with db.session() as s:
+        rows = s.scalars(select(ApiToken).where(ApiToken.prefix == prefix, ApiToken.revoked_at.is_(None))).all()
+        for r in rows:
+            r.revoked_at = utcnow()
+        return len(rows)
+
+
+def list_tokens(db: Database) -> list[dict]:
+    with db.session() as s:
+        return [{"prefix": t.prefix, "role": t.role, "unit": t.unit.name if t.unit else None, "label": t.label,
+                 "created_at": t.created_at.isoformat(), "revoked": t.revoked_at is not None}
+                for t in s.scalars(select(ApiToken).order_by(ApiToken.id))]

@@ -1,0 +1,130 @@
+"""Batches: a folder or ZIP with one submission (folder or ZIP) per unit.
+
+`kiemchung check` on a batch checks unit after unit — OCR is shared across units by the
+blob cache, and only one unit's pages are in memory at a time — then writes one report
+folder per unit and a summary (summary.json, summary.xlsx).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import tempfile
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+import ingest
+from models.pages import FileKind
+from models.report import Report, Verdict
+
+log = logging.getLogger(__name__)
+_SHEET_SUFFIXES = {".xlsx", ".xlsm", ".csv", ".json"}
+
+
+def _has_sheet(folder: Path, depth_zero_only: bool = False) -> bool:
+    it = folder.iterdir() if depth_zero_only else folder.rglob("*")
+    return any(p.is_file() and p.suffix.lower() in _SHEET_SUFFIXES and not p.name.startswith(".") for p in it)
+
+
+def find_units(root: Path) -> list[tuple[str, Path]]:
+    """The unit submissions of a batch folder: subfolders holding a sheet, and ZIP files."""
+    units = []
+    for child in sorted(root.iterdir()):
+        if child.name.startswith(".") or child.name == "__MACOSX":
+            continue
+        if child.is_dir() and _has_sheet(child):
+            units.append((child.name, child))
+        elif child.is_file() and ingest.detect_kind(child) == FileKind.ZIP:
+            units.append((child.stem, child))
+    return units
+
+
+def is_batch(path: Path) -> bool:
+    """A folder with no sheet of its own and at least two unit submissions inside."""
+    return path.is_dir() and not _has_sheet(path, depth_zero_only=True) and len(find_units(path)) >= 2
+
+
+def summary_row(name: str, report: Report | None, error: str | None = None) -> dict:
+    if report is None:
+        return {"unit": name, "status": "error", "error": error}
+    counts = {v.value: 0 for v in Verdict}
+    for c in report.criteria:
+        counts[c.verdict.value] += 1
+    return {
+        "unit": report.unit or name,
+        "folder": name,
+        "status": "ok",
+        "year": report.year,
+        "claimed_total": report.totals.claimed_score,
+        "supported_total": report.totals.supported_score,
+        "max_total": report.totals.max_score,
+        "refuted": counts["REFUTED"],
+        "not_enough_evidence": counts["NOT_ENOUGH_EVIDENCE"],
+        "manual_review": counts["MANUAL_REVIEW"],
+        "supported": counts["SUPPORTED"],
+        "files_failed": [f.name for f in report.files if f.status != "ok"],
+        "duplicate_findings": sum(1 for c in report.criteria for f in c.findings if f.code.value == "DUPLICATE_EVIDENCE"),
+    }
+
+
+def summarise(reports: list[Report], names: list[str] | None = None) -> dict:
+    names = names or [r.unit or "?" for r in reports]
+    return {"units": [summary_row(n, r) for n, r in zip(names, reports)]}
+
+
+def write_summary(summary: dict, out_dir: Path) -> dict[str, Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    jpath = out_dir / "summary.json"
+    jpath.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Tổng hợp"
+    header = ["Đơn vị", "Thư mục", "Điểm tự đánh giá", "Điểm theo minh chứng", "Điểm tối đa", "Không khớp",
+              "Thiếu minh chứng", "Cần thẩm định thủ công", "Khớp minh chứng", "Tệp lỗi", "Minh chứng trùng lặp",
+              "Lỗi"]
+    ws.append(header)
+    for c in ws[1]:
+        c.font = Font(bold=True)
+    for row in summary["units"]:
+        ws.append([row.get("unit"), row.get("folder"), row.get("claimed_total"), row.get("supported_total"),
+                   row.get("max_total"), row.get("refuted"), row.get("not_enough_evidence"), row.get("manual_review"),
+                   row.get("supported"), "\n".join(row.get("files_failed") or []), row.get("duplicate_findings"),
+                   row.get("error")])
+    for col, width in zip("ABCDEFGHIJKL", [36, 24, 12, 12, 10, 10, 10, 12, 10, 30, 12, 40]):
+        ws.column_dimensions[col].width = width
+    xpath = out_dir / "summary.xlsx"
+    wb.save(xpath)
+    return {"json": jpath, "xlsx": xpath}
+
+
+def run_batch(path: Path, *, out_dir: Path, settings, rubric: str, year: int | None, progress=None,
+              tool_version: str = "") -> tuple[dict, dict[str, Path]]:
+    """Check every unit of a batch (folder or ZIP); returns the summary and its files."""
+    from .pipeline import CheckError, run_check
+
+    workdir = Path(tempfile.mkdtemp(prefix="kiemchung-batch-"))
+    try:
+        root = path
+        if path.is_file():
+            ingest.expand_submission(path, workdir, settings)  # inner ZIPs stay on disk as unit submissions
+            root = workdir
+        rows = []
+        for name, unit_path in find_units(root):
+            try:
+                result = run_check(unit_path, year=year, rubric=rubric, out_dir=out_dir / _safe(name),
+                                   settings=settings, progress=progress, tool_version=tool_version)
+                rows.append(summary_row(name, result.report))
+            except CheckError as exc:
+                log.warning("unit rejected", extra={"unit": name, "code": exc.info.code.value})
+                rows.append(summary_row(name, None, f"{exc.info.code.value}: {exc.info.message_vi}"))
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    summary = {"units": rows}
+    return summary, write_summary(summary, out_dir)
+
+
+def _safe(name: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name) or "unit"

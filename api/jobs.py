@@ -1,0 +1,291 @@
+"""Job functions (run by RQ workers or the in-process queue), scheduling and reconciliation.
+
+Keys derive from content + pipeline version (``ingest:<sha256>:<version>``), so the same
+file attached by many units is read once. The database row says whether work is done:
+a worker killed mid-job leaves a stale heartbeat, a Redis restart loses the queue — the
+reconciler re-enqueues both, and unique keys make re-running harmless.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import socket
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+import ingest
+from models import PIPELINE_VERSION
+from models.errors import ErrorCode
+from models.tables import Blob, Document, JobRow, Submission, SubmissionFile, utcnow
+
+from . import records
+from .service import Service, current
+
+log = logging.getLogger(__name__)
+
+INGEST_FUNC = "api.jobs.ingest_job"
+VERIFY_FUNC = "api.jobs.verify_job"
+SECONDS_PER_PAGE = 20  # generous per-page budget for the job timeout (OCR ~3 s/page here)
+
+
+def ingest_key(sha256: str) -> str:
+    return f"ingest:{sha256}:{PIPELINE_VERSION}"
+
+
+def verify_key(submission_id: str) -> str:
+    return f"verify:{submission_id}:{PIPELINE_VERSION}"
+
+
+def _timeout_for_pages(pages: int) -> int:
+    return int(120 + SECONDS_PER_PAGE * max(pages, 1))
+
+
+# --------------------------------------------------------------------------- scheduling
+
+
+def schedule(svc: Service, *, kind: str, key: str, func: str, args: tuple, pages: int = 0,
+             sha256: str | None = None, submission_id: str | None = None, force: bool = False) -> bool:
+    """Create the job row if new and enqueue it. Returns False when the work is already queued or done."""
+    timeout = _timeout_for_pages(pages)
+    with svc.db.session() as s:
+        row = s.scalar(select(JobRow).where(JobRow.key == key))
+        if row is None:
+            row = JobRow(key=key, kind=kind, sha256=sha256, submission_id=submission_id, timeout=timeout,
+                         pages_total=pages, status="queued", attempts=0)
+            s.add(row)
+            try:
+                s.flush()
+            except IntegrityError:  # another process created it first
+                s.rollback()
+                return False
+        elif not force and row.status in ("queued", "started", "finished"):
+            return False
+        attempt = row.attempts + 1
+        rq_id = f"{key}:a{attempt}".replace("/", "_")
+        row.status, row.rq_id, row.enqueued_at, row.attempts = "queued", rq_id, utcnow(), attempt
+        row.error_code = row.error_message = None
+    _enqueue(svc, func, args, rq_id, timeout)
+    return True
+
+
+def _enqueue(svc: Service, func: str, args: tuple, rq_id: str, timeout: int) -> None:
+    try:
+        svc.queue.enqueue(func, args, rq_id, timeout)
+    except Exception as exc:  # broker down: the row stays queued and the reconciler retries
+        log.warning("enqueue failed; reconciler will retry", extra={"job": rq_id, "error": str(exc)})
+
+
+def schedule_submission(svc: Service, submission_id: str) -> None:
+    """Enqueue ingest for every file not yet read, or verification when all are read."""
+    with svc.db.session() as s:
+        sub = s.get(Submission, submission_id)
+        pending = []
+        for f in sub.files:
+            if f.sha256 and f.kind in ("pdf", "jpeg", "png", "tiff") and records.find_document(s, f.sha256) is None:
+                blob = s.get(Blob, f.sha256)
+                pending.append((f.sha256, blob.page_count or 1 if blob else 1))
+        if sub.status == "queued":
+            sub.status = "running"
+    for sha, pages in dict(pending).items():
+        schedule(svc, kind="ingest", key=ingest_key(sha), func=INGEST_FUNC, args=(sha,), pages=pages, sha256=sha)
+    if not pending:
+        schedule(svc, kind="verify", key=verify_key(submission_id), func=VERIFY_FUNC, args=(submission_id,),
+                 submission_id=submission_id)
+
+
+# --------------------------------------------------------------------------- running
+
+
+class _Run:
+    """A running job: heartbeat thread, page progress, final status."""
+
+    def __init__(self, svc: Service, key: str):
+        self.svc, self.key = svc, key
+        self._stop = threading.Event()
+        self._pages_done = 0
+        self._pages_total = 0
+        self._thread = threading.Thread(target=self._beat, daemon=True)
+
+    def start(self) -> bool:
+        with self.svc.db.session() as s:
+            row = s.scalar(select(JobRow).where(JobRow.key == self.key))
+            if row is None or row.status == "finished":
+                return False
+            row.status, row.started_at, row.heartbeat_at = "started", utcnow(), utcnow()
+            row.worker = f"{socket.gethostname()}:{os.getpid()}"
+        self._thread.start()
+        return True
+
+    def _beat(self) -> None:
+        while not self._stop.wait(self.svc.settings.heartbeat_seconds):
+            try:
+                with self.svc.db.session() as s:
+                    s.execute(update(JobRow).where(JobRow.key == self.key).values(
+                        heartbeat_at=utcnow(), pages_done=self._pages_done, pages_total=self._pages_total))
+            except Exception as exc:
+                log.warning("heartbeat failed", extra={"job": self.key, "error": str(exc)})
+
+    def progress(self, event) -> None:
+        self._pages_done, self._pages_total = event.pages_done, event.pages_total
+
+    def finish(self, status: str, code: str | None = None, message: str | None = None) -> None:
+        self._stop.set()
+        with self.svc.db.session() as s:
+            s.execute(update(JobRow).where(JobRow.key == self.key).values(
+                status=status, finished_at=utcnow(), heartbeat_at=utcnow(), error_code=code, error_message=message,
+                pages_done=self._pages_done or self._pages_total, pages_total=self._pages_total))
+
+
+@contextmanager
+def running(svc: Service, key: str):
+    run = _Run(svc, key)
+    if not run.start():
+        yield None
+        return
+    try:
+        yield run
+    except Exception as exc:
+        # transient (database, broker, OS): re-raised so RQ retries with back-off
+        run.finish("failed", ErrorCode.INTERNAL.value, f"{type(exc).__name__}: {exc}")
+        raise
+    else:
+        run.finish("finished")
+
+
+def ingest_job(sha256: str) -> None:
+    """Read one blob (text layer or OCR), extract, store. Idempotent."""
+    svc = current()
+    from .pipeline import extract_file
+
+    with running(svc, ingest_key(sha256)) as run:
+        if run is None:
+            log.info("ingest already done", extra={"sha256": sha256})
+        else:
+            with svc.db.session() as s:
+                done = records.find_document(s, sha256) is not None
+            if not done:
+                path = Path(svc.blobs.local_path(sha256))
+                entry = ingest.Entry(name=sha256, path=path, kind=ingest.detect_kind(path))
+                executor = ingest.SerialExecutor() if svc.in_worker else None
+                t0 = time.monotonic()
+                [f] = ingest.ingest_files([entry], settings=svc.settings, progress=run.progress, executor=executor)
+                x = extract_file(f)
+                x.pages_ocr = f.pages_ocr
+                try:
+                    with svc.db.session() as s:
+                        records.store_document(s, f, x)
+                except IntegrityError:
+                    log.info("document stored by another worker", extra={"sha256": sha256})
+                log.info("ingested", extra={"sha256": sha256, "pages": f.page_count, "ocr": len(f.pages_ocr),
+                                            "status": f.status, "seconds": round(time.monotonic() - t0, 2)})
+    after_ingest(svc, sha256)
+
+
+def after_ingest(svc: Service, sha256: str) -> None:
+    """Schedule verification of every submission whose files are now all read."""
+    with svc.db.session() as s:
+        subs = s.scalars(select(Submission.id).join(SubmissionFile).where(
+            SubmissionFile.sha256 == sha256, Submission.status.in_(("queued", "running")))).all()
+    for sid in set(subs):
+        with svc.db.session() as s:
+            waiting = files_waiting(svc, s, s.get(Submission, sid))
+        if not waiting:
+            schedule(svc, kind="verify", key=verify_key(sid), func=VERIFY_FUNC, args=(sid,), submission_id=sid)
+
+
+def files_waiting(svc: Service, s, sub: Submission) -> list[SubmissionFile]:
+    """Evidence files not yet read. A file whose ingest failed for good (retries exhausted) is not waiting:
+    the verification reports it as unreadable."""
+    waiting = []
+    for f in sub.files:
+        if not f.sha256 or f.kind not in ("pdf", "jpeg", "png", "tiff") or records.find_document(s, f.sha256):
+            continue
+        job = s.scalar(select(JobRow).where(JobRow.key == ingest_key(f.sha256)))
+        if job is not None and job.status == "failed" and not (job.rq_id and svc.queue.is_pending(job.rq_id)):
+            continue
+        waiting.append(f)
+    return waiting
+
+
+def verify_job(submission_id: str) -> None:
+    svc = current()
+    from .submissions import verify_submission
+
+    with running(svc, verify_key(submission_id)) as run:
+        if run is not None:
+            verify_submission(svc, submission_id)
+
+
+# --------------------------------------------------------------------------- reconciliation
+
+
+def reconcile(svc: Service, *, stale_after: float | None = None) -> dict:
+    """Re-enqueue what the database says is unfinished and the broker no longer holds."""
+    stale_after = svc.settings.job_stale_seconds if stale_after is None else stale_after
+    now = utcnow()
+    stale_before = now - dt.timedelta(seconds=stale_after)
+    counts = {"requeued_lost": 0, "requeued_abandoned": 0, "verify_scheduled": 0}
+    with svc.db.session() as s:
+        rows = s.scalars(select(JobRow).where(JobRow.status.in_(("queued", "started")))).all()
+        snapshot = [(r.key, r.kind, r.status, r.rq_id, r.sha256, r.submission_id, r.heartbeat_at,
+                     r.enqueued_at, r.pages_total) for r in rows]
+    for key, kind, status, rq_id, sha, sid, beat, enq, pages in snapshot:
+        beat = _aware(beat)
+        enq = _aware(enq)
+        if status == "started" and (beat is None or beat < stale_before):
+            reason = "requeued_abandoned"
+        elif status == "queued" and rq_id and not svc.queue.is_pending(rq_id) and (enq is None or enq < now - dt.timedelta(seconds=2)):
+            reason = "requeued_lost"
+        else:
+            continue
+        func, args = (INGEST_FUNC, (sha,)) if kind == "ingest" else (VERIFY_FUNC, (sid,))
+        if schedule(svc, kind=kind, key=key, func=func, args=args, pages=pages, sha256=sha, submission_id=sid,
+                    force=True):
+            counts[reason] += 1
+            log.warning("job re-enqueued", extra={"job": key, "reason": reason})
+    # ingest jobs that failed for good: let their submissions go on without the file
+    with svc.db.session() as s:
+        failed = s.scalars(select(JobRow.sha256).where(JobRow.kind == "ingest", JobRow.status == "failed")).all()
+    for sha in failed:
+        after_ingest(svc, sha)
+    # submissions whose files are all read but whose verification never got scheduled
+    with svc.db.session() as s:
+        open_subs = s.scalars(select(Submission.id).where(Submission.status.in_(("queued", "running")))).all()
+        known = set(s.scalars(select(JobRow.submission_id).where(JobRow.kind == "verify")).all())
+    for sid in open_subs:
+        if sid not in known:
+            schedule_submission(svc, sid)
+            counts["verify_scheduled"] += 1
+    return counts
+
+
+def _aware(t: dt.datetime | None) -> dt.datetime | None:
+    if t is not None and t.tzinfo is None:
+        return t.replace(tzinfo=dt.timezone.utc)
+    return t
+
+
+class Reconciler(threading.Thread):
+    """Runs ``reconcile`` every ``reconcile_seconds`` in the background of a worker or server."""
+
+    def __init__(self, svc: Service):
+        super().__init__(name="kiemchung-reconciler", daemon=True)
+        self.svc = svc
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop_event.wait(self.svc.settings.reconcile_seconds):
+            try:
+                reconcile(self.svc)
+            except Exception:
+                log.exception("reconcile failed")
+
+    def stop(self) -> None:
+        self._stop_event.set()

@@ -1,0 +1,103 @@
+"""Job queues behind one small interface: RQ on Redis (many machines) or in-process (embedded).
+
+Both run the same job functions (``api.jobs``), addressed by dotted name. The database
+row of a job (``models.tables.JobRow``) is the source of truth; the broker only delivers.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import queue as stdqueue
+import threading
+from typing import Protocol
+
+from models.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def resolve_function(dotted: str):
+    module, _, name = dotted.rpartition(".")
+    return getattr(importlib.import_module(module), name)
+
+
+class JobQueue(Protocol):
+    def enqueue(self, func: str, args: tuple, rq_id: str, timeout: int) -> None: ...
+
+    def is_pending(self, rq_id: str) -> bool:
+        """True when the broker still holds the job (queued, scheduled for retry, or running)."""
+
+
+class RQJobQueue:
+    RETRY_INTERVALS = [5, 30, 120]
+
+    def __init__(self, redis_url: str, name: str = "kiemchung"):
+        from redis import Redis
+        from rq import Queue
+
+        self.redis = Redis.from_url(redis_url)
+        self.queue = Queue(name, connection=self.redis)
+
+    def enqueue(self, func: str, args: tuple, rq_id: str, timeout: int) -> None:
+        from rq import Retry
+
+        self.queue.enqueue(func, *args, job_id=rq_id, job_timeout=timeout, result_ttl=3600, failure_ttl=7 * 86400,
+                           retry=Retry(max=len(self.RETRY_INTERVALS), interval=self.RETRY_INTERVALS))
+
+    def is_pending(self, rq_id: str) -> bool:
+        from rq.exceptions import NoSuchJobError
+        from rq.job import Job, JobStatus
+
+        try:
+            job = Job.fetch(rq_id, connection=self.redis)
+        except NoSuchJobError:
+            return False
+        status = job.get_status(refresh=True)
+        return status in (JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED)
+
+
+class LocalJobQueue:
+    """Runs jobs one at a time on a background thread of this process.
+
+    One at a time because PyMuPDF is not thread-safe; OCR inside a job still uses the
+    ingest process pool, one single-threaded Tesseract per core.
+    """
+
+    def __init__(self) -> None:
+        self._q: stdqueue.Queue[tuple[str, tuple, str]] = stdqueue.Queue()
+        self._pending: set[str] = set()
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._run, name="kiemchung-jobs", daemon=True)
+        self._thread.start()
+
+    def enqueue(self, func: str, args: tuple, rq_id: str, timeout: int) -> None:
+        with self._lock:
+            self._pending.add(rq_id)
+        self._q.put((func, args, rq_id))
+
+    def is_pending(self, rq_id: str) -> bool:
+        with self._lock:
+            return rq_id in self._pending
+
+    def join(self) -> None:
+        """Wait until every job enqueued so far has run."""
+        self._q.join()
+
+    def _run(self) -> None:
+        while True:
+            func, args, rq_id = self._q.get()
+            try:
+                resolve_function(func)(*args)
+            except Exception:
+                log.exception("job failed", extra={"job": rq_id})
+            finally:
+                with self._lock:
+                    self._pending.discard(rq_id)
+                self._q.task_done()
+
+
+def make_queue(settings: Settings, *, embedded: bool = False) -> JobQueue:
+    if embedded or not settings.redis_url:
+        return LocalJobQueue()
+    return RQJobQueue(settings.redis_url, settings.queue_name)

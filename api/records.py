@@ -1,0 +1,160 @@
+"""Reading and writing the service's records: documents, submissions, reports.
+
+Plain functions over a SQLAlchemy session; the job functions and the REST API share them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from extractors import number_key
+from models import PIPELINE_VERSION
+from models.extraction import Extraction
+from models.pages import IngestedFile, Page
+from models.report import Report
+from models.tables import (
+    CriterionResultRow,
+    Document,
+    FindingRow,
+    PageRow,
+    ReferenceRow,
+    Submission,
+    SubmissionFile,
+    Unit,
+)
+
+
+def reference_keys(number: str) -> tuple[str, str, str]:
+    """(exact key, symbol key, lead key): the exact key and two indexed halves for fuzzy candidates."""
+    key = number_key(number)
+    lead, _, symbol = number.partition("/")
+    return key, number_key(symbol) if symbol else key, number_key(lead)
+
+
+def lead_variants(lead: str) -> set[str]:
+    """The number with one digit changed, dropped or added: OCR's usual damage (45 -> 35, 1143 -> 143)."""
+    digits = "0123456789"
+    out = {lead}
+    for i in range(len(lead)):
+        out.add(lead[:i] + lead[i + 1:])
+        for d in digits:
+            out.add(lead[:i] + d + lead[i + 1:])
+    for i in range(len(lead) + 1):
+        for d in digits:
+            out.add(lead[:i] + d + lead[i:])
+    return {v for v in out if v}
+
+
+def find_document(s: Session, sha256: str) -> Document | None:
+    return s.scalar(select(Document).where(Document.sha256 == sha256, Document.pipeline_version == PIPELINE_VERSION))
+
+
+def store_document(s: Session, f: IngestedFile, x: Extraction) -> Document:
+    """Insert the document, its pages and its references (caller handles the unique-race)."""
+    d = x.document
+    issued = None
+    if d.issued_on:
+        try:
+            issued = dt.date.fromisoformat(d.issued_on)
+        except ValueError:
+            issued = None
+    light = f.model_copy(update={"pages": []})
+    doc = Document(
+        sha256=f.sha256, pipeline_version=PIPELINE_VERSION, status=f.status if f.status != "ok" else x.status,
+        error_code=(f.error or x.error).code.value if (f.error or x.error) else None,
+        error_message=(f.error or x.error).message if (f.error or x.error) else None,
+        page_count=f.page_count or len(f.pages), pages_ocr=f.pages_ocr, number=d.number,
+        number_key=number_key(d.number) if d.number else None, doc_type=d.doc_type, issuer=d.issuer,
+        issued_on=issued, title=d.title, ingested=light.model_dump(mode="json"), extraction=x.model_dump(mode="json"),
+    )
+    s.add(doc)
+    s.flush()
+    for p in f.pages:
+        s.add(PageRow(document_id=doc.id, number=p.number, method=p.method.value, width=p.width, height=p.height,
+                      text=p.text, data=p.model_dump(mode="json")))
+    if d.number:
+        key, symbol, lead = reference_keys(d.number)
+        field = d.fields.get("number")
+        s.add(ReferenceRow(document_id=doc.id, is_identity=True, number=d.number, number_key=key, symbol_key=symbol,
+                           lead_key=lead, doc_type=d.doc_type, issued_on=d.issued_on,
+                           page=field.page if field else 1, start=field.start if field else 0,
+                           end=field.end if field else 0, text=field.text if field else d.number,
+                           confidence=field.confidence if field else d.confidence.get("number", 1.0),
+                           needs_review=bool(field and field.needs_review)))
+    for r in x.references:
+        key, symbol, lead = reference_keys(r.number)
+        s.add(ReferenceRow(document_id=doc.id, is_identity=False, number=r.number, number_key=key, symbol_key=symbol,
+                           lead_key=lead, doc_type=r.doc_type, issued_on=r.issued_on, page=r.page, start=r.start,
+                           end=r.end, text=r.text, confidence=r.confidence, needs_review=r.needs_review))
+    return doc
+
+
+def load_ingested(s: Session, doc: Document, name: str) -> IngestedFile:
+    f = IngestedFile.model_validate(doc.ingested)
+    rows = s.scalars(select(PageRow).where(PageRow.document_id == doc.id).order_by(PageRow.number)).all()
+    return f.model_copy(update={"name": name, "pages": [Page.model_validate(r.data) for r in rows]})
+
+
+def load_extraction(doc: Document, name: str) -> Extraction:
+    return Extraction.model_validate(doc.extraction).model_copy(update={"file": name})
+
+
+def unit_by_name(s: Session, name: str | None, *, create: bool = True) -> Unit | None:
+    if not name:
+        return None
+    name = name.strip()
+    unit = s.scalar(select(Unit).where(Unit.name == name))
+    if unit is None and create:
+        unit = Unit(name=name)
+        s.add(unit)
+        s.flush()
+    return unit
+
+
+def store_report(s: Session, sub: Submission, report: Report) -> None:
+    sub.report = report.model_dump(mode="json")
+    sub.claimed_total = report.totals.claimed_score
+    sub.supported_total = report.totals.supported_score
+    for old in s.scalars(select(CriterionResultRow).where(CriterionResultRow.submission_id == sub.id)).all():
+        s.delete(old)
+    s.flush()
+    for c in report.criteria:
+        row = CriterionResultRow(submission_id=sub.id, code=c.code, verdict=c.verdict.value,
+                                 claimed_score=c.claimed_score, supported_score=c.supported_score,
+                                 max_score=c.max_score, data=c.model_dump(mode="json"))
+        s.add(row)
+        s.flush()
+        for f in c.findings:
+            s.add(FindingRow(criterion_result_id=row.id, submission_id=sub.id, code=f.code.value,
+                             severity=f.severity.value, message=f.message,
+                             evidence=[e.model_dump(mode="json") for e in f.evidence]))
+
+
+def submission_progress(s: Session, sub: Submission) -> dict:
+    from models.tables import JobRow
+
+    files = list(sub.files)
+    evidence = [f for f in files if f.sha256 and f.kind not in ("xlsx", "csv", "json")]
+    shas = {f.sha256 for f in evidence}
+    done_shas = set()
+    pages_done = pages_total = 0
+    if shas:
+        for doc in s.scalars(select(Document).where(Document.sha256.in_(shas),
+                                                    Document.pipeline_version == PIPELINE_VERSION)):
+            done_shas.add(doc.sha256)
+            pages_total += doc.page_count
+            pages_done += doc.page_count
+        for job in s.scalars(select(JobRow).where(JobRow.sha256.in_(shas - done_shas), JobRow.kind == "ingest")):
+            pages_total += job.pages_total
+            pages_done += job.pages_done
+    failed = [f for f in files if f.status == "error"]
+    return {
+        "files_total": len(evidence) + len([f for f in files if not f.sha256]),
+        "files_done": len([f for f in evidence if f.sha256 in done_shas]) + len([f for f in files if not f.sha256]),
+        "files_failed": len(failed),
+        "pages_total": pages_total,
+        "pages_done": pages_done,
+    }

@@ -1,0 +1,197 @@
+"""Submissions and batches in the service: create from an upload, verify, summarise."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+
+from sqlalchemy import select
+
+import ingest
+from extractors import fold
+from models.errors import ErrorCode, ErrorInfo
+from models.extraction import Extraction
+from models.pages import FileKind, IngestedFile
+from models.tables import Batch, Blob, Submission, SubmissionFile
+from verifier import EvidenceFile, load_rubric, read_sheet, verify
+
+from . import records
+from .batch import find_units, summarise
+from .pipeline import EVIDENCE_KINDS, CheckError, pick_sheet
+from .service import Service
+
+log = logging.getLogger(__name__)
+_pdf_lock = threading.Lock()  # PyMuPDF is not thread-safe; the API counts pages under this lock
+
+
+def _page_count(path: Path, kind: FileKind) -> int | None:
+    if kind != FileKind.PDF:
+        return 1
+    import pymupdf
+
+    with _pdf_lock:
+        try:
+            with pymupdf.open(path) as doc:
+                return doc.page_count
+        except Exception:
+            return None
+
+
+def _store_blob(svc: Service, s, path: Path, kind: FileKind) -> str:
+    sha, size = ingest.sha256_file(path)
+    svc.blobs.put_file(path, sha)
+    row = s.get(Blob, sha)
+    if row is None:
+        s.add(Blob(sha256=sha, size=size, kind=kind.value, page_count=_page_count(path, kind)))
+    elif row.kind == "unknown":
+        row.kind, row.page_count = kind.value, _page_count(path, kind)
+    s.flush()
+    return sha
+
+
+def create_submission(svc: Service, source: Path, *, display: str, unit: str | None = None, year: int | None = None,
+                      rubric: str = "par-reference", created_by: int | None = None, batch_id: str | None = None,
+                      required_unit: str | None = None, sheet_name: str | None = None) -> str:
+    """Store a submission (folder or ZIP) and its blobs; schedule its jobs. Returns the id.
+
+    Raises CheckError when the submission as a whole cannot be read (no sheet, bad rubric) or when a
+    unit token submits for another unit.
+    """
+    try:
+        load_rubric(rubric)
+    except Exception as exc:
+        raise CheckError(ErrorCode.RUBRIC_INVALID, str(exc), f"Bộ tiêu chí không hợp lệ: {exc}") from exc
+    workdir = Path(tempfile.mkdtemp(prefix="kiemchung-sub-"))
+    try:
+        expanded = ingest.expand_submission(source, workdir, svc.settings)
+        sheet_entry, sheet = pick_sheet(expanded.entries, sheet_name)
+        unit_name = unit or sheet.unit
+        if required_unit is not None:
+            claimed = {fold(n) for n in (unit, sheet.unit) if n}
+            if claimed - {fold(required_unit)}:
+                raise CheckError(ErrorCode.UNIT_MISMATCH, f"a unit token may only submit for {required_unit}",
+                                 f"Mã truy cập của đơn vị chỉ được nộp hồ sơ của {required_unit}.")
+            unit_name = required_unit
+        with svc.db.session() as s:
+            sub = Submission(unit=records.unit_by_name(s, unit_name), year=year or sheet.year, rubric=rubric,
+                             source=display, sheet_name=sheet_entry.name, created_by=created_by, batch_id=batch_id,
+                             status="queued")
+            s.add(sub)
+            s.flush()
+            sub.sheet_sha256 = _store_blob(svc, s, sheet_entry.path, sheet_entry.kind)
+            for e in expanded.entries:
+                if e is sheet_entry:
+                    continue
+                if e.kind in EVIDENCE_KINDS:
+                    s.add(SubmissionFile(submission_id=sub.id, name=e.name, kind=e.kind.value,
+                                         sha256=_store_blob(svc, s, e.path, e.kind)))
+                else:
+                    s.add(SubmissionFile(submission_id=sub.id, name=e.name, kind=e.kind.value, status="error",
+                                         error_code=ErrorCode.UNSUPPORTED_TYPE.value,
+                                         error_message="Không phải tệp minh chứng (PDF, ảnh)."))
+            for r in expanded.rejected:
+                s.add(SubmissionFile(submission_id=sub.id, name=r.name, kind=r.kind.value, status="error",
+                                     error_code=r.error.code.value if r.error else None,
+                                     error_message=(r.error.message_vi or r.error.message) if r.error else None))
+            sub_id = sub.id
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    from .jobs import schedule_submission
+
+    schedule_submission(svc, sub_id)
+    log.info("submission created", extra={"submission": sub_id, "unit": unit_name})
+    return sub_id
+
+
+def _error_file(f: SubmissionFile) -> EvidenceFile:
+    err = ErrorInfo(code=ErrorCode(f.error_code) if f.error_code in ErrorCode.__members__ else ErrorCode.INTERNAL,
+                    message=f.error_message or "not read", message_vi=f.error_message or "Không đọc được tệp.")
+    ing = IngestedFile(name=f.name, sha256=f.sha256 or "", kind=FileKind(f.kind) if f.kind in FileKind._value2member_map_
+                       else FileKind.UNKNOWN, status="error", error=err)
+    return EvidenceFile(ing, Extraction(file=f.name, status="error", error=err))
+
+
+def verify_submission(svc: Service, submission_id: str) -> None:
+    with svc.db.session() as s:
+        sub = s.get(Submission, submission_id)
+        try:
+            rubric = load_rubric(sub.rubric)
+            sheet = read_sheet(svc.blobs.local_path(sub.sheet_sha256), name=sub.sheet_name)
+        except Exception as exc:
+            sub.status, sub.error_code, sub.error_message = "failed", ErrorCode.SHEET_INVALID.value, str(exc)
+            return
+        files: list[EvidenceFile] = []
+        for f in sub.files:
+            doc = records.find_document(s, f.sha256) if f.sha256 else None
+            if f.status == "error" or doc is None:
+                if doc is None and f.status != "error":
+                    f.status, f.error_code = "error", ErrorCode.INTERNAL.value
+                    f.error_message = "Tệp chưa đọc được do lỗi hệ thống; hãy nộp lại."
+                files.append(_error_file(f))
+                continue
+            f.status = doc.status
+            f.error_code, f.error_message = doc.error_code, doc.error_message
+            files.append(EvidenceFile(records.load_ingested(s, doc, f.name), records.load_extraction(doc, f.name)))
+        from .cli import tool_version
+
+        report = verify(sheet, rubric, files, unit=sub.unit.name if sub.unit else None, year=sub.year,
+                        tool_version=tool_version())
+        if sub.unit is None and report.unit:
+            sub.unit = records.unit_by_name(s, report.unit)
+        sub.year = sub.year or report.year
+        records.store_report(s, sub, report)
+        sub.status = "done"
+        batch_id = sub.batch_id
+    if batch_id:
+        update_batch(svc, batch_id)
+
+
+def create_batch(svc: Service, source: Path, *, display: str, year: int | None, rubric: str,
+                 created_by: int | None) -> str:
+    workdir = Path(tempfile.mkdtemp(prefix="kiemchung-batch-"))
+    try:
+        root = source
+        if source.is_file():
+            expanded = ingest.expand_submission(source, workdir, svc.settings)
+            root = workdir
+            del expanded
+        units = find_units(root)
+        if not units:
+            raise CheckError(ErrorCode.NO_SHEET, "no unit submissions (one folder or ZIP per unit) in the batch",
+                             "Lô hồ sơ không có hồ sơ đơn vị nào (mỗi đơn vị một thư mục hoặc tệp ZIP).")
+        with svc.db.session() as s:
+            batch = Batch(source=display, year=year, rubric=rubric, created_by=created_by, status="running")
+            s.add(batch)
+            s.flush()
+            batch_id = batch.id
+        errors = []
+        for name, path in units:
+            try:
+                create_submission(svc, path, display=name, year=year, rubric=rubric, created_by=created_by,
+                                  batch_id=batch_id)
+            except CheckError as exc:
+                errors.append({"unit": name, "code": exc.info.code.value, "message": exc.info.message_vi})
+        with svc.db.session() as s:
+            batch = s.get(Batch, batch_id)
+            batch.summary = {"rejected_units": errors}
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    update_batch(svc, batch_id)
+    return batch_id
+
+
+def update_batch(svc: Service, batch_id: str) -> None:
+    from models.report import Report
+
+    with svc.db.session() as s:
+        batch = s.get(Batch, batch_id)
+        subs = s.scalars(select(Submission).where(Submission.batch_id == batch_id)).all()
+        if any(sub.status in ("queued", "running") for sub in subs):
+            return
+        reports = [Report.model_validate(sub.report) for sub in subs if sub.report]
+        rejected = (batch.summary or {}).get("rejected_units", [])
+        batch.summary = {**summarise(reports), "rejected_units": rejected}
+        batch.status = "done"

@@ -1,0 +1,230 @@
+"""Database tables (SQLAlchemy 2). SQLite embedded, PostgreSQL at scale; Alembic migrations
+in ``models/migrations``. The database is the source of truth for submissions and jobs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict: JSON, list: JSON}
+
+
+class Unit(Base):
+    __tablename__ = "units"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(300), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the secret
+    prefix: Mapped[str] = mapped_column(String(16))  # first characters, to recognise a token in lists
+    role: Mapped[str] = mapped_column(String(16))  # admin | appraiser | unit
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), nullable=True)
+    label: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    unit: Mapped[Unit | None] = relationship()
+
+
+class Blob(Base):
+    """One stored file, by content. ``data`` is used when blobs live in the database."""
+
+    __tablename__ = "blobs"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(16))
+    page_count: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    data: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True, deferred=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Document(Base):
+    """A blob read and extracted under one pipeline version (shared by every submission attaching it)."""
+
+    __tablename__ = "documents"
+    __table_args__ = (UniqueConstraint("sha256", "pipeline_version", name="uq_documents_sha_version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"), index=True)
+    pipeline_version: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16))  # ok | error
+    error_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    error_message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    page_count: Mapped[int] = mapped_column(Integer, default=0)
+    pages_ocr: Mapped[list] = mapped_column(JSON, default=list)
+    number: Mapped[str | None] = mapped_column(String(120), nullable=True, index=True)
+    number_key: Mapped[str | None] = mapped_column(String(120), nullable=True, index=True)
+    doc_type: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    issuer: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    issued_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    title: Mapped[str | None] = mapped_column(Text, nullable=True)
+    ingested: Mapped[dict] = mapped_column(JSON)  # models.pages.IngestedFile without page words (see pages)
+    extraction: Mapped[dict] = mapped_column(JSON)  # models.extraction.Extraction
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PageRow(Base):
+    __tablename__ = "pages"
+    __table_args__ = (UniqueConstraint("document_id", "number", name="uq_pages_document_number"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    method: Mapped[str] = mapped_column(String(16))
+    width: Mapped[float] = mapped_column(Float)
+    height: Mapped[float] = mapped_column(Float)
+    text: Mapped[str] = mapped_column(Text)
+    data: Mapped[dict] = mapped_column(JSON)  # models.pages.Page (words with boxes and confidences)
+
+
+class ReferenceRow(Base):
+    """A document number seen in a stored document: its own number (``is_identity``) or a citation."""
+
+    __tablename__ = "doc_references"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    is_identity: Mapped[bool] = mapped_column(Boolean, default=False)
+    number: Mapped[str] = mapped_column(String(120), index=True)
+    number_key: Mapped[str] = mapped_column(String(120), index=True)  # exact, format-insensitive
+    symbol_key: Mapped[str] = mapped_column(String(120), index=True)  # the part after the number: fuzzy candidates
+    lead_key: Mapped[str] = mapped_column(String(40), index=True)  # the number itself: fuzzy candidates
+    doc_type: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    issued_on: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    page: Mapped[int] = mapped_column(Integer)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    confidence: Mapped[float] = mapped_column(Float, default=1.0)
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Batch(Base):
+    __tablename__ = "batches"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    source: Mapped[str] = mapped_column(String(300), default="")
+    year: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    rubric: Mapped[str] = mapped_column(String(200), default="par-reference")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"), nullable=True)
+    summary: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class Submission(Base):
+    __tablename__ = "submissions"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), nullable=True, index=True)
+    batch_id: Mapped[str | None] = mapped_column(ForeignKey("batches.id"), nullable=True, index=True)
+    year: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    rubric: Mapped[str] = mapped_column(String(200), default="par-reference")
+    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)  # queued|running|done|failed
+    source: Mapped[str] = mapped_column(String(300), default="")
+    sheet_name: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    sheet_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"), nullable=True)
+    error_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    error_message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    report: Mapped[dict | None] = mapped_column(JSON, nullable=True, deferred=True)
+    claimed_total: Mapped[float | None] = mapped_column(Float, nullable=True)
+    supported_total: Mapped[float | None] = mapped_column(Float, nullable=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    unit: Mapped[Unit | None] = relationship()
+    files: Mapped[list["SubmissionFile"]] = relationship(back_populates="submission", order_by="SubmissionFile.id")
+
+
+class SubmissionFile(Base):
+    __tablename__ = "submission_files"
+    __table_args__ = (UniqueConstraint("submission_id", "name", name="uq_submission_files_name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[str] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"), nullable=True, index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | ok | error
+    error_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    error_message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    submission: Mapped[Submission] = relationship(back_populates="files")
+
+
+class CriterionResultRow(Base):
+    __tablename__ = "criteria_results"
+    __table_args__ = (UniqueConstraint("submission_id", "code", name="uq_criteria_results_code"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[str] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    verdict: Mapped[str] = mapped_column(String(24), index=True)
+    claimed_score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    supported_score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    max_score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    data: Mapped[dict] = mapped_column(JSON)  # models.report.CriterionResult
+
+
+class FindingRow(Base):
+    __tablename__ = "findings"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    criterion_result_id: Mapped[int] = mapped_column(ForeignKey("criteria_results.id", ondelete="CASCADE"), index=True)
+    submission_id: Mapped[str] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(40), index=True)
+    severity: Mapped[str] = mapped_column(String(16))
+    message: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[list] = mapped_column(JSON, default=list)
+
+
+class JobRow(Base):
+    """A unit of work. ``key`` is derived from content + pipeline version, so duplicate work is
+    not enqueued; the row, not Redis, says whether the work is done."""
+
+    __tablename__ = "jobs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(24), index=True)  # ingest | verify
+    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)  # queued|started|finished|failed
+    sha256: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    submission_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    rq_id: Mapped[str | None] = mapped_column(String(240), nullable=True)
+    timeout: Mapped[int] = mapped_column(Integer, default=180)
+    worker: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    pages_total: Mapped[int] = mapped_column(Integer, default=0)
+    pages_done: Mapped[int] = mapped_column(Integer, default=0)
+    error_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    error_message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    enqueued_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+Index("ix_submissions_unit_year", Submission.unit_id, Submission.year)
+Index("ix_doc_references_symbol_lead", ReferenceRow.symbol_key, ReferenceRow.lead_key)
