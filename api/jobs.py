@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 import socket
 import threading
 import time
@@ -68,7 +69,7 @@ def schedule(svc: Service, *, kind: str, key: str, func: str, args: tuple, pages
         elif not force and row.status in ("queued", "started", "finished"):
             return False
         attempt = row.attempts + 1
-        rq_id = f"{key}:a{attempt}".replace("/", "_")
+        rq_id = re.sub(r"[^A-Za-z0-9_-]", "_", f"{key}-a{attempt}")  # RQ's allowed id characters
         row.status, row.rq_id, row.enqueued_at, row.attempts = "queued", rq_id, utcnow(), attempt
         row.error_code = row.error_message = None
     _enqueue(svc, func, args, rq_id, timeout)

@@ -4,6 +4,7 @@ and a reconciler thread that re-enqueues lost or abandoned work."""
 from __future__ import annotations
 
 import logging
+import time
 
 from models.settings import Settings
 
@@ -34,10 +35,22 @@ def run_worker(settings: Settings, *, burst: bool = False) -> None:
     svc = configure(settings, in_worker=True)
     reconciler = Reconciler(svc)
     reconciler.start()
-    queue = Queue(settings.queue_name, connection=svc.queue.redis)
-    w = Worker([queue], connection=svc.queue.redis)
-    log.info("worker started", extra={"queue": settings.queue_name, "worker": w.name})
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    delay = 1.0
     try:
-        w.work(with_scheduler=True, burst=burst, logging_level=settings.log_level)
+        while True:
+            try:
+                queue = Queue(settings.queue_name, connection=svc.queue.redis)
+                w = Worker([queue], connection=svc.queue.redis)
+                log.info("worker started", extra={"queue": settings.queue_name, "worker": w.name})
+                w.work(with_scheduler=True, burst=burst, logging_level=settings.log_level)
+                return
+            except (RedisConnectionError, RedisTimeoutError) as exc:
+                # Redis restarted or unreachable: wait and start again; the reconciler re-enqueues lost work
+                log.warning("redis unavailable; retrying", extra={"error": str(exc), "delay": delay})
+                time.sleep(delay)
+                delay = min(delay * 2, 30.0)
     finally:
         reconciler.stop()
