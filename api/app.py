@@ -16,8 +16,9 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, File, Form, Header, Query, Request, UploadFile
+from fastapi import Depends, FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from rapidfuzz import fuzz
 from sqlalchemy import func, or_, select
 
@@ -49,10 +50,14 @@ def safe_name(name: str | None, fallback: str) -> str:
     return base[:200] or fallback
 
 
-def principal(request: Request, authorization: Annotated[str | None, Header()] = None) -> Principal:
-    if not authorization or not authorization.lower().startswith("bearer "):
+_bearer = HTTPBearer(auto_error=False, description="API token from `kiemchung token create`")
+
+
+def principal(request: Request,
+              credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)] = None) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
         raise ApiError(401, "UNAUTHORIZED", "missing bearer token", "Thiếu mã truy cập (Bearer token).")
-    p = authenticate(request.app.state.svc.db, authorization.split(" ", 1)[1].strip())
+    p = authenticate(request.app.state.svc.db, credentials.credentials.strip())
     if p is None:
         raise ApiError(401, "UNAUTHORIZED", "invalid or revoked token", "Mã truy cập không hợp lệ hoặc đã bị thu hồi.")
     return p
@@ -90,6 +95,8 @@ def create_app(svc: Service | None = None, *, embedded: bool = False, reconcile_
     app = FastAPI(title="kiemchung", version=PIPELINE_VERSION, lifespan=lifespan,
                   description="Evidence verification for PAR Index self-assessments (Chỉ số CCHC).")
     install(app)
+    if svc is not None:
+        app.state.svc = svc
     limit = (svc.settings if svc else get_settings()).max_upload_bytes
     app.add_middleware(BodyLimitMiddleware, limit=limit)
 
