@@ -19,8 +19,7 @@ from typing import Annotated
 from fastapi import Depends, FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from rapidfuzz import fuzz
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 import ingest
 from models import PIPELINE_VERSION
@@ -28,9 +27,9 @@ from models.errors import ErrorCode
 from models.pages import FileKind
 from models.report import Report
 from models.settings import get_settings
-from models.tables import Batch, Blob, CriterionResultRow, Document, PageRow, ReferenceRow, Submission, SubmissionFile, Unit
+from models.tables import Batch, Blob, CriterionResultRow, PageRow, Submission, SubmissionFile, Unit
 
-from . import records
+from . import records, references
 from .auth import Principal, authenticate
 from .errors import ApiError, forbidden, install, not_found
 from .jobs import Reconciler, reconcile
@@ -40,7 +39,6 @@ from .service import Service, configure
 
 log = logging.getLogger(__name__)
 _SAFE_NAME = re.compile(r"[^\w.\- ()]+", re.UNICODE)
-FUZZY_MIN = 85.0
 
 
 def safe_name(name: str | None, fallback: str) -> str:
@@ -349,44 +347,15 @@ def create_app(svc: Service | None = None, *, embedded: bool = False, reconcile_
 
     # ------------------------------------------------------------------ references
 
-    def _lookup(s, number: str, limit: int) -> list[tuple[ReferenceRow, float]]:
-        """Exact key, then OCR-tolerant candidates from two indexes: same symbol with the number one
-        digit off, and same number with any symbol; scored with rapidfuzz."""
-        key, symbol, lead = records.reference_keys(number)
-        cond = or_(ReferenceRow.number_key == key,
-                   (ReferenceRow.symbol_key == symbol) & ReferenceRow.lead_key.in_(records.lead_variants(lead)),
-                   ReferenceRow.lead_key == lead)
-        rows = s.scalars(select(ReferenceRow).where(cond).limit(5000)).all()
-        scored = []
-        for r in rows:
-            score = 100.0 if r.number_key == key else fuzz.ratio(key, r.number_key)
-            if score >= FUZZY_MIN:
-                scored.append((r, round(score / 100.0, 3)))
-        scored.sort(key=lambda t: (-t[1], t[0].id))
-        return scored[:limit]
-
-    def _ref_json(s, r: ReferenceRow, score: float) -> dict:
-        doc = s.get(Document, r.document_id)
-        units = s.execute(select(Unit.name, Submission.id, SubmissionFile.name).join(Submission, Submission.unit_id == Unit.id)
-                          .join(SubmissionFile, SubmissionFile.submission_id == Submission.id)
-                          .where(SubmissionFile.sha256 == doc.sha256).limit(50)).all()
-        return {"number": r.number, "score": score, "exact": score == 1.0, "document": doc.sha256,
-                "document_number": doc.number, "issued_on": r.issued_on, "page": r.page, "start": r.start,
-                "end": r.end, "quote": r.text, "confidence": r.confidence, "needs_review": r.needs_review,
-                "attached_by": [{"unit": u, "submission": sid, "file": fn} for u, sid, fn in units]}
-
     @app.get("/references", tags=["references"])
-    def references(p: Staff, number: Annotated[str, Query(min_length=3, max_length=120)],
-                   limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict:
+    def get_references(p: Staff, number: Annotated[str, Query(min_length=3, max_length=120)],
+                       limit: Annotated[int, Query(ge=1, le=500)] = 100) -> dict:
         """Which stored documents are that document, and which cite it — exact and OCR-tolerant, scored."""
         from extractors import canonical_number
 
         canon = canonical_number(number) or number
         with service().db.session() as s:
-            hits = _lookup(s, canon, limit)
-            return {"query": number, "canonical": canon,
-                    "documents": [_ref_json(s, r, sc) for r, sc in hits if r.is_identity],
-                    "citing": [_ref_json(s, r, sc) for r, sc in hits if not r.is_identity]}
+            return {"query": number, "canonical": canon, **references.lookup(s, canon, limit)}
 
     @app.get("/references/graph", tags=["references"])
     def reference_graph(p: Staff, number: Annotated[str, Query(min_length=3, max_length=120)],
@@ -394,27 +363,8 @@ def create_app(svc: Service | None = None, *, embedded: bool = False, reconcile_
         """Follow citations outward from the documents with this number."""
         from extractors import canonical_number
 
-        start = canonical_number(number) or number
-        nodes: dict[str, dict] = {}
-        edges: list[dict] = []
-        frontier = [start]
         with service().db.session() as s:
-            for _ in range(depth):
-                nxt = []
-                for num in frontier:
-                    for r, score in _lookup(s, num, 20):
-                        if not r.is_identity or score < 1.0:
-                            continue
-                        doc = s.get(Document, r.document_id)
-                        nodes.setdefault(doc.number or doc.sha256, {"number": doc.number, "document": doc.sha256,
-                                                                    "title": doc.title})
-                        for c in s.scalars(select(ReferenceRow).where(ReferenceRow.document_id == doc.id,
-                                                                      ReferenceRow.is_identity.is_(False))):
-                            edges.append({"from": doc.number, "to": c.number, "page": c.page, "quote": c.text})
-                            nodes.setdefault(c.number, {"number": c.number, "document": None, "title": None})
-                            nxt.append(c.number)
-                frontier = nxt
-        return {"root": start, "nodes": list(nodes.values()), "edges": edges}
+            return references.graph(s, canonical_number(number) or number, depth)
 
     # ------------------------------------------------------------------ batches
 
