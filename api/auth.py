@@ -58,7 +58,11 @@ def authenticate(db: Database, secret: str) -> Principal | None:
         row = s.scalar(select(ApiToken).where(ApiToken.token_hash == h))
         if row is None or row.revoked_at is not None or not hmac.compare_digest(row.token_hash, h):
             return None
-        row.last_used_at = utcnow()
+        now = utcnow()
+        last = row.last_used_at.replace(tzinfo=now.tzinfo) if row.last_used_at and row.last_used_at.tzinfo is None \
+            else row.last_used_at
+        if last is None or (now - last).total_seconds() > 300:  # one write per token per 5 minutes, not per request
+            row.last_used_at = now
         return Principal(token_id=row.id, role=row.role, unit_id=row.unit_id,
                          unit_name=row.unit.name if row.unit else None)
 
