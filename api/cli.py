@@ -123,7 +123,7 @@ def check(
 ) -> None:
     """Check one unit's submission — or a batch (one folder or ZIP per unit): read every file
     (text layer or OCR), extract, verify, write reports (and summary.xlsx/json for a batch)."""
-    from .batch import is_batch, run_batch
+    from .batch import is_batch
     from .pipeline import CheckError, run_check
 
     if is_batch(path) or (path.is_file() and _zip_is_batch(path)):

@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 import ingest
 from models import PIPELINE_VERSION
 from models.errors import ErrorCode
-from models.tables import Blob, Document, JobRow, Submission, SubmissionFile, utcnow
+from models.tables import Blob, JobRow, Submission, SubmissionFile, utcnow
 
 from . import records
 from .service import Service, current

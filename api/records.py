@@ -22,7 +22,6 @@ from models.tables import (
     PageRow,
     ReferenceRow,
     Submission,
-    SubmissionFile,
     Unit,
 )
 

@@ -14,6 +14,7 @@ from models.claims import Citation
 
 _SPLIT = re.compile(r"[;\n]+|\s+\+\s+")
 _FILE = re.compile(r"[\w\-. ()]+\.(?:pdf|jpe?g|png|tiff?)\b", re.IGNORECASE)
+_FILE_LABEL = re.compile(r"^(?:(?:tệp|tep)(?:\s+(?:tin|đính kèm|dinh kem))?|file|đính kèm|dinh kem)\s*:?\s+", re.IGNORECASE)
 _PAGES = re.compile(r"\b(?:trang|tr\.)\s*(\d+)(?:\s*[-–đến]+\s*(\d+))?", re.IGNORECASE)
 _SECTION = re.compile(r"\b(?:mục|phần|điều)\s+([IVXLC]+|\d+(?:\.\d+)*)\b", re.IGNORECASE)
 _DATE = re.compile(r"ngày\s+(\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4})", re.IGNORECASE)
@@ -33,7 +34,7 @@ def parse_citations(cell: str | None) -> list[Citation]:
 
 def parse_citation(item: str) -> Citation:
     file_match = _FILE.search(item)
-    file_name = file_match.group(0).strip() if file_match else None
+    file_name = _FILE_LABEL.sub("", file_match.group(0).strip()) if file_match else None
     rest = item.replace(file_name, " ") if file_name else item
 
     number = None

@@ -34,3 +34,14 @@ def percent(v: float) -> str:
 def doc_label(f) -> str:
     number = f.number or "không rõ số"
     return f"{number} ({f.name})"
+
+
+def issuer_label(f) -> str:
+    """The issuer as printed in the header: 'ỦY BAN NHÂN DÂN TỈNH / ĐỒNG NAI' when it spans two lines."""
+    from .matching import expand_abbreviations, issuing_body
+
+    doc = f.extraction.document
+    body = issuing_body(doc.issuer, doc.parent_issuer)
+    if doc.parent_issuer and doc.issuer and body and body != expand_abbreviations(doc.issuer):
+        return f"{doc.parent_issuer} {doc.issuer}"
+    return doc.issuer or "không rõ"

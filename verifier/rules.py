@@ -7,6 +7,7 @@ decided in :mod:`verifier.verify` from the outcome and the claimed score.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 from extractors import fold
@@ -30,6 +31,9 @@ from . import messages as M
 from .evidence import LOW_CONFIDENCE, EvidenceFile
 from .matching import Match, SpecCheck, check_spec, match_citation, phrase_in, search
 from .relative_dates import resolve, vn_date
+
+
+_PAGE_NUMBER_LINE = re.compile(r"^\s*\d{1,3}\s*\n")
 
 
 @dataclass
@@ -84,7 +88,8 @@ def resolve_citations(claim: Claim, ctx: Context, out: Outcome) -> list[Match]:
             out.add(FindingCode.CITATION_MISMATCH, Severity.WARNING,
                     f"Bảng tự đánh giá ghi số “{c.number}” nhưng tệp {f.name} là văn bản số {f.number}.",
                     f.field_evidence("number"))
-        if c.issued_on and f.issued_on and c.issued_on != f.issued_on.isoformat():
+        if (c.issued_on and f.issued_on and c.issued_on != f.issued_on.isoformat()
+                and not f.field_needs_review("issued_on")):  # an uncertain date is LOW_CONFIDENCE's business
             out.add(FindingCode.CITATION_MISMATCH, Severity.WARNING,
                     f"Bảng tự đánh giá ghi ngày {vn_date(c.issued_on)} nhưng văn bản {M.doc_label(f)} "
                     f"ghi ngày ban hành {vn_date(f.issued_on)}.",
@@ -102,7 +107,7 @@ def _report_spec_problems(check: SpecCheck, spec: DocumentSpec, ctx: Context, ou
                 f.field_evidence("doc_type") or f.field_evidence("number"))
     if check.issuer_ok is False:
         out.add(FindingCode.WRONG_ISSUER, Severity.ERROR,
-                f"Văn bản {M.doc_label(f)} do “{f.extraction.document.issuer}” ban hành, "
+                f"Văn bản {M.doc_label(f)} do “{M.issuer_label(f)}” ban hành, "
                 f"không phải đơn vị được đánh giá ({ctx.unit}).",
                 f.field_evidence("issuer"))
     if check.period_ok is False:
@@ -141,6 +146,30 @@ def find_document(spec: DocumentSpec, matches: list[Match], ctx: Context, out: O
     return None
 
 
+def evidence_missing(out: Outcome, what: str) -> None:
+    """EVIDENCE_MISSING, unless a cited document already explains the gap (not found / unreadable)."""
+    explained = {FindingCode.DOCUMENT_NOT_FOUND, FindingCode.DOCUMENT_UNREADABLE}
+    if any(f.code in explained for f in out.findings):
+        return
+    out.add(FindingCode.EVIDENCE_MISSING, Severity.ERROR, what)
+
+
+def locate_document(spec: DocumentSpec, claim: Claim, ctx: Context, out: Outcome,
+                    *, missing_score: float) -> SpecCheck | None:
+    """Shared by the single-document rules: resolve the citations, find the fitting document
+    and mark it used; when there is none, score ``missing_score`` and say why."""
+    matches = resolve_citations(claim, ctx, out)
+    check = find_document(spec, matches, ctx, out)
+    if check is None:
+        out.supported = missing_score
+        if not out.evidence_found:
+            evidence_missing(out, "Không có văn bản đáp ứng yêu cầu của tiêu chí trong hồ sơ minh chứng.")
+        return None
+    out.use(check.file)
+    out.evidence_found = True
+    return check
+
+
 def _level_score(levels, issued: dt.date, year: int) -> tuple[float | None, dt.date]:
     for lv in levels:
         limit = resolve(lv.until, year)
@@ -153,17 +182,10 @@ def _level_score(levels, issued: dt.date, year: int) -> tuple[float | None, dt.d
 
 
 def eval_document(rule: DocumentRule, item: SubCriterion, claim: Claim, ctx: Context, out: Outcome) -> None:
-    matches = resolve_citations(claim, ctx, out)
-    check = find_document(rule.document, matches, ctx, out)
+    check = locate_document(rule.document, claim, ctx, out, missing_score=rule.missing_score)
     if check is None:
-        out.supported = rule.missing_score
-        if not out.evidence_found:
-            out.add(FindingCode.EVIDENCE_MISSING, Severity.ERROR,
-                    "Không có văn bản đáp ứng yêu cầu của tiêu chí trong hồ sơ minh chứng.")
         return
     f = check.file
-    out.use(f)
-    out.evidence_found = True
     if f.issued_on is None:
         out.decided = False
         out.add(FindingCode.LOW_CONFIDENCE, Severity.WARNING,
@@ -240,6 +262,9 @@ def _metric_match(m: Metric, f: EvidenceFile, spec: MetricSpec) -> float:
     if page is not None:
         lo = max(0, m.start - 120)
         ctx_text = page.text[lo:m.start]
+        prev = f.page(m.page - 1) if m.start < 120 else None
+        if prev is not None and prev.text:  # a sentence split by a page break (and the page number)
+            ctx_text = prev.text[-(120 - m.start):] + " " + _PAGE_NUMBER_LINE.sub("", ctx_text, count=1)
         for sep in (".", ";"):
             if sep in ctx_text:
                 ctx_text = ctx_text.rsplit(sep, 1)[1]
@@ -300,6 +325,45 @@ def _sources(spec: DocumentSpec, matches: list[Match], ctx: Context, out: Outcom
     return [c.file for c in search(ctx.files, spec, ctx.unit, ctx.year)]
 
 
+def _no_sources(spec: DocumentSpec, matches: list[Match], ctx: Context, out: Outcome) -> None:
+    """No report fits the source spec: say what is wrong with the cited ones, or that none is there."""
+    for m in matches:
+        _report_spec_problems(check_spec(m.file, spec, ctx.unit, ctx.year), spec, ctx, out)
+        out.use(m.file)
+    if not matches:
+        evidence_missing(out, "Không có báo cáo của đơn vị chứa số liệu của tiêu chí trong hồ sơ minh chứng.")
+    out.evidence_found = bool(matches)
+    out.supported = 0.0 if matches else None
+
+
+def _metric_not_found(subjects: list[str], sources: list[EvidenceFile], matches: list[Match], out: Outcome) -> None:
+    """The figure is in none of the reports. With a cited report that is METRIC_NOT_FOUND; when the
+    sheet cites nothing, the claim simply has no evidence (the reports searched are named)."""
+    where = ", ".join(M.doc_label(f) for f in sources)
+    what = ", ".join(f"“{s}”" for s in subjects)
+    out.supported = None
+    if matches:
+        for f in sources:
+            out.use(f)
+        out.evidence_found = True
+        out.add(FindingCode.METRIC_NOT_FOUND, Severity.ERROR, f"Không tìm thấy số liệu {what} trong {where}.")
+    else:
+        evidence_missing(out, f"Bảng tự đánh giá không trích dẫn báo cáo nào; không tìm thấy số liệu {what} "
+                              f"trong các báo cáo của đơn vị ({where}).")
+
+
+def _consistent(m: Metric, value: float, reported: float, tolerance: float) -> bool:
+    """Does the self-reported figure agree with the document's? ``trên 95%`` agrees with 96%."""
+    q = m.qualifier
+    if q in (Qualifier.GT, Qualifier.GE):
+        return reported >= value - tolerance
+    if q in (Qualifier.LT, Qualifier.LE):
+        return reported <= value + tolerance
+    if q == Qualifier.RANGE and m.value_max is not None:
+        return value - tolerance <= reported <= m.value_max + tolerance
+    return abs(reported - value) <= tolerance
+
+
 def _judge_value(value_metric: Metric, f: EvidenceFile, value: float, bands: list[Band], claim: Claim,
                  tolerance: float, out: Outcome, label: str) -> None:
     ev = [f.sentence_evidence(value_metric)]
@@ -316,10 +380,15 @@ def _judge_value(value_metric: Metric, f: EvidenceFile, value: float, bands: lis
         out.supported = max((b.score for b in candidates), default=None)
     else:
         out.supported = candidates[0].score
-    if claim.self_reported_value is not None and abs(claim.self_reported_value - value) > tolerance:
-        out.add(FindingCode.METRIC_MISMATCH, Severity.ERROR,
+    if claim.self_reported_value is not None and not _consistent(value_metric, value, claim.self_reported_value,
+                                                                 tolerance):
+        # a wrong figure that does not change the band is a warning; one that lifts the band is an error
+        claimed_bands = [b for b in bands if b.contains(claim.self_reported_value)]
+        same_band = len(candidates) == 1 and claimed_bands == candidates
+        out.add(FindingCode.METRIC_MISMATCH, Severity.WARNING if same_band else Severity.ERROR,
                 f"Đơn vị tự báo cáo {M.percent(claim.self_reported_value)} nhưng {M.doc_label(f)} ghi "
-                f"{M.percent(value)} (trang {value_metric.page}).", ev)
+                f"{M.percent(value)} (trang {value_metric.page})"
+                + ("; cùng mức điểm." if same_band else "."), ev)
     else:
         out.add(FindingCode.DOCUMENT_MATCHED, Severity.INFO,
                 f"Số liệu trong {M.doc_label(f)}, trang {value_metric.page}: {M.percent(value)}.", ev)
@@ -329,24 +398,12 @@ def eval_metric_band(rule: MetricBandRule, item: SubCriterion, claim: Claim, ctx
     matches = resolve_citations(claim, ctx, out)
     sources = _sources(rule.source, matches, ctx, out)
     if not sources:
-        for m in matches:
-            _report_spec_problems(check_spec(m.file, rule.source, ctx.unit, ctx.year), rule.source, ctx, out)
-            out.use(m.file)
-        if not matches:
-            out.add(FindingCode.EVIDENCE_MISSING, Severity.ERROR,
-                    "Không có báo cáo của đơn vị chứa số liệu của tiêu chí trong hồ sơ minh chứng.")
-        out.evidence_found = bool(matches)
-        out.supported = 0.0 if matches else None
+        _no_sources(rule.source, matches, ctx, out)
         return
     pages = [p for m in matches for p in (m.citation.pages if m.citation else [])]
     found = find_metric(rule.metric, sources, pages)
     if found is None:
-        for f in sources:
-            out.use(f)
-        out.add(FindingCode.METRIC_NOT_FOUND, Severity.ERROR,
-                f"Không tìm thấy số liệu “{rule.metric.subjects[0]}” trong "
-                f"{', '.join(M.doc_label(f) for f in sources)}.")
-        out.supported = None
+        _metric_not_found([rule.metric.subjects[0]], sources, matches, out)
         return
     metric, f = found
     out.use(f)
@@ -361,17 +418,15 @@ def eval_metric_band(rule: MetricBandRule, item: SubCriterion, claim: Claim, ctx
 def eval_ratio(rule: RatioRule, item: SubCriterion, claim: Claim, ctx: Context, out: Outcome) -> None:
     matches = resolve_citations(claim, ctx, out)
     sources = _sources(rule.source, matches, ctx, out)
+    if not sources:
+        _no_sources(rule.source, matches, ctx, out)
+        return
     pages = [p for m in matches for p in (m.citation.pages if m.citation else [])]
     num = find_metric(rule.numerator, sources, pages)
     den = find_metric(rule.denominator, sources, pages)
-    if not sources or num is None or den is None:
-        for f in sources:
-            out.use(f)
+    if num is None or den is None:
         missing = [s.subjects[0] for s, v in ((rule.numerator, num), (rule.denominator, den)) if v is None]
-        out.add(FindingCode.METRIC_NOT_FOUND if sources else FindingCode.EVIDENCE_MISSING, Severity.ERROR,
-                f"Không tìm thấy số liệu để tính tỷ lệ: {', '.join(missing) or 'báo cáo của đơn vị'}.")
-        out.supported = None
-        out.evidence_found = bool(sources)
+        _metric_not_found(missing, sources, matches, out)
         return
     (nm, nf), (dm, df) = num, den
     out.use(nf)
@@ -394,17 +449,10 @@ def eval_ratio(rule: RatioRule, item: SubCriterion, claim: Claim, ctx: Context, 
 
 
 def eval_existence(rule: ExistenceRule, item: SubCriterion, claim: Claim, ctx: Context, out: Outcome) -> None:
-    matches = resolve_citations(claim, ctx, out)
-    check = find_document(rule.document, matches, ctx, out)
+    check = locate_document(rule.document, claim, ctx, out, missing_score=0.0)
     if check is None:
-        out.supported = 0.0
-        if not out.evidence_found:
-            out.add(FindingCode.EVIDENCE_MISSING, Severity.ERROR,
-                    "Không có văn bản đáp ứng yêu cầu của tiêu chí trong hồ sơ minh chứng.")
         return
     f = check.file
-    out.use(f)
-    out.evidence_found = True
     out.supported = rule.score
     out.decided = False
     out.add(FindingCode.MANUAL_CHECK, Severity.INFO,

@@ -81,6 +81,11 @@ def read_sheet(path: Path, *, name: str | None = None) -> Sheet:
     """Read any supported sheet format. Raises SheetError when no table can be found."""
     suffix = path.suffix.lower()
     display = name or path.name
+    if suffix not in (".xlsx", ".xlsm", ".csv", ".json"):
+        # stored blobs have no suffix: decide by content
+        from ingest import detect_kind
+
+        suffix = {"xlsx": ".xlsx", "csv": ".csv", "json": ".json"}.get(detect_kind(path).value, suffix)
     if suffix in (".xlsx", ".xlsm"):
         rows = _xlsx_rows(path)
     elif suffix == ".csv":
@@ -104,7 +109,8 @@ def _xlsx_rows(path: Path) -> list[list[str]]:
     import openpyxl
 
     try:
-        wb = openpyxl.load_workbook(path, data_only=True)
+        with open(path, "rb") as fh:  # a file object: openpyxl refuses names without .xlsx
+            wb = openpyxl.load_workbook(fh, data_only=True)
     except Exception as exc:  # openpyxl raises many types for broken files
         raise SheetError(f"cannot open workbook: {exc}", f"Không mở được tệp Excel: {exc}") from exc
     best: list[list[str]] = []

@@ -126,9 +126,14 @@ def _evaluate(claim: Claim, item, ctx: Context, base: dict) -> CriterionResult:
         out.add(FindingCode.SCORE_NOT_SUPPORTED, Severity.ERROR,
                 f"Điểm tự đánh giá {M.score(claimed)} không được minh chứng hỗ trợ; "
                 f"minh chứng chỉ hỗ trợ {M.score(supported)} điểm.")
-    findings = sorted(out.findings, key=lambda f: (_SEVERITY_ORDER[f.severity], f.code in _SUMMARY_CODES))
+    findings = sort_findings(out.findings)
     return CriterionResult(**base, sheet_row=claim.row, claimed_score=claimed, supported_score=supported,
                            verdict=verdict, findings=findings, documents=out.documents)
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    """Errors first, then warnings, then information; within one severity, causes before summaries."""
+    return sorted(findings, key=lambda f: (_SEVERITY_ORDER[f.severity], f.code in _SUMMARY_CODES))
 
 
 def _finding(code: FindingCode, severity: Severity, message: str) -> Finding:

@@ -1,4 +1,9 @@
-"""report.json and its JSON Schema (published at docs/report.schema.json)."""
+"""report.json and its JSON Schema (published at docs/report.schema.json).
+
+Regenerate the published schema after changing ``models.report``:
+
+    .venv/bin/python -m verifier.reports.json_report docs/report.schema.json
+"""
 
 from __future__ import annotations
 
@@ -22,3 +27,11 @@ def write_json(report: Report, path: Path) -> Path:
 
 def schema_text() -> str:
     return json.dumps(report_schema(), ensure_ascii=False, indent=2) + "\n"
+
+
+if __name__ == "__main__":
+    import sys
+
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs/report.schema.json")
+    target.write_text(schema_text(), encoding="utf-8")
+    print(target)

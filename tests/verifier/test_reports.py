@@ -1,0 +1,99 @@
+"""The three reports on a real verification: JSON against the published schema, XLSX opened by
+openpyxl and converted by LibreOffice (headless) to prove it is a valid workbook, HTML offline.
+
+Needs the Debian package ``libreoffice-calc-nogui`` (``soffice``) and the Python package
+``jsonschema``; both are in the test requirements, so their absence is a failure, not a skip.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from verifier import load_rubric, verify, write_html, write_json, write_xlsx
+from verifier.reports import report_schema
+from verifier.reports.json_report import schema_text
+
+from .docs import claim, doc_pages, evidence, sheet
+
+ROOT = Path(__file__).resolve().parents[2]
+PUBLISHED = ROOT / "docs" / "report.schema.json"
+D = dt.date
+
+
+@pytest.fixture(scope="module")
+def report():
+    plan = evidence("01-KH-CCHC-2024.pdf", doc_pages("15/KH-STP", D(2024, 2, 20), "KẾ HOẠCH",
+                                                     "Cải cách hành chính năm 2024 của Sở Tư pháp",
+                                                     ["Căn cứ Kế hoạch số 144/KH-UBND ngày 28/12/2023;"]))
+    annual = evidence("04-BC-CCHC-nam-2024.pdf", doc_pages(
+        "298/BC-STP", D(2024, 12, 6), "BÁO CÁO", "Kết quả thực hiện công tác cải cách hành chính năm 2024",
+        [["Tổng số hồ sơ thủ tục hành chính tiếp nhận là 12.486 hồ sơ; tỷ lệ hồ sơ giải quyết đúng hạn đạt 97,35%."],
+         ["Tỷ lệ văn bản điện tử gửi, nhận giữa các cơ quan đạt 98,5%."]]), ocr=True, low={"98,5": 0.5})
+    s = sheet(claim("1.1.1", 1, "Kế hoạch số 15/KH-STP ngày 20/02/2024"),
+              claim("3.2.1", 2, "298/BC-STP", reported=100.0),
+              claim("7.1.2", 1, "298/BC-STP, trang 2", reported=98.5),
+              claim("1.2.1", 1, "38/BC-STP; 298/BC-STP"),
+              claim("9.9.9", 1, ""))
+    return verify(s, load_rubric("par-reference"), [plan, annual], tool_version="test")
+
+
+def test_published_schema_is_current():
+    assert PUBLISHED.is_file(), "run: .venv/bin/python -m verifier.reports.json_report docs/report.schema.json"
+    assert PUBLISHED.read_text(encoding="utf-8") == schema_text(), \
+        "docs/report.schema.json is stale; regenerate it with python -m verifier.reports.json_report"
+
+
+def test_report_json_validates_against_the_published_schema(report, tmp_path):
+    import jsonschema
+
+    schema = json.loads(PUBLISHED.read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    data = json.loads(write_json(report, tmp_path / "report.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(data)
+    codes = {f["code"] for c in data["criteria"] for f in c["findings"]}
+    assert {"LATE", "METRIC_MISMATCH", "DOCUMENT_NOT_FOUND", "UNKNOWN_CRITERION", "LOW_CONFIDENCE"} <= codes
+    broken = json.loads(json.dumps(data))
+    broken["criteria"][0]["verdict"] = "PROBABLY"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft202012Validator(schema).validate(broken)
+    assert report_schema()["$id"].endswith("report-1.0.json")
+
+
+def test_xlsx_opens_in_openpyxl_and_libreoffice(report, tmp_path):
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice is required: apt-get install libreoffice-calc-nogui"
+    path = write_xlsx(report, tmp_path / "report.xlsx", evidence_root=tmp_path)
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["Thẩm định", "Phát hiện", "Tệp minh chứng", "Lỗi bảng tự đánh giá"] or \
+        wb.sheetnames[:3] == ["Thẩm định", "Phát hiện", "Tệp minh chứng"]
+    codes = [row[1] for row in wb["Thẩm định"].iter_rows(min_row=6, values_only=True)]
+    assert "1.1.1" in codes and "9.9.9" in codes
+
+    out = tmp_path / "lo"
+    profile = (tmp_path / "lo-profile").as_uri()
+    env = dict(os.environ, HOME=str(tmp_path))
+    proc = subprocess.run(
+        [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--convert-to",
+         "csv:Text - txt - csv (StarCalc):44,34,76,1", "--outdir", str(out), str(path)],
+        capture_output=True, text=True, timeout=180, env=env)
+    converted = out / "report.csv"
+    assert proc.returncode == 0 and converted.is_file(), (proc.stdout, proc.stderr)
+    rows = list(csv.reader(converted.read_text(encoding="utf-8").splitlines()))
+    flat = [cell for row in rows for cell in row]
+    assert "1.1.1" in flat and "TỔNG ĐIỂM" in flat  # LibreOffice read the first sheet, Vietnamese intact
+    assert any("LATE" in cell for cell in flat)
+
+
+def test_html_is_self_contained(report, tmp_path):
+    html = write_html(report, tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "<script" not in html and "http://" not in html.replace("http://www.w3.org", "")
+    assert "Không khớp" in html and "97,35%" in html
