@@ -102,27 +102,39 @@ def write_summary(summary: dict, out_dir: Path) -> dict[str, Path]:
 
 def run_batch(path: Path, *, out_dir: Path, settings, rubric: str, year: int | None, progress=None,
               tool_version: str = "") -> tuple[dict, dict[str, Path]]:
-    """Check every unit of a batch (folder or ZIP); returns the summary and its files."""
-    from .pipeline import CheckError, run_check
+    """Check every unit of a batch (folder or ZIP), then the cross-unit duplicate check; returns the
+    summary and its files. Only reports and small fingerprints are kept between units."""
+    from verifier import apply_duplicates, duplicate_findings, findings_for
+
+    from .pipeline import CheckError, run_check, write_reports
 
     workdir = Path(tempfile.mkdtemp(prefix="kiemchung-batch-"))
+    checked: list[tuple[str, Path, Report]] = []
+    prints = []
+    rows: dict[str, dict] = {}
     try:
         root = path
         if path.is_file():
             ingest.expand_submission(path, workdir, settings)  # inner ZIPs stay on disk as unit submissions
             root = workdir
-        rows = []
         for name, unit_path in find_units(root):
             try:
-                result = run_check(unit_path, year=year, rubric=rubric, out_dir=out_dir / _safe(name),
-                                   settings=settings, progress=progress, tool_version=tool_version)
-                rows.append(summary_row(name, result.report))
+                result = run_check(unit_path, year=year, rubric=rubric, settings=settings, progress=progress,
+                                   tool_version=tool_version)
             except CheckError as exc:
                 log.warning("unit rejected", extra={"unit": name, "code": exc.info.code.value})
-                rows.append(summary_row(name, None, f"{exc.info.code.value}: {exc.info.message_vi}"))
+                rows[name] = summary_row(name, None, f"{exc.info.code.value}: {exc.info.message_vi}")
+                continue
+            checked.append((name, unit_path if unit_path.is_dir() else None, result.report))
+            prints.extend(result.fingerprints)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    summary = {"units": rows}
+    found = duplicate_findings(prints)
+    for name, evidence_root, report in checked:
+        report = apply_duplicates(report, findings_for(found, report.unit or ""))
+        write_reports(report, out_dir / _safe(name), evidence_root)
+        rows[name] = summary_row(name, report)
+    summary = {"units": [rows[k] for k in sorted(rows)]}
     return summary, write_summary(summary, out_dir)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Optional
 
@@ -18,6 +17,7 @@ from models.report import Report, Verdict
 from models.settings import get_settings
 
 from . import logs
+from .version import tool_version
 
 app = typer.Typer(
     help="kiemchung: check the evidence of PAR Index self-assessments (Chỉ số CCHC).\n\n"
@@ -41,13 +41,6 @@ VERDICT_STYLE = {
     Verdict.NOT_ENOUGH_EVIDENCE: "dark_orange",
     Verdict.MANUAL_REVIEW: "yellow",
 }
-
-
-def tool_version() -> str:
-    try:
-        return version("kiemchung")
-    except PackageNotFoundError:
-        return "0+unknown"
 
 
 def _version_callback(value: bool) -> None:

@@ -97,3 +97,13 @@ def history(s: Session, submission_id: str, code: str) -> list[dict]:
     rows = s.scalars(select(Decision).where(Decision.submission_id == submission_id, Decision.code == code)
                      .order_by(Decision.id.desc()))
     return [as_dict(d) for d in rows]
+
+
+def for_xlsx(s: Session, submission_id: str) -> dict[str, dict]:
+    """The current decisions for ``write_xlsx``: the comment cell also says who decided and when."""
+    out = {}
+    for code, d in current(s, submission_id).items():
+        what = d["comment"] or ("Chấp nhận điểm theo minh chứng" if d["action"] == "accept" else "")
+        out[code] = {"score": d["score"], "comment": f"{what} — {d['by']}, {d['at']}".strip(" —"),
+                     "by": d["by"], "at": d["at"]}
+    return out

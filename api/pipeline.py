@@ -23,7 +23,18 @@ from models.extraction import Extraction
 from models.pages import FileKind, IngestedFile
 from models.report import Report
 from models.settings import Settings, get_settings
-from verifier import EvidenceFile, SheetError, load_rubric, read_sheet, verify, write_html, write_json, write_xlsx
+from verifier import (
+    DocumentFingerprint,
+    EvidenceFile,
+    SheetError,
+    fingerprints,
+    load_rubric,
+    read_sheet,
+    verify,
+    write_html,
+    write_json,
+    write_xlsx,
+)
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +55,16 @@ class CheckResult:
     report: Report
     outputs: dict[str, Path] = field(default_factory=dict)
     seconds: float = 0.0
+    fingerprints: list[DocumentFingerprint] = field(default_factory=list)  # for the cross-unit duplicate check
+
+
+def write_reports(report: Report, out_dir: Path, evidence_root: Path | None = None) -> dict[str, Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return {
+        "json": write_json(report, out_dir / "report.json"),
+        "xlsx": write_xlsx(report, out_dir / "report.xlsx", evidence_root=evidence_root),
+        "html": write_html(report, out_dir / "report.html"),
+    }
 
 
 def extract_file(f: IngestedFile) -> Extraction:
@@ -119,17 +140,12 @@ def run_check(
         ingested.extend(expanded.rejected)
         files = [EvidenceFile(f, extract_file(f)) for f in ingested]
         report = verify(sheet, rub, files, unit=unit, year=year, tool_version=tool_version)
+        prints = fingerprints(report, files, rub)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    result = CheckResult(report=report, seconds=time.monotonic() - started)
+    result = CheckResult(report=report, seconds=time.monotonic() - started, fingerprints=prints)
     if out_dir is not None:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        evidence_root = path if path.is_dir() else None
-        result.outputs = {
-            "json": write_json(report, out_dir / "report.json"),
-            "xlsx": write_xlsx(report, out_dir / "report.xlsx", evidence_root=evidence_root),
-            "html": write_html(report, out_dir / "report.html"),
-        }
+        result.outputs = write_reports(report, out_dir, path if path.is_dir() else None)
     log.info("check finished", extra={"seconds": round(result.seconds, 2), "pipeline": PIPELINE_VERSION,
                                       "criteria": len(report.criteria)})
     return result

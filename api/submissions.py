@@ -22,6 +22,7 @@ from . import records
 from .batch import find_units, summarise
 from .pipeline import EVIDENCE_KINDS, CheckError, pick_sheet
 from .service import Service
+from .version import tool_version
 
 log = logging.getLogger(__name__)
 _pdf_lock = threading.Lock()  # PyMuPDF is not thread-safe; the API counts pages under this lock
@@ -114,6 +115,23 @@ def _error_file(f: SubmissionFile) -> EvidenceFile:
     return EvidenceFile(ing, Extraction(file=f.name, status="error", error=err))
 
 
+def _evidence_files(s, sub: Submission, *, mark_missing: bool = False) -> list[EvidenceFile]:
+    """The submission's files as the verifier sees them; files never read become unreadable evidence."""
+    files: list[EvidenceFile] = []
+    for f in sub.files:
+        doc = records.find_document(s, f.sha256) if f.sha256 else None
+        if f.status == "error" or doc is None:
+            if mark_missing and doc is None and f.status != "error":
+                f.status, f.error_code = "error", ErrorCode.INTERNAL.value
+                f.error_message = "Tệp chưa đọc được do lỗi hệ thống; hãy nộp lại."
+            files.append(_error_file(f))
+            continue
+        if mark_missing:
+            f.status, f.error_code, f.error_message = doc.status, doc.error_code, doc.error_message
+        files.append(EvidenceFile(records.load_ingested(s, doc, f.name), records.load_extraction(doc, f.name)))
+    return files
+
+
 def verify_submission(svc: Service, submission_id: str) -> None:
     with svc.db.session() as s:
         sub = s.get(Submission, submission_id)
@@ -123,20 +141,7 @@ def verify_submission(svc: Service, submission_id: str) -> None:
         except Exception as exc:
             sub.status, sub.error_code, sub.error_message = "failed", ErrorCode.SHEET_INVALID.value, str(exc)
             return
-        files: list[EvidenceFile] = []
-        for f in sub.files:
-            doc = records.find_document(s, f.sha256) if f.sha256 else None
-            if f.status == "error" or doc is None:
-                if doc is None and f.status != "error":
-                    f.status, f.error_code = "error", ErrorCode.INTERNAL.value
-                    f.error_message = "Tệp chưa đọc được do lỗi hệ thống; hãy nộp lại."
-                files.append(_error_file(f))
-                continue
-            f.status = doc.status
-            f.error_code, f.error_message = doc.error_code, doc.error_message
-            files.append(EvidenceFile(records.load_ingested(s, doc, f.name), records.load_extraction(doc, f.name)))
-        from .cli import tool_version
-
+        files = _evidence_files(s, sub, mark_missing=True)
         report = verify(sheet, rubric, files, unit=sub.unit.name if sub.unit else None, year=sub.year,
                         tool_version=tool_version())
         if sub.unit is None and report.unit:
@@ -184,14 +189,35 @@ def create_batch(svc: Service, source: Path, *, display: str, year: int | None, 
 
 
 def update_batch(svc: Service, batch_id: str) -> None:
+    """When every unit of the batch is verified: the cross-unit duplicate check, then the summary.
+    Units are loaded one at a time; only their small fingerprints are kept."""
     from models.report import Report
+    from verifier import apply_duplicates, duplicate_findings, findings_for, fingerprints
 
     with svc.db.session() as s:
-        batch = s.get(Batch, batch_id)
         subs = s.scalars(select(Submission).where(Submission.batch_id == batch_id)).all()
         if any(sub.status in ("queued", "running") for sub in subs):
             return
-        reports = [Report.model_validate(sub.report) for sub in subs if sub.report]
+        ids = [sub.id for sub in subs if sub.report]
+    prints = []
+    for sid in ids:
+        with svc.db.session() as s:
+            sub = s.get(Submission, sid)
+            report = Report.model_validate(sub.report)
+            prints.extend(fingerprints(report, _evidence_files(s, sub), load_rubric(sub.rubric)))
+    found = duplicate_findings(prints)
+    reports = []
+    for sid in ids:
+        with svc.db.session() as s:
+            sub = s.get(Submission, sid)
+            report = Report.model_validate(sub.report)
+            updated = apply_duplicates(report, findings_for(found, report.unit or ""))
+            if updated is not report:
+                records.store_report(s, sub, updated)
+            reports.append((sub.source, updated))
+    with svc.db.session() as s:
+        batch = s.get(Batch, batch_id)
         rejected = (batch.summary or {}).get("rejected_units", [])
-        batch.summary = {**summarise(reports), "rejected_units": rejected}
+        summary = summarise([r for _n, r in reports], [n for n, _r in reports])
+        batch.summary = {**summary, "rejected_units": rejected}
         batch.status = "done"
