@@ -241,3 +241,17 @@ def test_batch_of_units(client, tokens):
     assert set(units) == {UNIT, "Sở Tài chính tỉnh Đồng Nai"}
     assert units[UNIT]["refuted"] == 4 and units[UNIT]["claimed_total"] == 13
     assert all(u["status"] == "done" for u in b["units"])
+
+
+def test_the_same_service_on_sqlite(tmp_path, shared_data_dir):
+    """Embedded default: SQLite in the data dir, same code path."""
+    lite = configure(Settings(data_dir=shared_data_dir, database_url=f"sqlite:///{tmp_path / 'k.db'}",
+                              reconcile_seconds=3600), embedded=True)
+    token = create_token(lite.db, "appraiser")
+    with TestClient(create_app(lite, reconcile_in_background=False)) as c:
+        sid = _submit(c, token, example_zip()).json()["id"]
+        j = _wait_done(c, token, sid)
+        assert j["status"] == "done" and j["verdicts"] == {"SUPPORTED": 5, "REFUTED": 4, "MANUAL_REVIEW": 2}
+        hits = c.get("/references", headers=H(token), params={"number": "1502/QĐ-UBND"}).json()
+        assert hits["documents"] and hits["documents"][0]["attached_by"][0]["unit"] == UNIT
+    lite.queue.join()
