@@ -101,6 +101,10 @@ def create_app(svc: Service | None = None, *, embedded: bool = False, reconcile_
     def service() -> Service:
         return state["svc"]
 
+    from .web import install as install_web
+
+    install_web(app)  # the appraisers' web interface under /ui (cookie sign-in; REST keeps bearer tokens)
+
 
     # ------------------------------------------------------------------ health
 
@@ -250,8 +254,12 @@ def create_app(svc: Service | None = None, *, embedded: bool = False, reconcile_
             return HTMLResponse(render_html(report))
         from verifier.reports import write_xlsx
 
+        from .decisions import for_xlsx
+
+        with service().db.session() as s:
+            decisions = for_xlsx(s, submission_id)
         with tempfile.TemporaryDirectory() as d:
-            path = write_xlsx(report, Path(d) / "report.xlsx")
+            path = write_xlsx(report, Path(d) / "report.xlsx", decisions=decisions)
             data = path.read_bytes()
         return StreamingResponse(io.BytesIO(data),
                                  media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

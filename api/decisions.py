@@ -18,6 +18,7 @@ from .auth import Principal
 
 ACTIONS = ("accept", "set")
 VN_TZ = dt.timezone(dt.timedelta(hours=7))
+ROLE_VI = {"admin": "quản trị", "appraiser": "thẩm định viên", "unit": "đơn vị"}
 
 
 class DecisionError(ValueError):
@@ -80,7 +81,7 @@ def local_time(t: dt.datetime) -> str:
 
 def as_dict(d: Decision) -> dict:
     return {"id": d.id, "code": d.code, "action": d.action, "score": d.score, "machine_score": d.machine_score,
-            "verdict": d.verdict, "comment": d.comment, "by": f"{d.by_label} ({d.by_role})", "token_id": d.token_id,
+            "verdict": d.verdict, "comment": d.comment, "by": f"{d.by_label} ({ROLE_VI.get(d.by_role, d.by_role)})", "token_id": d.token_id,
             "at": local_time(d.created_at), "at_iso": d.created_at.isoformat()}
 
 

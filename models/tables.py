@@ -201,6 +201,25 @@ class FindingRow(Base):
     evidence: Mapped[list] = mapped_column(JSON, default=list)
 
 
+class Decision(Base):
+    """An appraiser's decision on one criterion of a submission. Every change is a new row (the
+    audit trail); the newest row (highest id) per (submission, code) is the current decision."""
+
+    __tablename__ = "decisions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[str] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(16))  # accept (the machine's score) | set (the appraiser's)
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)  # the appraised score
+    machine_score: Mapped[float | None] = mapped_column(Float, nullable=True)  # supported score when decided
+    verdict: Mapped[str] = mapped_column(String(24), default="")  # machine verdict when decided
+    comment: Mapped[str] = mapped_column(Text, default="")
+    token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"), nullable=True)
+    by_label: Mapped[str] = mapped_column(String(200), default="")  # token label (or prefix) at the time
+    by_role: Mapped[str] = mapped_column(String(16), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class JobRow(Base):
     """A unit of work. ``key`` is derived from content + pipeline version, so duplicate work is
     not enqueued; the row, not Redis, says whether the work is done."""
@@ -228,3 +247,4 @@ class JobRow(Base):
 
 Index("ix_submissions_unit_year", Submission.unit_id, Submission.year)
 Index("ix_doc_references_symbol_lead", ReferenceRow.symbol_key, ReferenceRow.lead_key)
+Index("ix_decisions_submission_code", Decision.submission_id, Decision.code, Decision.id)
