@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import io
 import logging
-import re
 import shutil
 import tempfile
-import unicodedata
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated
@@ -36,16 +34,10 @@ from .jobs import Reconciler, reconcile
 from .limits import BodyLimitMiddleware
 from .pipeline import CheckError
 from .service import Service, configure
+from verifier import bundled_rubrics
+from .uploads import UploadShapeError, save_uploads, submission_root
 
 log = logging.getLogger(__name__)
-_SAFE_NAME = re.compile(r"[^\w.\- ()]+", re.UNICODE)
-
-
-def safe_name(name: str | None, fallback: str) -> str:
-    """A client file name reduced to a harmless base name (server-side storage never uses it)."""
-    base = unicodedata.normalize("NFC", (name or "").replace("\\", "/").rsplit("/", 1)[-1]).strip()
-    base = _SAFE_NAME.sub("_", base).strip(". ")
-    return base[:200] or fallback
 
 
 _bearer = HTTPBearer(auto_error=False, description="API token from `kiemchung token create`")
@@ -156,26 +148,6 @@ def create_app(svc: Service | None = None, *, embedded: bool = False, reconcile_
                       for f in sub.files],
         }
 
-    def _save_uploads(files: list[UploadFile], dest: Path) -> list[Path]:
-        paths = []
-        for i, up in enumerate(files):
-            target = dest / safe_name(up.filename, f"file-{i}")
-            while target.exists():
-                target = target.with_name(f"{target.stem}-{i}{target.suffix}")
-            with open(target, "wb") as out:
-                shutil.copyfileobj(up.file, out, 1024 * 1024)
-            paths.append(target)
-        return paths
-
-    def _one_upload_root(paths: list[Path], tmp: Path, what: str) -> Path:
-        kinds = [ingest.detect_kind(p) for p in paths]
-        if len(paths) == 1 and kinds[0] == FileKind.ZIP:
-            return paths[0]
-        if len(paths) == 1 and kinds[0] not in (FileKind.XLSX, FileKind.CSV, FileKind.JSON):
-            raise ApiError(415, "UNSUPPORTED_TYPE", f"{what}: upload one ZIP, or a sheet plus evidence files",
-                           "Hãy tải lên một tệp ZIP, hoặc bảng tự đánh giá kèm các tệp minh chứng.")
-        return tmp
-
     @app.post("/submissions", status_code=202, tags=["submissions"])
     def create_submission(
         p: Auth,
@@ -189,10 +161,16 @@ def create_app(svc: Service | None = None, *, embedded: bool = False, reconcile_
 
         if not p.is_staff and unit and unit.strip() != p.unit_name:
             raise forbidden()
+        if rubric not in bundled_rubrics():  # never a path on the server
+            raise ApiError(422, "RUBRIC_INVALID", f"unknown rubric {rubric!r}; bundled: {', '.join(bundled_rubrics())}",
+                           "Bộ tiêu chí không hợp lệ.")
         tmp = Path(tempfile.mkdtemp(prefix="kiemchung-up-"))
         try:
-            paths = _save_uploads(files, tmp)
-            root = _one_upload_root(paths, tmp, "submission")
+            paths = save_uploads(files, tmp)
+            try:
+                root = submission_root(paths, tmp)
+            except UploadShapeError as exc:
+                raise ApiError(415, "UNSUPPORTED_TYPE", exc.message, exc.message_vi) from exc
             sub_id = create(service(), root, display=", ".join(f.filename or "" for f in files)[:300],
                             unit=unit if p.is_staff else p.unit_name, year=year, rubric=rubric,
                             created_by=p.token_id, required_unit=None if p.is_staff else p.unit_name)
@@ -291,7 +269,7 @@ def create_app(svc: Service | None = None, *, embedded: bool = False, reconcile_
 
         tmp = Path(tempfile.mkdtemp(prefix="kiemchung-doc-"))
         try:
-            [path] = _save_uploads([file], tmp)
+            [path] = save_uploads([file], tmp)
             kind = ingest.detect_kind(path)
             if kind not in (FileKind.PDF, FileKind.JPEG, FileKind.PNG, FileKind.TIFF):
                 raise ApiError(415, "UNSUPPORTED_TYPE", "not a PDF or image by its content",
@@ -382,9 +360,11 @@ def create_app(svc: Service | None = None, *, embedded: bool = False, reconcile_
                      rubric: Annotated[str, Form()] = "par-reference") -> dict:
         from .submissions import create_batch as create
 
+        if rubric not in bundled_rubrics():
+            raise ApiError(422, "RUBRIC_INVALID", f"unknown rubric {rubric!r}", "Bộ tiêu chí không hợp lệ.")
         tmp = Path(tempfile.mkdtemp(prefix="kiemchung-up-"))
         try:
-            [path] = _save_uploads([file], tmp)
+            [path] = save_uploads([file], tmp)
             if ingest.detect_kind(path) != FileKind.ZIP:
                 raise ApiError(415, "UNSUPPORTED_TYPE", "a batch is one ZIP", "Lô hồ sơ phải là một tệp ZIP.")
             batch_id = create(service(), path, display=file.filename or "batch.zip", year=year, rubric=rubric,

@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 import ingest
 from models import PIPELINE_VERSION
 from models.errors import ErrorCode
-from models.pages import FileKind, Page
+from models.pages import Page
 from models.report import CriterionResult, Report
 from models.tables import CriterionResultRow, Document, JobRow, PageRow, Submission, SubmissionFile, Unit
 from verifier.evidence import LOW_CONFIDENCE
@@ -424,7 +424,7 @@ def upload(request: Request, p: PageUser,
            unit: Annotated[str, Form(max_length=300)] = "",
            year: Annotated[str, Form(max_length=10)] = "",
            rubric: Annotated[str, Form(max_length=200)] = "par-reference"):
-    from ..app import safe_name
+    from ..uploads import UploadShapeError, save_uploads, submission_root
     from ..pipeline import CheckError
     from ..submissions import create_submission
 
@@ -450,21 +450,10 @@ def upload(request: Request, p: PageUser,
         return fail(403, "Mã truy cập của đơn vị chỉ được nộp hồ sơ của đơn vị mình.")
     tmp = Path(tempfile.mkdtemp(prefix="kiemchung-ui-"))
     try:
-        paths = []
-        for i, up in enumerate(files):
-            target = tmp / safe_name(up.filename, f"file-{i}")
-            while target.exists():
-                target = target.with_name(f"{target.stem}-{i}{target.suffix}")
-            with open(target, "wb") as out:
-                shutil.copyfileobj(up.file, out, 1024 * 1024)
-            paths.append(target)
-        kinds = [ingest.detect_kind(x) for x in paths]
-        if len(paths) == 1 and kinds[0] == FileKind.ZIP:
-            root = paths[0]
-        elif len(paths) == 1 and kinds[0] not in (FileKind.XLSX, FileKind.CSV, FileKind.JSON):
-            return fail(415, "Hãy tải lên một tệp ZIP, hoặc bảng tự đánh giá kèm các tệp minh chứng.")
-        else:
-            root = tmp
+        try:
+            root = submission_root(save_uploads(files, tmp), tmp)
+        except UploadShapeError as exc:
+            return fail(415, exc.message_vi)
         try:
             sub_id = create_submission(_svc(request), root, display=", ".join(f.filename or "" for f in files)[:300],
                                        unit=unit_name if p.is_staff else p.unit_name, year=yr, rubric=rubric,

@@ -1,0 +1,52 @@
+"""Uploaded files → a submission folder on the server: server-side names, content-type by magic bytes."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import unicodedata
+from pathlib import Path
+
+from fastapi import UploadFile
+
+import ingest
+from models.pages import FileKind
+
+_SAFE_NAME = re.compile(r"[^\w.\- ()]+", re.UNICODE)
+SHEET_KINDS = (FileKind.XLSX, FileKind.CSV, FileKind.JSON)
+
+
+class UploadShapeError(ValueError):
+    """Neither one ZIP nor a sheet plus files."""
+
+    message = "upload one ZIP, or a sheet plus evidence files"
+    message_vi = "Hãy tải lên một tệp ZIP, hoặc bảng tự đánh giá kèm các tệp minh chứng."
+
+
+def safe_name(name: str | None, fallback: str) -> str:
+    """A client file name reduced to a harmless base name (kept for display and for citations by file name)."""
+    base = unicodedata.normalize("NFC", (name or "").replace("\\", "/").rsplit("/", 1)[-1]).strip()
+    base = _SAFE_NAME.sub("_", base).strip(". ")
+    return base[:200] or fallback
+
+
+def save_uploads(files: list[UploadFile], dest: Path) -> list[Path]:
+    paths = []
+    for i, up in enumerate(files):
+        target = dest / safe_name(up.filename, f"file-{i}")
+        while target.exists():
+            target = target.with_name(f"{target.stem}-{i}{target.suffix}")
+        with open(target, "wb") as out:
+            shutil.copyfileobj(up.file, out, 1024 * 1024)
+        paths.append(target)
+    return paths
+
+
+def submission_root(paths: list[Path], folder: Path) -> Path:
+    """The ZIP itself when one ZIP was uploaded; the folder when a sheet plus files were."""
+    kinds = [ingest.detect_kind(p) for p in paths]
+    if len(paths) == 1 and kinds[0] == FileKind.ZIP:
+        return paths[0]
+    if len(paths) == 1 and kinds[0] not in SHEET_KINDS:
+        raise UploadShapeError()
+    return folder
