@@ -9,6 +9,11 @@
 Every result is a ``models.extraction`` object carrying page, span, box and
 confidence.  Plain functions never import spaCy; ``extractors.spacy_pipeline``
 wraps the same finders as spaCy components for callers who want a ``Doc``.
+Page text normalisation is ingest's (``ingest.normalize``); here only one-for-one
+look-alike fixes keep offsets valid.  underthesea is used for one thing only: moving
+metric subjects to word boundaries (``extractors.subjects``), never to find values.
+On OCR pages, damaged-looking numbers (unknown codes, a legislature term that does not
+fit the year, repaired OCR damage) are returned with ``needs_review``.
 """
 
 from .api import extract, extract_text

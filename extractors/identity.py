@@ -49,6 +49,7 @@ _SIGN_MODE = re.compile(r"^\s*(TM|KT|Q|TL|TUQ)\s*\.\s*(\S.*)?$")
 _NAME = re.compile(rf"^[{P.VN_UPPER}][{P.VN_LOWER}]+(?:\s+[{P.VN_UPPER}][{P.VN_LOWER}]*){{1,4}}$")
 _NAME_STOP = re.compile(r"(?:^|\s)(?:noi nhan|luu|nhu tren|kinh gui|dia chi|dien thoai|email|trang)(?:\s|:|$)")
 _RECIPIENTS = re.compile(r"^\s*n[oơ]i\s+nh[aậ]n\s*:?", re.IGNORECASE)
+_TRAILING_JUNK = re.compile(r"(?:\s+[^\w\s]+)+\s*$")
 _ITEM = re.compile(r"^\s*[-+•–]\s*(.+?)\s*[;.,]?\s*$")
 
 
@@ -183,6 +184,10 @@ def _header(b: _Builder, page: Page, idx: WordIndex) -> None:
             continue
         if _TYPE_LINE.fullmatch(fold_chars(rest)):
             continue
+        junk = _TRAILING_JUNK.search(rest)  # OCR of decoration: "QUỐC HỘI *&#+"
+        if junk and junk.start() > 0:
+            e -= len(rest) - junk.start()
+            rest = rest[: junk.start()]
         body_lines.append((rest, s, e))
     if body_lines and (num_i is not None or date_i is not None):
         rest, s, e = body_lines[-1]

@@ -4,8 +4,12 @@
 * Qualifiers from the words around the number: ``trên`` gt, ``dưới`` lt, ``khoảng``
   approx, ``ít nhất``/``tối thiểu``/``từ``/``trở lên`` ge, ``không quá``/``tối đa``/
   ``trở xuống`` le; ``từ 80% - dưới 90%`` / ``từ 80% đến 90%`` -> one range metric.
+  Filler words between qualifier and number are skipped (``tối đa bằng 6%``, ``ít nhất
+  phải bằng 85%``, ``không được quá 30%``); negations flip (``không ít hơn`` ge,
+  ``không được sở hữu vượt quá`` le).
 * Subject: searched back within the clause to the nearest "tỷ lệ"; else, for a
   percentage, the noun phrase after it ("70% các đơn vị"); else the clause tail.
+  Both ends are then moved to underthesea word boundaries (:mod:`extractors.subjects`).
 * Not metrics: digits of dates, periods and document numbers, list indices
   (``1.``), numbers after ``Điều``/``khoản``/``năm``/``thứ``..., bare numbers
   followed by no counted noun.
@@ -29,13 +33,17 @@ from .confidence import WordIndex
 from .dates import _scan as _scan_dates
 from .normalize import fix_chars, fold_chars, parse_vn_number
 from .references import scan_references
+from .subjects import snap
+
+SNAP_SUBJECTS = True  # move subject ends to underthesea word boundaries (see extractors.subjects)
 
 
 @lru_cache(maxsize=1)
 def _nouns() -> re.Pattern:
     with open(P.DATA_DIR / "count_nouns.yaml", encoding="utf-8") as fh:
         nouns = yaml.safe_load(fh)["nouns"]
-    alts = "|".join(re.escape(n) for n in sorted(nouns, key=len, reverse=True))
+    # any whitespace between the words: OCR and wrapping break "hồ\nsơ" across lines
+    alts = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(nouns, key=len, reverse=True))
     return re.compile(rf"(?:{alts})(?![^\W_])")
 
 
@@ -48,13 +56,22 @@ _BLOCK_BEFORE = re.compile(
 _QUALS = [
     (re.compile(r"(?:bang hoac lon hon|bang hoac cao hon|lon hon hoac bang)\s*$"), Qualifier.GE),
     (re.compile(r"(?:bang hoac nho hon|bang hoac thap hon|nho hon hoac bang)\s*$"), Qualifier.LE),
-    (re.compile(r"(?:khong vuot qua|khong qua|toi da|<=|≤)\s*$"), Qualifier.LE),
-    (re.compile(r"(?:khong duoi|khong it hon|it nhat|toi thieu|>=|≥)\s*$"), Qualifier.GE),
-    (re.compile(r"(?:nhieu hon|cao hon|lon hon|vuot|tren|hon|>)\s*$"), Qualifier.GT),
-    (re.compile(r"(?:thap hon|nho hon|it hon|duoi|<)\s*$"), Qualifier.LT),
-    (re.compile(r"(?:xap xi|khoang|gan|uoc tinh|uoc|chung|~)\s*$"), Qualifier.APPROX),
+    # negated bounds: "không ít hơn 05 thành viên" (ge); "không được (sở hữu) vượt quá 5%",
+    # "không sở hữu trên 5%" (le)
+    (re.compile(r"(?<![a-z])khong\s+(?:duoc\s+)?(?:[a-z]+\s+){0,2}?(?:duoi|it hon|thap hon|nho hon)\s*$"),
+     Qualifier.GE),
+    (re.compile(r"(?<![a-z])khong\s+(?:duoc\s+)?(?:[a-z]+\s+){0,2}?(?:vuot qua|vuot|qua|tren|hon|lon hon|cao hon)\s*$"),
+     Qualifier.LE),
+    (re.compile(r"(?:khong vuot qua|toi da|<=|≤)\s*$"), Qualifier.LE),
+    (re.compile(r"(?:khong duoi|it nhat|toi thieu|>=|≥)\s*$"), Qualifier.GE),
+    (re.compile(r"(?:thap hon|nho hon|it hon|(?<![a-z])duoi|<)\s*$"), Qualifier.LT),
+    (re.compile(r"(?:nhieu hon|cao hon|lon hon|(?<![a-z])vuot|(?<![a-z])tren|(?<![a-z])hon|>)\s*$"), Qualifier.GT),
+    (re.compile(r"(?:(?<![a-z])xap xi|khoang|(?<![a-z])gan|uoc tinh|(?<![a-z])uoc|chung|~)\s*$"), Qualifier.APPROX),
     (re.compile(r"(?<![a-z])tu\s*$"), Qualifier.GE),
 ]
+# words that may stand between a qualifier and its number: "tối đa bằng 6%", "ít nhất phải bằng
+# 85%", "tối thiểu là 10%", "không được quá 30%" (stripped before the qualifier rules run)
+_QUAL_FILLER = re.compile(r"(?:\s+|(?<![a-z])(?:phai|duoc|la|bang|o muc|muc)(?![a-z]))+$")
 _AFTER_QUAL = re.compile(r"^\s*(?:tro len|tro xuong)")
 _TAIL_VERBS = re.compile(
     r"(?:[\s,:]|(?<![^\W\d_])(?:đạt tỷ lệ|đạt tỉ lệ|đạt mức|đạt|là|chiếm|bằng|ở mức|tăng|giảm|còn|chỉ|được|có|"
@@ -63,7 +80,8 @@ _TAIL_VERBS = re.compile(
 )
 _CLAUSE_CUT = re.compile(r"[;:\n(]|\.(?!\d)|,(?!\d)\s+(?=(?:va|con|trong do|dong thoi|nhung)\b)")
 _TY_LE = re.compile(r"(?<![a-z])(?:ty le|ti le)(?![a-z])")
-_AFTER_STOP = re.compile(r"^(?:so voi|tro len|tro xuong|tong so|,|\.|;|:|\))")
+_AFTER_STOP = re.compile(r"^(?:so voi|,|\.|;|:|\))")
+_AFTER_SKIP = re.compile(r"^(?:tro len|tro xuong)(?![a-z])\s*")  # "từ 25% trở lên số lượng lao động ..."
 _WORD = re.compile(rf"[{P.VN_LETTER}0-9&]+")
 
 
@@ -79,7 +97,8 @@ def _count_unit(text: str, folded: str, pos: int) -> tuple[str, int] | None:
     if m and not m.group(0).isdigit():
         return m.group(0), pos + m.end()
     m = _nouns().match(folded, pos)
-    return (text[pos:m.end()], m.end()) if m else None
+    # list nouns are lower-case words; OCR case errors ("hồ SƠ") must not make a new unit
+    return (" ".join(text[pos:m.end()].split()).lower(), m.end()) if m else None
 
 
 def _clause_start(folded: str, pos: int, floor: int) -> int:
@@ -90,7 +109,8 @@ def _clause_start(folded: str, pos: int, floor: int) -> int:
     return last
 
 
-def _subject(text: str, folded: str, qstart: int, vend: int, is_pct: bool, floor: int) -> str:
+def _subject(text: str, folded: str, qstart: int, vend: int, is_pct: bool, floor: int) -> tuple[str, bool]:
+    """The subject phrase and whether it was cut at a syllable cap (then it may split a word)."""
     cs = _clause_start(folded, qstart, floor)
     window = folded[cs:qstart]
     tl = None
@@ -100,19 +120,24 @@ def _subject(text: str, folded: str, qstart: int, vend: int, is_pct: bool, floor
         s = cs + tl.start()
         tail = _TAIL_VERBS.search(text, s, qstart)
         e = tail.start() if tail else qstart
-        return _clean(text[s:e])
+        if e - s > 6:  # a bare "tỷ lệ" ("... chiếm tỷ lệ từ 25%") says nothing: use what precedes it
+            return _clean(text[s:e]), False
+        qstart = s
     if is_pct:
-        after = folded[vend:vend + 80].lstrip()
-        off = vend + (len(folded[vend:vend + 80]) - len(after))
+        after = folded[vend:vend + 100].lstrip()
+        off = vend + (len(folded[vend:vend + 100]) - len(after))
+        skip = _AFTER_SKIP.match(after)
+        if skip:
+            after, off = after[skip.end():], off + skip.end()
         if after and not _AFTER_STOP.match(after) and after[:1].isalpha():
             m = re.match(r"[^,.;:()\n]{1,80}", after)
             if m:
                 words = text[off:off + m.end()].split()
-                return _clean(" ".join(words[:8]))
+                return _clean(" ".join(words[:8])), len(words) > 8
     tail = _TAIL_VERBS.search(text, cs, qstart)
     e = tail.start() if tail else qstart
     words = text[cs:e].split()
-    return _clean(" ".join(words[-10:]))
+    return _clean(" ".join(words[-10:])), len(words) > 10
 
 
 def _clean(s: str) -> str:
@@ -120,9 +145,11 @@ def _clean(s: str) -> str:
 
 
 def _qualifier(folded: str, start: int, end: int) -> tuple[Qualifier, int]:
-    before = folded[max(0, start - 24):start]
+    before = folded[max(0, start - 48):start]
+    f = _QUAL_FILLER.search(before)
+    core = before[: f.start()] if f and f.start() < len(before) else before
     for rx, q in _QUALS:
-        m = rx.search(before)
+        m = rx.search(core)
         if m:
             return q, start - (len(before) - m.start())
     after = _AFTER_QUAL.match(folded, end)
@@ -195,9 +222,11 @@ def find_metrics(page: Page, _refs=None, _dates=None) -> list[Metric]:
 
     for m in P.COUNT.finditer(text):
         s = m.start()
-        ve = m.end() - 1  # the space after the number
+        ve = m.end() - 1  # the space (or line break) after the number
         if overlaps(s, ve):
             continue
+        if text[ve] == "\n" and (not text[text.rfind("\n", 0, s) + 1:s].strip() or not text[m.end()].islower()):
+            continue  # across a line break only a sentence running on ("cho 420\nhọc viên") counts
         if _BLOCK_BEFORE.search(folded, max(0, s - 16), s):
             continue
         unit = _count_unit(text, folded, m.end())
@@ -217,7 +246,9 @@ def find_metrics(page: Page, _refs=None, _dates=None) -> list[Metric]:
     for s, e, d in found:
         vstart = d.pop("_vstart", s)
         vend = d.pop("_vend", e)
-        subject = _subject(text, folded, s, vend, d["unit"] == "%", prev_end)
+        subject, cut = _subject(text, folded, s, vend, d["unit"] == "%", prev_end)
+        if cut and SNAP_SUBJECTS:
+            subject = snap(text, subject, s, e)
         # confidence: the number's own words count, not only the qualifier's
         loc = idx.locate(min(s, vstart), e)
         out.append(

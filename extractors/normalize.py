@@ -6,6 +6,11 @@ Two kinds of functions live here:
   can be applied to ``Page.text`` while keeping every character offset valid, so
   a match on the normalised copy is a span on the page;
 * lossy ones (``fold``, ``nfc``) for comparing phrases.
+
+NFC, zero-width removal, Ð→Đ and tone placement are ingest's job
+(``ingest.normalize``: every page text is built through it); ``nfc`` and
+``normalize_tones`` delegate there so the two packages cannot drift apart.  ``ingest``
+is imported on first use only (it pulls in PyMuPDF and the OCR pipeline).
 """
 
 from __future__ import annotations
@@ -46,45 +51,24 @@ def fix_chars(text: str) -> str:
 
 
 def nfc(text: str) -> str:
-    """NFC plus the one-for-one character fixes of :func:`fix_chars`."""
-    return fix_chars(unicodedata.normalize("NFC", text))
+    """``ingest.normalize_text`` (NFC, Ð→Đ, one tone style, no zero-width characters)
+    plus the one-for-one fixes of :func:`fix_chars`: what a page's text looks like."""
+    from ingest.normalize import normalize_text
+
+    return fix_chars(normalize_text(text))
 
 
 # --- tone placement -----------------------------------------------------------------
-# "hoà"/"hòa", "thuỷ"/"thủy", "khoẻ"/"khỏe": the mark moves between the two vowels of a
-# syllable-final oa/oe/uy.  We normalise to the mark on the first vowel ("hòa", "thủy").
-
-_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # grave, acute, tilde, hook, dot below
-
-
-def _split_mark(ch: str) -> tuple[str, str]:
-    d = unicodedata.normalize("NFD", ch)
-    marks = "".join(c for c in d if c in _MARKS)
-    base = unicodedata.normalize("NFC", "".join(c for c in d if c not in _MARKS))
-    return base, marks
-
-
-def _build_tone_table() -> dict[str, str]:
-    table: dict[str, str] = {}
-    for first in "oOuU":
-        seconds = "aAeE" if first in "oO" else "yY"
-        for second in seconds:
-            for mark in _MARKS:
-                marked_second = unicodedata.normalize("NFC", second + mark)
-                marked_first = unicodedata.normalize("NFC", first + mark)
-                table[first + marked_second] = marked_first + second
-    return table
-
-
-_TONE_TABLE = _build_tone_table()
-_TONE_RE = re.compile(
-    r"(?<![qQ])(" + "|".join(sorted(_TONE_TABLE, key=len, reverse=True)) + r")(?![^\W\d_])"
-)
 
 
 def normalize_tones(text: str) -> str:
-    """Move tone marks of syllable-final oa/oe/uy onto the first vowel (length-preserving)."""
-    return _TONE_RE.sub(lambda m: _TONE_TABLE[m.group(1)], text)
+    """One tone-placement style (``hoà``→``hòa``, ``thuỷ``→``thủy``; ``quý`` kept), length-preserving.
+
+    Delegates to ``ingest.normalize.normalize_tone_style``.
+    """
+    from ingest.normalize import normalize_tone_style
+
+    return normalize_tone_style(text)
 
 
 # --- folding ---------------------------------------------------------------------------

@@ -90,7 +90,7 @@ PERCENT_RANGE = re.compile(
     rf"(?P<bq>dưới|trên|không quá)?\s*(?P<b>{NUMBER})\s?%",
     re.IGNORECASE,
 )
-COUNT = re.compile(rf"(?<![\w/.,\-:])(?P<n>{NUMBER})(?:/(?P<den>\d{{1,3}}(?:\.\d{{3}})*|\d+))?[ ](?=\S)")
+COUNT = re.compile(rf"(?<![\w/.,\-:])(?P<n>{NUMBER})(?:/(?P<den>\d{{1,3}}(?:\.\d{{3}})*|\d+))?[ \n](?=\S)")
 LIST_INDEX = re.compile(r"(?m)^[ \t]*\d{1,3}[.)]\s")
 
 

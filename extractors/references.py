@@ -42,6 +42,22 @@ def _split_codes(codes: str) -> list[str]:
     return [c for c in codes.split("-") if c]
 
 
+# OCR damage inside a legislature code: "UBTVQHI11", "QOH12", "QH|14" -> QH + term number
+_QH_DAMAGED = re.compile(r"^(UBTV|PL-UBTV)?Q[O0]?H[Il|]?(\d{1,2})$")
+_TERM = re.compile(r"^(?:UBTVQH|QH|HĐNN)(\d{1,2})$")
+
+
+def _repair_code(code: str) -> tuple[str, bool]:
+    """Undo OCR damage that leaves a legislature code unambiguous; report whether it did."""
+    up = code.upper()
+    if P.is_type_code(up) or P.is_issuer_code(up):
+        return code, False
+    m = _QH_DAMAGED.match(up)
+    if m:
+        return f"{m.group(1) or ''}QH{m.group(2)}", True
+    return code, False
+
+
 @dataclass
 class _Parts:
     num: str
@@ -50,6 +66,24 @@ class _Parts:
     type_code: str | None
     codes: list[str]  # all codes after the slash, standard case
     issuers: list[str] = field(default_factory=list)
+    repaired: bool = False  # an OCR-damaged code was rewritten (the value needs review)
+
+    def suspect(self) -> str | None:
+        """Why this number looks damaged (for OCR pages), else ``None``."""
+        if self.repaired:
+            return "repaired code"
+        t = P.tables()
+        for c in self.codes:
+            if not (P.is_type_code(c) or P.is_issuer_code(c) or c.rstrip("0123456789").upper() in t["types_upper"]):
+                return f"unknown code {c}"
+            if c.upper() in ("HĐNN", "UBTVQH"):  # these always carry a term number ("HĐNN7")
+                return f"{c} without its term number"
+            m = _TERM.match(c.upper())
+            if m and self.year:
+                term = t["legislatures"].get(int(m.group(1)))
+                if term and not term[0] <= int(self.year) <= term[1]:
+                    return f"{c} does not sit in {self.year}"
+        return None
 
     @property
     def canonical(self) -> str:
@@ -73,12 +107,14 @@ def _parts(m: re.Match) -> _Parts:
     segs = _split_codes(raw_codes)
     if segs:
         segs = _fix_lost_hyphen(segs[0]) + segs[1:]
-    codes = [P.standard_case(c) for c in segs]
+    fixed = [_repair_code(c) for c in segs]
+    repaired = any(r for _, r in fixed)
+    codes = [P.standard_case(c) for c, _ in fixed]
     type_code = codes[0] if codes and P.is_type_code(codes[0]) and len(codes) > 1 else None
     if type_code is None and len(codes) == 1 and P.is_type_code(codes[0]) and codes[0] in ("NQ", "NĐ", "QĐ", "TT", "CT"):
         type_code = codes[0]
     issuers = codes[1:] if type_code else codes
-    return _Parts(num, year, "normative" if year else "admin", type_code, codes, issuers)
+    return _Parts(num, year, "normative" if year else "admin", type_code, codes, issuers, repaired)
 
 
 def canonical_number(raw: str) -> str | None:
@@ -126,17 +162,22 @@ _DATE_BEFORE = re.compile(
 _OWN_NUMBER_LINE = re.compile(r"^\s*(?:(?:bộ\s+)?luật\s+)?(?:số|sô)\s*[:.]\s*_?$", re.IGNORECASE)
 
 
-_OWN_NUMBER_NO_COLON = re.compile(r"^\s*(?:(?:bộ\s+)?luật\s+)?số\s*$", re.IGNORECASE)
+# "Số 12/KH-STP" without a colon: capitalised (a body line wrapped before "số 77/2015/QH13"
+# is lower-case), near the top of the text, and nothing but the number on the line
+_OWN_NUMBER_NO_COLON = re.compile(r"^\s*(?:(?:Bộ\s+[Ll]uật|Luật)\s+số|(?:BỘ\s+LUẬT|LUẬT)\s+SỐ|Số|SỐ)\s*$")
 
 
-def _is_own_number(text: str, s: int) -> bool:
+_REST_OF_LINE = re.compile(r"[ \t]*[^\s,;.]")  # more text follows the number on its line
+
+
+def _is_own_number(text: str, s: int, e: int) -> bool:
     """The document's own number on its header line (``Số: ...``), not a reference."""
     ls = text.rfind("\n", 0, s) + 1
     head = text[ls:s]
     if _OWN_NUMBER_LINE.match(head):
         return True
-    if s < 600 and _OWN_NUMBER_NO_COLON.match(head):
-        return True
+    if s < 600 and _OWN_NUMBER_NO_COLON.match(head) and (head.isupper() or not _REST_OF_LINE.match(text, e)):
+        return True  # an all-caps title line ("LUẬT SỐ 102-SL/L-004 NGÀY ...") may run on
     if not head.strip() and ls > 0:  # "Số:" alone on the previous line
         pls = text.rfind("\n", 0, ls - 1) + 1
         return bool(_OWN_NUMBER_LINE.match(text[pls:ls - 1]))
@@ -208,7 +249,7 @@ def scan_references(text: str) -> list[RawRef]:
     own = None
     for m in P.REFERENCE.finditer(text):
         s, e = m.start(), m.end()
-        if _is_own_number(text, s):
+        if _is_own_number(text, s, e):
             own = number_key(_parts(m).canonical)
             prev_end = e
             continue
@@ -230,9 +271,11 @@ def scan_references(text: str) -> list[RawRef]:
 def _to_reference(page: Page, r: RawRef, idx: WordIndex) -> Reference:
     loc = idx.locate(r.start, r.end)
     year = int(r.parts.year) if r.parts.year else (int(r.issued_on[:4]) if r.issued_on else None)
+    # on OCR text a damaged-looking number is never returned as confident
+    review = loc.needs_review or (idx.is_ocr and r.parts.suspect() is not None)
     return Reference(
         text=page.text[r.start:r.end], page=page.number, start=r.start, end=r.end, box=loc.box,
-        confidence=loc.confidence, needs_review=loc.needs_review,
+        confidence=loc.confidence, needs_review=review,
         number=r.parts.canonical, doc_type=r.doc_type, doc_type_code=r.parts.type_code,
         issuers=list(r.parts.issuers), year=year, issued_on=r.issued_on,
     )

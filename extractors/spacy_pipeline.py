@@ -1,11 +1,16 @@
 """spaCy components wrapping the raw-text finders (optional; spaCy imported here only).
 
-``make_nlp()`` returns a blank multi-language pipeline (``xx``: fast, no pyvi)
-with three components that run the regex finders on ``doc.text`` and attach
-the results twice: as typed objects (``doc._.references``, ``doc._.dates``,
-``doc._.metrics``) and as ``doc.spans[...]`` aligned to tokens with
-``Doc.char_span(..., alignment_mode="expand")`` — tokenisers split
-``1143/QĐ-UBND`` into pieces, so matching happens on raw text first.
+``make_nlp()`` returns a blank pipeline (``xx`` by default: fast, no pyvi; ``"vi"``
+uses pyvi's word segmentation) with three components that run the regex finders on
+``doc.text`` and attach the results twice: as typed objects (``doc._.references``,
+``doc._.dates``, ``doc._.metrics``, offsets into ``doc.text``) and as
+``doc.spans[...]`` aligned to tokens with ``Doc.char_span(..., alignment_mode="expand")``.
+Tokenisers split ``1143/QĐ-UBND`` into ``1143 / QĐ - UBND`` and glue ``ngày24/4/2024``
+into one token, so matching happens on raw text first and is then mapped onto tokens
+(a span may therefore be wider than its match, never narrower).
+
+Metric subjects are already snapped to underthesea word boundaries by ``find_metrics``
+(:mod:`extractors.subjects`); underthesea is never used to find the values themselves.
 """
 
 from __future__ import annotations
@@ -28,6 +33,15 @@ def _page(doc) -> Page:
     return Page(number=1, width=595.0, height=842.0, method=PageMethod.TEXT_LAYER, text=doc.text)
 
 
+def _spans(doc, items, label_of):
+    out = []
+    for it in items:
+        sp = doc.char_span(it.start, it.end, label=label_of(it), alignment_mode="expand")
+        if sp is not None:
+            out.append(sp)
+    return out
+
+
 def _register() -> None:
     global _registered
     if _registered:
@@ -42,12 +56,7 @@ def _register() -> None:
         def component(doc, key=key, finder=finder, label_of=label_of):
             items = finder(_page(doc))
             setattr(doc._, key, items)
-            spans = []
-            for it in items:
-                sp = doc.char_span(it.start, it.end, label=label_of(it), alignment_mode="expand")
-                if sp is not None:
-                    spans.append(sp)
-            doc.spans[key] = spans
+            doc.spans[key] = _spans(doc, items, label_of)
             return doc
 
         Language.component(name, func=component)

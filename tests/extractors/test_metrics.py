@@ -60,3 +60,29 @@ def test_fraction_denominator():
 def test_low_confidence_metric():
     (m,) = find_metrics(ocr_page("tỷ lệ đúng hạn đạt 97,35%", low={"97,35%": 0.3}))
     assert m.needs_review and m.confidence == pytest.approx(0.3)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # OCR and wrapping: the counted noun on the next line, split or mis-cased
+    ("giải quyết đúng hạn 12.401 hồ\nSƠ.", [(12401, "hồ sơ")]),
+    ("7 lớp tập huấn cho 420\nhọc viên.", [(7, "lớp tập huấn"), (420, "học viên")]),
+    # a number alone at the start of a line, or a capitalised next line, is not a count
+    ("Khoáng sản kim loại khác\n5 - 25\nII\nDầu thô", []),
+    ("Luật số: 73/2006/QH 11\nHà Nội, ngày 29 tháng 11 năm 2006", []),
+])
+def test_counts_across_line_breaks(text, expected):
+    assert [(m.value, m.unit) for m in find_metrics(text_page(text)) if m.unit != "%"] == expected
+
+
+@pytest.mark.parametrize("text, qualifier", [
+    ("tối đa bằng 6% mức lương hưu", "le"),
+    ("ít nhất phải bằng 85% mức lương", "ge"),
+    ("không được quá 30% tiền lương", "le"),
+    ("không được sở hữu vượt quá 5% vốn điều lệ", "le"),
+    ("không ít hơn 05 thành viên", "ge"),
+    ("quy mô nhỏ hơn 130% so với gói thầu", "lt"),
+    ("thị phần ít hơn 10% trên thị trường", "lt"),
+    ("có tối thiểu là 10% số cổ phiếu", "ge"),
+])
+def test_qualifier_fillers_and_negation(text, qualifier):
+    assert find_metrics(text_page(text))[0].qualifier.value == qualifier

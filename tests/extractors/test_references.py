@@ -127,3 +127,30 @@ def test_low_confidence_digits_need_review():
 def test_digit_words_have_a_stricter_bar():
     r = find_references(ocr_page("Quyết định số 1143/QĐ-UBND", low={"1143/QĐ-UBND": 0.75}))[0]
     assert r.needs_review is True  # 0.75 is above 0.70 but digits need 0.80
+
+
+@pytest.mark.parametrize("text, numbers", [
+    # a body line wrapped before "số" near the top of a page is a reference, not the own number
+    ("Luật Tổ chức chính quyền địa phương\nsố 77/2015/QH13 như sau:", ["77/2015/QH13"]),
+    ("theo Luật số 31/2009/QH12 và Luật số\n35/2018/QH14 như sau:", ["31/2009/QH12", "35/2018/QH14"]),
+    # header forms of the own number stay excluded
+    ("QUỐC HỘI\nSố 45/2019/QH14\nHà Nội, ngày 20 tháng 11 năm 2019", []),
+    ("SẮC LỆNH\nLUẬT SỐ 102-SL/L-004 NGÀY 20-5-1957 QUY ĐỊNH QUYỀN LẬP HỘI", []),
+])
+def test_own_number_only_in_header_forms(text, numbers):
+    assert [r.number for r in find_references(text_page(text))] == numbers
+
+
+@pytest.mark.parametrize("text, number, review", [
+    ("Pháp lệnh số 05/1998/PL-UBTVQHI10 ;", "05/1998/PL-UBTVQH10", True),  # repaired, so flagged
+    ("theo Luật số 59/2014/QH15 như sau", "59/2014/QH15", True),  # QH15 began in 2021: a misread digit
+    ("Chỉ thị số 23/CT-TTDG của Thủ tướng", "23/CT-TTDG", True),  # unknown code
+    ("Lệnh số 10-LCT/HĐNN ngày", "10-LCT/HĐNN", True),  # the term digit was lost
+    ("theo Luật số 59/2014/QH13 như sau", "59/2014/QH13", False),
+    ("Công văn số 383/BNV-CCHC ngày", "383/BNV-CCHC", False),
+])
+def test_damaged_numbers_on_ocr_pages_need_review(text, number, review):
+    (r,) = find_references(ocr_page(text))
+    assert r.number == number and r.needs_review is review
+    (b,) = find_references(text_page(text))  # born-digital text is what the document says
+    assert b.needs_review is False
