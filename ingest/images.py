@@ -109,9 +109,14 @@ def load_frame(path: Path, index: int, max_pixels: int) -> tuple[Image.Image, fl
         img.close()
 
 
-def to_gray(img: Image.Image) -> np.ndarray:
+def to_gray(img: Image.Image, *, drop_red: bool = False) -> np.ndarray:
+    """8-bit gray pixels; with ``drop_red`` a colour image gives its red channel (see
+    ``ocr.render_pdf_gray``: red seal ink fades, black and blue ink stay dark)."""
     if img.mode in ("I;16", "I;16B", "I;16L", "I"):
         arr = np.asarray(img, dtype=np.float64)
         top = arr.max() or 1.0
         return (arr * (255.0 / top)).astype(np.uint8)
+    if drop_red and img.mode not in ("1", "L", "LA", "I", "F"):
+        rgb = img if img.mode == "RGB" else img.convert("RGB")
+        return np.asarray(rgb.getchannel("R"), dtype=np.uint8)
     return np.asarray(img.convert("L"), dtype=np.uint8)

@@ -23,6 +23,7 @@ import unicodedata
 
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền, sắc, ngã, hỏi, nặng
 _DROP = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_DROP_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _ETH = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
 _LETTERS = re.compile(r"[^\W\d_]+")
 _ONSET_CHARS = set("bcdđghklmnprstvx")
@@ -63,9 +64,32 @@ def _retone_syllable(word: str) -> str:
     return word[:-2] + first + last
 
 
+# Only a letter run of 2-7 letters ending in o/u + toned a/e/y can change.  Find those
+# endings first (one cheap regex scan of ordinary text), then check the whole run.
+_TAIL = re.compile(r"[oOuU][" + "".join(sorted(_TONED_AEY)) + r"](?![^\W\d_])")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 def normalize_tone_style(text: str) -> str:
     """Move tone marks of open ``oa``/``oe``/``uy`` syllables to the old-style position."""
-    return _LETTERS.sub(lambda m: _retone_syllable(m.group(0)), text)
+    out: list[str] = []
+    last = 0
+    for m in _TAIL.finditer(text):
+        start, end = m.start(), m.end()
+        while start > 0 and end - start < 8 and _LETTER.match(text, start - 1):
+            start -= 1
+        if start > 0 and _LETTER.match(text, start - 1):
+            continue  # longer than 7 letters: not a syllable
+        word = text[start:end]
+        fixed = _retone_syllable(word)
+        if fixed != word:
+            out.append(text[last:start])
+            out.append(fixed)
+            last = end
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
 
 
 def normalize_text(text: str) -> str:
@@ -74,7 +98,9 @@ def normalize_text(text: str) -> str:
         return text
     if text.isascii():
         return text
-    text = unicodedata.normalize("NFC", text).translate(_DROP)
+    text = unicodedata.normalize("NFC", text)
+    if _DROP_RE.search(text):  # (a regex scan is much cheaper than translate() on long text)
+        text = text.translate(_DROP)
     if ("\u00d0" in text or "\u00f0" in text) and not ("þ" in text or "Þ" in text):
         text = text.translate(_ETH)
     return normalize_tone_style(text)

@@ -7,8 +7,10 @@ between processes) and never raises: failures come back as a FAILED page with an
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import math
+import re
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -20,12 +22,11 @@ from PIL import Image
 
 from models.errors import ErrorCode, ErrorInfo
 from models.pages import FileKind, Page, PageMethod
-from models.provenance import Box
 
 from ._exec import tesseract
 from .exceptions import IngestError, PixelLimit
 from .images import load_frame, to_gray
-from .pagetext import build_page_text
+from .pagetext import RawWords, build_page_text
 from .pdf import open_pdf
 from .preprocess import PointMap, compose, deskew, is_blank, map_box, rotate_quarter
 
@@ -35,6 +36,9 @@ MIN_RENDER_DPI = 150  # below this OCR quality collapses: refuse instead (PIXEL_
 OSD_BELOW_CONFIDENCE = 0.60  # run orientation detection when OCR is this unsure ...
 OSD_BELOW_WORDS = 10  # ... or found this few words on a non-blank page
 OSD_MIN_CONFIDENCE = 1.5  # Tesseract's orientation confidence needed to act on it
+# Letters Tesseract's ``vie`` model emits that Vietnamese never uses: the Roman numeral of
+# "Chương I" / "Mục I" comes out as "Ï" on nearly every page (bench/ingest_ocr).
+_OCR_CONFUSIONS = str.maketrans({"\u00cf": "I", "\u00ef": "i"})
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ class PageJob:
     max_image_pixels: int
     decision: str = ""  # the triage reason, carried into Page.decision
     layer_score: float | None = None
+    drop_red: bool = True  # OCR the red channel so red seals do not cover text (bench/ingest_seal)
 
 
 @dataclass
@@ -88,13 +93,54 @@ def fit_dpi(width_pt: float, height_pt: float, dpi: int, max_pixels: int) -> int
     return fitted
 
 
-def render_pdf_gray(doc: pymupdf.Document, index: int, dpi: int, max_pixels: int) -> tuple[np.ndarray, float, float, int]:
-    """(gray image, page width pt, page height pt, dpi used); pixel limit checked first."""
+_ICC = re.compile(r"/ICCBased\s+(\d+)\s+0\s+R")
+
+
+def _gray_image(doc: pymupdf.Document, xref: int, cs_name: str) -> bool:
+    if cs_name in ("DeviceGray", "CalGray"):
+        return True
+    if cs_name != "ICCBased":
+        return False
+    kind, value = doc.xref_get_key(xref, "ColorSpace")
+    if kind == "xref":  # /ColorSpace 5 0 R -> [ /ICCBased 6 0 R ]
+        value = doc.xref_object(int(value.split()[0]), compressed=True)
+    m = _ICC.search(value or "")
+    return bool(m) and doc.xref_get_key(int(m.group(1)), "N") == ("int", "1")
+
+
+def _may_have_colour(page: pymupdf.Page) -> bool:
+    """False for the usual scan page (gray images only, no drawings): rendering it in colour
+    would cost ~40 ms for the same pixels."""
+    images = page.get_images()
+    if not images:
+        return True  # vector content: colour is possible and cheap to render
+    doc = page.parent
+    try:
+        if not all(_gray_image(doc, img[0], img[5]) for img in images):
+            return True
+    except Exception:  # noqa: BLE001 - an odd colour space entry: render in colour to be safe
+        return True
+    return bool(page.get_drawings())
+
+
+def render_pdf_gray(doc: pymupdf.Document, index: int, dpi: int, max_pixels: int,
+                    drop_red: bool = False) -> tuple[np.ndarray, float, float, int]:
+    """(gray image, page width pt, page height pt, dpi used); pixel limit checked first.
+
+    With ``drop_red`` the page is rendered in colour and its red channel is the gray image:
+    red seal ink turns near-white while black (and blue) ink stays dark, so a seal stamped
+    over the signer's title no longer hides it.  A gray page gives the same image either way.
+    """
     page = doc[index]
     w, h = page.rect.width, page.rect.height
     used = fit_dpi(w, h, dpi, max_pixels)
-    pix = page.get_pixmap(dpi=used, colorspace=pymupdf.csGRAY, alpha=False)
-    arr = np.frombuffer(pix.samples_mv, dtype=np.uint8).reshape(pix.height, pix.stride)[:, : pix.width].copy()
+    if drop_red and _may_have_colour(page):
+        pix = page.get_pixmap(dpi=used, colorspace=pymupdf.csRGB, alpha=False)
+        rows = np.frombuffer(pix.samples_mv, dtype=np.uint8).reshape(pix.height, pix.stride)
+        arr = rows[:, 0: pix.width * 3: 3].copy()
+    else:
+        pix = page.get_pixmap(dpi=used, colorspace=pymupdf.csGRAY, alpha=False)
+        arr = np.frombuffer(pix.samples_mv, dtype=np.uint8).reshape(pix.height, pix.stride)[:, : pix.width].copy()
     return arr, w, h, used
 
 
@@ -139,15 +185,13 @@ def ocr_image(gray: np.ndarray, width_pt: float, height_pt: float, job: PageJob,
     key = None
     for w in words:
         x0, y0, x1, y1 = map_box(back, w.left, w.top, w.left + w.width, w.top + w.height)
-        box = Box(
-            x0=round(max(0.0, x0 * sx), 2), y0=round(max(0.0, y0 * sy), 2),
-            x1=round(min(width_pt, x1 * sx), 2), y1=round(min(height_pt, y1 * sy), 2),
-        )
         if (w.block, w.par, w.line) != key:
             lines.append([])
             key = (w.block, w.par, w.line)
-        lines[-1].append((w.text, box, w.conf / 100))
-    text, page_words = build_page_text(lines)
+        lines[-1].append((w.text.translate(_OCR_CONFUSIONS), round(max(0.0, x0 * sx), 2), round(max(0.0, y0 * sy), 2),
+                          round(min(width_pt, x1 * sx), 2), round(min(height_pt, y1 * sy), 2),
+                          round(w.conf / 100, 4)))
+    text, page_words = build_page_text(RawWords.from_lines(lines))
     decision = job.decision or "OCR"
     if steps:
         decision += "; " + ", ".join(steps)
@@ -165,17 +209,35 @@ def _failed(job: PageJob, info: ErrorInfo, width: float = 0.0, height: float = 0
                 layer_score=job.layer_score, decision=job.decision, error=info)
 
 
+def _libc_trim():
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return None
+
+
+_MALLOC_TRIM = _libc_trim()
+
+
+def _release_memory() -> None:
+    """Hand the page's freed image buffers back to the OS (glibc keeps them otherwise): a
+    worker stays near its idle size between pages (bench/ingest_cache_rss)."""
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
+
+
 def run_page_job(job: PageJob) -> PageOutcome:
     """Render or load the page, OCR it; never raises."""
     t0 = time.perf_counter()
     notes: list[str] = []
     try:
         if job.kind == FileKind.PDF.value:
-            gray, w, h, dpi = render_pdf_gray(_document(job.path), job.index, job.dpi, job.max_page_pixels)
+            gray, w, h, dpi = render_pdf_gray(_document(job.path), job.index, job.dpi, job.max_page_pixels,
+                                              job.drop_red)
         else:
             img, img_dpi = load_frame(Path(job.path), job.index, job.max_image_pixels)
             w, h = img.width * 72 / img_dpi, img.height * 72 / img_dpi
-            gray = to_gray(img)
+            gray = to_gray(img, drop_red=job.drop_red)
             dpi = int(round(img_dpi))
             if gray.size > job.max_page_pixels:  # a huge (but allowed) image: OCR a scaled copy
                 scale = math.sqrt(job.max_page_pixels / gray.size)
@@ -183,6 +245,8 @@ def run_page_job(job: PageJob) -> PageOutcome:
                     (max(1, int(gray.shape[1] * scale)), max(1, int(gray.shape[0] * scale))), Image.Resampling.LANCZOS
                 )
                 gray, dpi = np.asarray(small), max(70, int(dpi * scale))
+        if job.kind == FileKind.PDF.value:
+            pymupdf.TOOLS.store_shrink(100)  # a page is rendered once: keep no decoded images
         page = ocr_image(gray, w, h, job, dpi)
     except IngestError as e:
         page = _failed(job, e.info())
@@ -190,6 +254,7 @@ def run_page_job(job: PageJob) -> PageOutcome:
         log.exception("page job failed: %s page %d", job.path, job.index + 1)
         page = _failed(job, ErrorInfo(code=ErrorCode.OCR_FAILED, message=f"{type(e).__name__}: {e}",
                                       message_vi="Không đọc được trang này."))
+    _release_memory()
     seconds = time.perf_counter() - t0
     log.info("page %d of %s: %s in %.2fs", job.index + 1, job.path, page.method.value, seconds,
              extra={"file": job.path, "page": job.index + 1, "method": page.method.value,

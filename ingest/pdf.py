@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from itertools import groupby, pairwise
+from operator import itemgetter
 from pathlib import Path
 
+import numpy as np
 import pymupdf
 
 from models.pages import PageMethod
-from models.provenance import Box
 
 from .exceptions import CorruptPdf, EncryptedPdf, NoPages, TooManyPages
 from .normalize import normalize_text
-from .pagetext import RawWord
+from .pagetext import RawWords
 from .syllables import score_text
 
 log = logging.getLogger(__name__)
@@ -76,70 +78,84 @@ class Triage:
     method: PageMethod
     decision: str
     layer_score: float | None = None
-    lines: list[list[RawWord]] = field(default_factory=list)  # text-layer words, for TEXT_LAYER
+    words: RawWords | None = None  # text-layer words, for TEXT_LAYER
+    images: int = 0  # images on the page
 
 
 def _reading_order(words: list[tuple]) -> list[tuple]:
     """Blocks top to bottom, then left to right; words keep their line/word order inside a block.
 
-    (Cheaper than ``get_text(sort=True)``, which builds a Rect per word.)
+    ``extractWORDS`` gives words block by block in (block, line, word) order, so only whole
+    blocks move.  (Cheaper than ``get_text(sort=True)``, which builds a Rect per word.)
     """
-    top: dict[int, tuple[float, float]] = {}
-    for w in words:
-        y, x = top.get(w[5], (w[1], w[0]))
-        top[w[5]] = (min(y, w[1]), min(x, w[0]))
-    return sorted(words, key=lambda w: (round(top[w[5]][0]), top[w[5]][1], w[5], w[6], w[7]))
+    blocks = [list(g) for _, g in groupby(words, key=itemgetter(5))]
+    if len(blocks) < 2:
+        return words
+    # a block's place: its first word (top line; lines inside a block run top to bottom)
+    keys = [(round(b[0][1]), b[0][0], b[0][5]) for b in blocks]
+    if all(a <= b for a, b in pairwise(keys)):
+        return words
+    order = sorted(range(len(blocks)), key=keys.__getitem__)
+    return [w for i in order for w in blocks[i]]
 
 
-def _layer_lines(page: pymupdf.Page, words: list[tuple]) -> list[list[RawWord]]:
-    rotated = page.rotation != 0
-    matrix = page.rotation_matrix
-    lines: list[list[RawWord]] = []
-    key = None
-    for w in words:
-        x0, y0, x1, y1 = w[:4]
-        if rotated:
-            x0, y0, x1, y1 = pymupdf.Rect(x0, y0, x1, y1) * matrix
-        box = Box(x0=round(x0, 2), y0=round(y0, 2), x1=round(x1, 2), y1=round(y1, 2))
-        if (w[5], w[6]) != key:
-            lines.append([])
-            key = (w[5], w[6])
-        lines[-1].append((w[4], box, 1.0))
-    return lines
+def _layer_words(page: pymupdf.Page, words: list[tuple], rotation: int) -> RawWords:
+    """Columns of the text-layer words; boxes in display space, rounded to 0.01 pt."""
+    x0, y0, x1, y1, texts, blocks, lines, _ = zip(*words)
+    c = np.array([x0, y0, x1, y1], dtype=np.float64)
+    if rotation:  # words come unrotated: turn the two corners, then re-order them
+        m = page.rotation_matrix
+        xa, ya = m.a * c[0] + m.c * c[1] + m.e, m.b * c[0] + m.d * c[1] + m.f
+        xb, yb = m.a * c[2] + m.c * c[3] + m.e, m.b * c[2] + m.d * c[3] + m.f
+        c = np.array([np.minimum(xa, xb), np.minimum(ya, yb), np.maximum(xa, xb), np.maximum(ya, yb)])
+    bx0, by0, bx1, by1 = np.round(c, 2).tolist()
+    return RawWords(list(texts), bx0, by0, bx1, by1, [1.0] * len(texts), list(zip(blocks, lines)))
 
 
-def _image_rects(page: pymupdf.Page) -> list[pymupdf.Rect]:
-    page_rect = page.mediabox if page.rotation else page.rect
+def _image_rects(page: pymupdf.Page, textpage: pymupdf.TextPage, rotation: int) -> list[pymupdf.Rect]:
+    page_rect = page.mediabox if rotation else page.rect
     rects = []
-    for info in page.get_image_info():
+    for info in textpage.extractIMGINFO():
         r = pymupdf.Rect(info["bbox"]) & page_rect
         if not r.is_empty:
             rects.append(r)
     return rects
 
 
+# One text page per PDF page serves words, plain text (for scoring) and image boxes.
+_TEXTPAGE_FLAGS = pymupdf.TEXTFLAGS_WORDS | pymupdf.TEXT_PRESERVE_IMAGES
+
+
 def triage_page(page: pymupdf.Page, min_score: float) -> Triage:
     """Text layer or OCR?  Scores the layer, looks for scans and mixed pages."""
-    words = _reading_order([w for w in page.get_text("words") if w[4].strip()])
+    t, images = _triage(page, min_score)
+    t.images = images
+    return t
+
+
+def _triage(page: pymupdf.Page, min_score: float) -> tuple[Triage, int]:
+    rotation = page.rotation  # (a property that costs a PDF lookup each time)
+    textpage = page.get_textpage(flags=_TEXTPAGE_FLAGS)
+    words = _reading_order([w for w in textpage.extractWORDS() if w[4].strip()])
     area = abs(page.rect) or 1.0
-    images = _image_rects(page)
+    images = _image_rects(page, textpage, rotation)
     coverage = min(1.0, sum(abs(r) for r in images) / area)
     if not words:
         if images and coverage >= 0.01:
-            return Triage(PageMethod.OCR, f"no text layer; images cover {coverage:.0%} of the page")
+            return Triage(PageMethod.OCR, f"no text layer; images cover {coverage:.0%} of the page"), len(images)
         if len(page.get_cdrawings()) >= VECTOR_MIN_DRAWINGS:
-            return Triage(PageMethod.OCR, "no text layer; vector drawings (possibly outlined text)")
-        return Triage(PageMethod.EMPTY, "no text, no images")
+            return Triage(PageMethod.OCR, "no text layer; vector drawings (possibly outlined text)"), len(images)
+        return Triage(PageMethod.EMPTY, "no text, no images"), len(images)
     # score the raw text: word extraction splits at (and so hides) unmapped glyphs such as NUL
-    score = score_text(normalize_text(page.get_text("text")))
+    score = score_text(normalize_text(textpage.extractText()))
     s = score.score
     if score.counted < MIN_SCORED_WORDS and coverage >= SCAN_MIN_AREA:
         return Triage(PageMethod.OCR, f"text layer has only {score.counted} scorable words over a "
-                      f"page-size image ({coverage:.0%})", s)
+                      f"page-size image ({coverage:.0%})", s), len(images)
     if s < min_score:
         why = f"text layer scores {s:.2f} < {min_score:.2f} (share of valid Vietnamese syllables"
         why += f"; {score.unmapped} unmapped glyph tokens)" if score.unmapped else ")"
-        return Triage(PageMethod.OCR, why, s)
+        return Triage(PageMethod.OCR, why, s), len(images)
     for r in images:
         share = abs(r) / area
         if share < MIXED_MIN_AREA:
@@ -147,6 +163,6 @@ def triage_page(page: pymupdf.Page, min_score: float) -> Triage:
         inside = sum(1 for w in words if r.contains(pymupdf.Point((w[0] + w[2]) / 2, (w[1] + w[3]) / 2)))
         if inside < MIXED_MAX_WORDS:
             return Triage(PageMethod.OCR, f"mixed page: text layer scores {s:.2f} but an image covering "
-                          f"{share:.0%} of the page has no text over it", s)
+                          f"{share:.0%} of the page has no text over it", s), len(images)
     return Triage(PageMethod.TEXT_LAYER, f"text layer scores {s:.2f} >= {min_score:.2f}", s,
-                  _layer_lines(page, words))
+                  _layer_words(page, words, rotation)), len(images)

@@ -14,13 +14,17 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pymupdf
 
 from models import PIPELINE_VERSION
 from models.errors import ErrorCode, ErrorInfo
@@ -38,6 +42,27 @@ from .pdf import open_pdf, triage_page
 from .store import BlobStore, ResultCache, blob_store_for, result_cache_for, sha256_file
 
 log = logging.getLogger(__name__)
+
+CACHE_TEXT_LAYER_FILES = False
+"""Cache results of files read entirely from their text layer?  Reading such a file again
+costs about what loading its cached JSON does (benchmarks/ingest_text), so by default
+only results that needed OCR are cached."""
+
+
+@contextmanager
+def gc_paused():
+    """Pause the cyclic garbage collector while building many small acyclic objects.
+
+    A text-layer page makes ~500 ``Word``s and ``Box``es; with the collector on, its
+    generation-2 passes over the growing heap cost more than building the words.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 @dataclass(frozen=True)
@@ -98,7 +123,8 @@ def _prepare(index: int, entry: Entry, s: Settings, store: BlobStore, cache: Res
                 FileKind.ZIP: "a ZIP archive"}.get(kind, "not a PDF or image by its content")
         raise UnsupportedType(f"{entry.name}: {what}; evidence must be PDF, JPEG, PNG or TIFF")
     sha, size = sha256_file(path)
-    cached = cache.get(sha, s)
+    with gc_paused():
+        cached = cache.get(sha, s)
     if cached is not None:
         log.info("cache hit for %s (sha %s)", entry.name, sha[:12], extra={"file": entry.name, "sha256": sha})
         result = cached.model_copy(update={"name": entry.name, "from_cache": True})
@@ -112,15 +138,8 @@ def _prepare(index: int, entry: Entry, s: Settings, store: BlobStore, cache: Res
         result.notes.extend(notes)
         try:
             result.page_count = doc.page_count
-            for i, page in enumerate(doc):
-                t = triage_page(page, s.layer_min_score)
-                if t.method == PageMethod.OCR:
-                    work.jobs.append(_job(blob, kind, i, s, t.decision, t.layer_score))
-                    continue
-                text, words = build_page_text(t.lines)
-                work.pages[i + 1] = Page(number=i + 1, width=page.rect.width, height=page.rect.height,
-                                         method=t.method, text=text, words=words,
-                                         layer_score=t.layer_score, decision=t.decision)
+            with gc_paused():
+                _triage_pages(doc, work, blob, kind, s)
         finally:
             doc.close()
     else:
@@ -130,6 +149,24 @@ def _prepare(index: int, entry: Entry, s: Settings, store: BlobStore, cache: Res
         for i in range(info.frames):
             work.jobs.append(_job(blob, kind, i, s, f"{kind.value} image: OCR", None))
     return work
+
+
+def _triage_pages(doc, work: _Work, blob: Path, kind: FileKind, s: Settings) -> None:
+    """Text-layer (and empty) pages are done here; the others become OCR jobs."""
+    for i, page in enumerate(doc):
+        t = triage_page(page, s.layer_min_score)
+        if t.images:
+            # reading the page loaded its images into MuPDF's store (up to 256 MB): a 200-page
+            # scan would otherwise keep every page's JPEG in memory (bench/ingest_cache_rss)
+            pymupdf.TOOLS.store_shrink(100)
+        if t.method == PageMethod.OCR:
+            work.jobs.append(_job(blob, kind, i, s, t.decision, t.layer_score))
+            continue
+        text, words = build_page_text(t.words) if t.words is not None else ("", [])
+        rect = page.rect
+        work.pages[i + 1] = Page(number=i + 1, width=rect.width, height=rect.height,
+                                 method=t.method, text=text, words=words,
+                                 layer_score=t.layer_score, decision=t.decision)
 
 
 def _finish(work: _Work, s: Settings, cache: ResultCache) -> None:
@@ -144,7 +181,7 @@ def _finish(work: _Work, s: Settings, cache: ResultCache) -> None:
         result.notes.append(f"{len(failed)} of {result.page_count} pages could not be read: "
                             + ", ".join(str(p.number) for p in failed))
     transient = any(p.error and p.error.code in TRANSIENT_CODES for p in result.pages)
-    if not transient:
+    if not transient and (work.jobs or CACHE_TEXT_LAYER_FILES):
         try:
             cache.put(result, s)
         except OSError as e:

@@ -94,11 +94,17 @@ class LocalBlobStore(BlobStore):
         return target
 
 
+INGEST_REVISION = 2
+"""Bumped with ingest output changes between ``PIPELINE_VERSION`` bumps (2: OCR of the red
+channel for colour pages, Ï→I), so stale cached results are not served."""
+
+
 def cache_key(sha256: str, settings: Settings) -> str:
     """Everything that changes the output for the same bytes."""
     parts = {
         "sha256": sha256,
         "pipeline": PIPELINE_VERSION,
+        "ingest": INGEST_REVISION,
         "lang": settings.ocr_lang,
         "dpi": settings.ocr_dpi,
         "layer_min_score": settings.layer_min_score,
@@ -127,7 +133,7 @@ class ResultCache:
             return None
 
     def put(self, result: IngestedFile, settings: Settings) -> None:
-        data = result.model_dump_json().encode()
+        data = IngestedFile.__pydantic_serializer__.to_json(result)  # bytes: no str copy of a big result
         _atomic_write(self._path(result.sha256, settings), lambda f: f.write(data))
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -134,10 +135,6 @@ def _is_unmapped(ch: str) -> bool:
     return ch == "\ufffd" or 0xE000 <= cp <= 0xF8FF or cp >= 0xF0000 or (cp < 32 and ch not in "\t\n\r")
 
 
-def _is_diacritic(token: str) -> bool:
-    return any(not c.isascii() for c in token)
-
-
 @dataclass(frozen=True)
 class LayerScore:
     score: float  # share of valid syllables among counted tokens, [0, 1]
@@ -186,18 +183,20 @@ def score_text(text: str, *, min_diacritic_share: float = 0.2) -> LayerScore:
     Empty or all-neutral text scores 1.0 with ``counted == 0``; callers decide what that means.
     """
     valid = invalid = neutral = unmapped = marked = 0
-    for raw in unicodedata.normalize("NFC", text).split():
+    # syllables repeat a lot: classify each distinct token once
+    for raw, n in Counter(unicodedata.normalize("NFC", text).split()).items():
         verdict = classify_token(raw)
         if verdict == "valid":
-            valid += 1
-            marked += _is_diacritic(raw)
+            valid += n
+            if not raw.isascii():
+                marked += n
         elif verdict == "invalid":
-            invalid += 1
+            invalid += n
         elif verdict == "unmapped":
-            unmapped += 1
-            invalid += 1
+            unmapped += n
+            invalid += n
         elif verdict == "neutral":
-            neutral += 1
+            neutral += n
     counted = valid + invalid
     if counted == 0:
         return LayerScore(1.0, 0, 0, neutral, 0)

@@ -1,11 +1,13 @@
 import hashlib
 
-from ingest import LocalBlobStore, ingest_file
+import pytest
+
+from ingest import LocalBlobStore, ingest_file, pipeline
 from ingest.store import ResultCache, result_cache_for
 from models import PIPELINE_VERSION
 from models.settings import Settings
 
-from .builders import VIET_LINES, text_pdf, write
+from .builders import VIET_LINES, png_bytes, text_pdf, write
 
 
 def test_blob_store_layout_and_idempotence(tmp_path):
@@ -21,6 +23,31 @@ def test_blob_store_layout_and_idempotence(tmp_path):
     assert not any(p.name.startswith(".tmp") for p in path.parent.iterdir())
 
 
+@pytest.fixture
+def cache_text_files(monkeypatch):
+    """Cache text-layer files too, so cache mechanics can be tested on fast text PDFs."""
+    monkeypatch.setattr(pipeline, "CACHE_TEXT_LAYER_FILES", True)
+
+
+def test_text_layer_files_are_not_cached_by_default(tmp_path, settings):
+    data = text_pdf(VIET_LINES)
+    first = ingest_file(write(tmp_path, "kh.pdf", data), settings=settings)
+    again = ingest_file(write(tmp_path, "kh.pdf", data), settings=settings)
+    assert first.status == again.status == "ok" and not again.from_cache
+    assert again.pages == first.pages
+    assert LocalBlobStore(settings.resolved_blob_dir).has(first.sha256)  # the viewer still needs the blob
+    assert not list(result_cache_for(settings).root.rglob("*.json"))
+
+
+def test_files_that_went_to_ocr_are_cached(tmp_path, settings):
+    blank = png_bytes((400, 300), color=255)  # an image: one OCR job (blank, so Tesseract never runs)
+    first = ingest_file(write(tmp_path, "trang.png", blank), settings=settings)
+    again = ingest_file(write(tmp_path, "copy.png", blank), settings=settings)
+    assert not first.from_cache and again.from_cache and again.name == "copy.png"
+    assert again.pages == first.pages
+
+
+@pytest.mark.usefixtures("cache_text_files")
 def test_ingest_stores_blob_and_reuses_cached_result(tmp_path, settings):
     data = text_pdf(VIET_LINES)
     first = ingest_file(write(tmp_path, "a/kh.pdf", data), "1.1.1/kh.pdf", settings=settings)
@@ -33,6 +60,7 @@ def test_ingest_stores_blob_and_reuses_cached_result(tmp_path, settings):
     assert second.pages == first.pages and second.sha256 == first.sha256
 
 
+@pytest.mark.usefixtures("cache_text_files")
 def test_cache_key_includes_ocr_settings(tmp_path, settings):
     data = text_pdf(VIET_LINES[:3])
     ingest_file(write(tmp_path, "kh.pdf", data), settings=settings)
@@ -46,6 +74,7 @@ def test_errors_of_bad_files_are_not_served_from_someone_elses_cache(tmp_path, s
     assert r.status == "error" and not r.from_cache
 
 
+@pytest.mark.usefixtures("cache_text_files")
 def test_corrupt_cache_entry_is_ignored(tmp_path, settings):
     data = text_pdf(VIET_LINES[:2])
     r = ingest_file(write(tmp_path, "kh.pdf", data), settings=settings)
