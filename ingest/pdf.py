@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from itertools import groupby, pairwise
+from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 
@@ -82,21 +82,33 @@ class Triage:
     images: int = 0  # images on the page
 
 
-def _reading_order(words: list[tuple]) -> list[tuple]:
-    """Blocks top to bottom, then left to right; words keep their line/word order inside a block.
+ROW_TOLERANCE = 3.0  # points: lines whose tops differ less than this sit on one row
 
-    ``extractWORDS`` gives words block by block in (block, line, word) order, so only whole
-    blocks move.  (Cheaper than ``get_text(sort=True)``, which builds a Rect per word.)
+
+def _reading_order(words: list[tuple]) -> list[tuple]:
+    """Lines top to bottom, then left to right; words keep their order inside a line.
+
+    ``extractWORDS`` gives words in (block, line, word) order, so only whole lines move.  Lines,
+    not blocks: MuPDF may put lines of both header columns in one block in content-stream order
+    (``Độc lập - Tự do - Hạnh phúc`` before ``UBND TỈNH ĐỒNG NAI``).  Lines of the two columns
+    that share a row interleave left to right, as in OCR output.
     """
-    blocks = [list(g) for _, g in groupby(words, key=itemgetter(5))]
-    if len(blocks) < 2:
+    lines = [list(g) for _, g in groupby(words, key=itemgetter(5, 6))]
+    if len(lines) < 2:
         return words
-    # a block's place: its first word (top line; lines inside a block run top to bottom)
-    keys = [(round(b[0][1]), b[0][0], b[0][5]) for b in blocks]
-    if all(a <= b for a, b in pairwise(keys)):
+    tops = [min(w[1] for w in ln) for ln in lines]
+    by_top = sorted(range(len(lines)), key=tops.__getitem__)
+    rows: list[list[int]] = []
+    row_top = None
+    for i in by_top:
+        if row_top is None or tops[i] - row_top > ROW_TOLERANCE:
+            rows.append([])
+            row_top = tops[i]
+        rows[-1].append(i)
+    order = [i for row in rows for i in sorted(row, key=lambda k: lines[k][0][0])]
+    if order == list(range(len(lines))):
         return words
-    order = sorted(range(len(blocks)), key=keys.__getitem__)
-    return [w for i in order for w in blocks[i]]
+    return [w for i in order for w in lines[i]]
 
 
 def _layer_words(page: pymupdf.Page, words: list[tuple], rotation: int) -> RawWords:
