@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
@@ -36,6 +37,12 @@ def install(app) -> None:
     async def _http_error(_request: Request, exc: StarletteHTTPException):
         code, vi = _HTTP_VI.get(exc.status_code, (f"HTTP_{exc.status_code}", "Yêu cầu không hợp lệ."))
         return JSONResponse(body(code, str(exc.detail), vi), status_code=exc.status_code)
+
+    @app.exception_handler(DataError)
+    async def _data_error(_request: Request, exc: DataError):
+        # the database refused a value (a NUL character, a number out of range): the input was invalid
+        return JSONResponse(body("VALIDATION", f"invalid value: {exc.orig}", "Dữ liệu gửi lên không hợp lệ."),
+                            status_code=422)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError):

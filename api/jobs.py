@@ -209,8 +209,9 @@ def files_waiting(svc: Service, s, sub: Submission) -> list[SubmissionFile]:
         if not f.sha256 or f.kind not in ("pdf", "jpeg", "png", "tiff") or records.find_document(s, f.sha256):
             continue
         job = s.scalar(select(JobRow).where(JobRow.key == ingest_key(f.sha256)))
-        if job is not None and job.status == "failed" and not (job.rq_id and svc.queue.is_pending(job.rq_id)):
-            continue
+        if (job is not None and job.status == "failed" and job.attempts >= MAX_ATTEMPTS
+                and not (job.rq_id and svc.queue.is_pending(job.rq_id))):
+            continue  # given up for good: verified without it, reported unreadable
         waiting.append(f)
     return waiting
 
@@ -227,23 +228,37 @@ def verify_job(submission_id: str) -> None:
 # --------------------------------------------------------------------------- reconciliation
 
 
+MAX_ATTEMPTS = 5  # enqueues of one job (each with RQ's own retries) before it is given up
+
+
 def reconcile(svc: Service, *, stale_after: float | None = None) -> dict:
-    """Re-enqueue what the database says is unfinished and the broker no longer holds."""
+    """Re-enqueue what the database says is unfinished and the broker no longer holds.
+
+    - ``started`` with a stale heartbeat: its worker died (SIGKILL, lost machine) → re-enqueue;
+    - ``queued`` but unknown to the broker: Redis lost it (restart, flush) → re-enqueue;
+    - ``failed`` and no longer retried by the broker: re-enqueue until ``MAX_ATTEMPTS``, then give
+      up for good — an ingest job's file is reported unreadable, a verification fails its submission.
+    """
     stale_after = svc.settings.job_stale_seconds if stale_after is None else stale_after
     now = utcnow()
     stale_before = now - dt.timedelta(seconds=stale_after)
-    counts = {"requeued_lost": 0, "requeued_abandoned": 0, "verify_scheduled": 0}
+    counts = {"requeued_lost": 0, "requeued_abandoned": 0, "requeued_failed": 0, "given_up": 0,
+              "verify_scheduled": 0}
     with svc.db.session() as s:
-        rows = s.scalars(select(JobRow).where(JobRow.status.in_(("queued", "started")))).all()
-        snapshot = [(r.key, r.kind, r.status, r.rq_id, r.sha256, r.submission_id, r.heartbeat_at,
-                     r.enqueued_at, r.pages_total) for r in rows]
-    for key, kind, status, rq_id, sha, sid, beat, enq, pages in snapshot:
-        beat = _aware(beat)
-        enq = _aware(enq)
+        rows = s.scalars(select(JobRow).where(JobRow.status.in_(("queued", "started", "failed")))).all()
+        snapshot = [(r.key, r.kind, r.status, r.rq_id, r.sha256, r.submission_id, _aware(r.heartbeat_at),
+                     _aware(r.enqueued_at), r.pages_total, r.attempts) for r in rows]
+    given_up: list[tuple[str, str | None, str | None]] = []
+    for key, kind, status, rq_id, sha, sid, beat, enq, pages, attempts in snapshot:
         if status == "started" and (beat is None or beat < stale_before):
             reason = "requeued_abandoned"
         elif status == "queued" and rq_id and not svc.queue.is_pending(rq_id) and (enq is None or enq < now - dt.timedelta(seconds=2)):
             reason = "requeued_lost"
+        elif status == "failed" and not (rq_id and svc.queue.is_pending(rq_id)):
+            if attempts >= MAX_ATTEMPTS:
+                given_up.append((kind, sha, sid))
+                continue
+            reason = "requeued_failed"
         else:
             continue
         func, args = (INGEST_FUNC, (sha,)) if kind == "ingest" else (VERIFY_FUNC, (sid,))
@@ -251,11 +266,16 @@ def reconcile(svc: Service, *, stale_after: float | None = None) -> dict:
                     force=True):
             counts[reason] += 1
             log.warning("job re-enqueued", extra={"job": key, "reason": reason})
-    # ingest jobs that failed for good: let their submissions go on without the file
-    with svc.db.session() as s:
-        failed = s.scalars(select(JobRow.sha256).where(JobRow.kind == "ingest", JobRow.status == "failed")).all()
-    for sha in failed:
-        after_ingest(svc, sha)
+    for kind, sha, sid in given_up:
+        if kind == "ingest":
+            after_ingest(svc, sha)  # its submissions go on without the file
+        else:
+            with svc.db.session() as s:
+                sub = s.get(Submission, sid)
+                if sub is not None and sub.status in ("queued", "running"):
+                    sub.status, sub.error_code = "failed", ErrorCode.INTERNAL.value
+                    sub.error_message = f"verification failed {MAX_ATTEMPTS} times; see the jobs table"
+                    counts["given_up"] += 1
     # submissions whose files are all read but whose verification never got scheduled
     with svc.db.session() as s:
         open_subs = s.scalars(select(Submission.id).where(Submission.status.in_(("queued", "running")))).all()

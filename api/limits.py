@@ -1,4 +1,5 @@
-"""ASGI middleware enforcing the upload byte limit before the body is fully read (413)."""
+"""ASGI middleware guarding the door: the upload byte limit before the body is fully read (413),
+and NUL characters in the URL (422)."""
 
 from __future__ import annotations
 
@@ -23,9 +24,17 @@ class BodyLimitMiddleware:
                     "headers": [(b"content-type", b"application/json"), (b"connection", b"close")]})
         await send({"type": "http.response.body", "body": payload})
 
+    async def _reject_nul(self, send) -> None:
+        payload = json.dumps(body("VALIDATION", "NUL character in the URL", "Địa chỉ yêu cầu chứa ký tự không hợp lệ."),
+                             ensure_ascii=False).encode()
+        await send({"type": "http.response.start", "status": 422, "headers": [(b"content-type", b"application/json")]})
+        await send({"type": "http.response.body", "body": payload})
+
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        if "\x00" in scope.get("path", "") or b"%00" in scope.get("query_string", b""):
+            return await self._reject_nul(send)  # no database accepts NUL in text; refuse it at the door
         for name, value in scope.get("headers", []):
             if name == b"content-length":
                 try:

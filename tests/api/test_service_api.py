@@ -255,3 +255,11 @@ def test_the_same_service_on_sqlite(tmp_path, shared_data_dir):
         hits = c.get("/references", headers=H(token), params={"number": "1502/QĐ-UBND"}).json()
         assert hits["documents"] and hits["documents"][0]["attached_by"][0]["unit"] == UNIT
     lite.queue.join()
+
+
+def test_nul_characters_are_refused_not_crashing(client, tokens):
+    for url in ("/submissions?unit=a%00b", "/submissions/a%00b", "/documents/a%00b", "/references?number=1%00/QĐ-UBND"):
+        r = client.get(url, headers=H(tokens["appraiser"]))
+        assert r.status_code == 422 and r.json()["error"]["code"] == "VALIDATION", url
+    r = _submit(client, tokens["appraiser"], example_zip(), unit="Sở\x00Tư pháp")
+    assert r.status_code == 422

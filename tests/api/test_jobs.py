@@ -1,0 +1,59 @@
+"""Reconciliation rules, on the embedded queue and a real database."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from api.jobs import MAX_ATTEMPTS, reconcile, verify_key
+from api.service import configure
+from api.submissions import create_submission
+from models.settings import Settings
+from models.tables import JobRow, Submission, utcnow
+from tests.conftest import EXAMPLE
+
+
+def _service(tmp_path, shared_data_dir):
+    return configure(Settings(data_dir=shared_data_dir, database_url=f"sqlite:///{tmp_path / 'k.db'}",
+                              reconcile_seconds=3600), embedded=True)
+
+
+def test_failed_jobs_are_retried_then_given_up(tmp_path, shared_data_dir):
+    svc = _service(tmp_path, shared_data_dir)
+    sid = create_submission(svc, EXAMPLE, display="example")
+    svc.queue.join()
+    with svc.db.session() as s:
+        assert s.get(Submission, sid).status == "done"
+        job = s.scalar(select(JobRow).where(JobRow.key == verify_key(sid)))
+        # as if the verification had failed with a transient error and RQ had stopped retrying
+        job.status, job.attempts = "failed", 2
+        s.get(Submission, sid).status = "running"
+    assert reconcile(svc)["requeued_failed"] == 1
+    svc.queue.join()
+    with svc.db.session() as s:
+        assert s.get(Submission, sid).status == "done"
+        assert s.scalar(select(JobRow).where(JobRow.key == verify_key(sid))).attempts == 3
+        job = s.scalar(select(JobRow).where(JobRow.key == verify_key(sid)))
+        job.status, job.attempts = "failed", MAX_ATTEMPTS
+        s.get(Submission, sid).status = "running"
+    counts = reconcile(svc)
+    assert counts["given_up"] == 1 and counts["requeued_failed"] == 0
+    with svc.db.session() as s:
+        sub = s.get(Submission, sid)
+        assert sub.status == "failed" and "verification failed" in sub.error_message
+
+
+def test_lost_queued_jobs_are_enqueued_again(tmp_path, shared_data_dir):
+    svc = _service(tmp_path, shared_data_dir)
+    sid = create_submission(svc, EXAMPLE, display="example")
+    svc.queue.join()
+    with svc.db.session() as s:
+        job = s.scalar(select(JobRow).where(JobRow.key == verify_key(sid)))
+        job.status, job.rq_id = "queued", "lost-in-a-redis-restart"
+        job.enqueued_at = utcnow() - dt.timedelta(minutes=1)
+        s.get(Submission, sid).status = "running"
+    assert reconcile(svc, stale_after=0)["requeued_lost"] == 1
+    svc.queue.join()
+    with svc.db.session() as s:
+        assert s.get(Submission, sid).status == "done"
