@@ -25,10 +25,10 @@ from models.errors import ErrorCode
 from models.pages import FileKind
 from models.report import Report
 from models.settings import get_settings
-from models.tables import Batch, Blob, CriterionResultRow, PageRow, Submission, SubmissionFile, Unit
+from models.tables import Batch, Blob, CriterionResultRow, PageRow, Submission, Unit
 
 from . import records, references
-from .auth import Principal, authenticate
+from .auth import Principal, authenticate, may_read_document
 from .errors import ApiError, forbidden, install, not_found
 from .jobs import Reconciler, reconcile
 from .limits import BodyLimitMiddleware
@@ -254,11 +254,7 @@ def create_app(svc: Service | None = None, *, embedded: bool = False, reconcile_
     # ------------------------------------------------------------------ documents
 
     def _doc_visible(s, p: Principal, sha: str) -> None:
-        if p.is_staff:
-            return
-        owned = s.scalar(select(SubmissionFile.id).join(Submission).where(
-            SubmissionFile.sha256 == sha, Submission.unit_id == p.unit_id).limit(1))
-        if owned is None:
+        if not may_read_document(s, p, sha):
             raise forbidden()
 
     @app.post("/documents", status_code=202, tags=["documents"])

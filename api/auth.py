@@ -38,6 +38,17 @@ class Principal:
         return self.role in ("admin", "appraiser")
 
 
+def may_read_document(s, p: Principal, sha256: str) -> bool:
+    """Staff read every document; a unit reads the documents attached to its own submissions."""
+    if p.is_staff:
+        return True
+    from models.tables import Submission, SubmissionFile
+
+    owned = s.scalar(select(SubmissionFile.id).join(Submission).where(
+        SubmissionFile.sha256 == sha256, Submission.unit_id == p.unit_id).limit(1))
+    return owned is not None
+
+
 def create_token(db: Database, role: str, unit: str | None = None, label: str = "") -> str:
     """Create a token and return its secret (shown once, never stored)."""
     if role not in ROLES:

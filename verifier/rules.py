@@ -394,13 +394,21 @@ def _judge_value(value_metric: Metric, f: EvidenceFile, value: float, bands: lis
                 f"Số liệu trong {M.doc_label(f)}, trang {value_metric.page}: {M.percent(value)}.", ev)
 
 
-def eval_metric_band(rule: MetricBandRule, item: SubCriterion, claim: Claim, ctx: Context, out: Outcome) -> None:
+def _report_sources(source: DocumentSpec, claim: Claim, ctx: Context, out: Outcome):
+    """The unit's reports to read figures from, and the pages the sheet points at; None when there are none."""
     matches = resolve_citations(claim, ctx, out)
-    sources = _sources(rule.source, matches, ctx, out)
+    sources = _sources(source, matches, ctx, out)
     if not sources:
-        _no_sources(rule.source, matches, ctx, out)
+        _no_sources(source, matches, ctx, out)
+        return None
+    return matches, sources, [p for m in matches for p in (m.citation.pages if m.citation else [])]
+
+
+def eval_metric_band(rule: MetricBandRule, item: SubCriterion, claim: Claim, ctx: Context, out: Outcome) -> None:
+    found_sources = _report_sources(rule.source, claim, ctx, out)
+    if found_sources is None:
         return
-    pages = [p for m in matches for p in (m.citation.pages if m.citation else [])]
+    matches, sources, pages = found_sources
     found = find_metric(rule.metric, sources, pages)
     if found is None:
         _metric_not_found([rule.metric.subjects[0]], sources, matches, out)
@@ -416,12 +424,10 @@ def eval_metric_band(rule: MetricBandRule, item: SubCriterion, claim: Claim, ctx
 
 
 def eval_ratio(rule: RatioRule, item: SubCriterion, claim: Claim, ctx: Context, out: Outcome) -> None:
-    matches = resolve_citations(claim, ctx, out)
-    sources = _sources(rule.source, matches, ctx, out)
-    if not sources:
-        _no_sources(rule.source, matches, ctx, out)
+    found_sources = _report_sources(rule.source, claim, ctx, out)
+    if found_sources is None:
         return
-    pages = [p for m in matches for p in (m.citation.pages if m.citation else [])]
+    matches, sources, pages = found_sources
     num = find_metric(rule.numerator, sources, pages)
     den = find_metric(rule.denominator, sources, pages)
     if num is None or den is None:

@@ -34,7 +34,7 @@ from verifier.messages import SEVERITY_VI, VERDICT_VI, score as fmt_score
 
 from .. import decisions as decisions_mod
 from .. import records
-from ..auth import Principal
+from ..auth import Principal, may_read_document
 from ..errors import ApiError
 from . import security
 from .security import (
@@ -105,11 +105,7 @@ def _visible(p: Principal, sub: Submission | None) -> Submission:
 
 
 def _doc_visible(s, p: Principal, sha: str) -> None:
-    if p.is_staff:
-        return
-    owned = s.scalar(select(SubmissionFile.id).join(Submission).where(
-        SubmissionFile.sha256 == sha, Submission.unit_id == p.unit_id).limit(1))
-    if owned is None:
+    if not may_read_document(s, p, sha):
         raise ApiError(403, "FORBIDDEN", "this token may not access this resource", "Mã truy cập không có quyền này.")
 
 
