@@ -88,10 +88,10 @@ def _print_report(report: Report, outputs: dict[str, Path]) -> None:
         table.add_row(c.code, score(c.claimed_score), score(c.supported_score),
                       f"[{VERDICT_STYLE[c.verdict]}]{c.verdict.value}[/]", first_text)
     t = report.totals
-    table.add_row("Tổng", score(t.claimed_score), score(t.supported_score),
-                  ", ".join(f"{k}: {v}" for k, v in sorted(t.by_verdict.items())), f"tối đa {score(t.max_score)}",
+    table.add_row("Tổng", score(t.claimed_score), score(t.supported_score), "", f"tối đa {score(t.max_score)}",
                   style="bold")
     out_console.print(table)
+    out_console.print("Kết luận: " + ", ".join(f"{k} {v}" for k, v in sorted(t.by_verdict.items())))
     failed = [f for f in report.files if f.status != "ok"]
     for f in failed:
         out_console.print(f"[red]Tệp lỗi[/] {f.name}: {f.error.code.value} — {f.error.message_vi or f.error.message}")
