@@ -260,7 +260,7 @@ def create_app(svc: Service | None = None, *, embedded: bool = False, reconcile_
     @app.post("/documents", status_code=202, tags=["documents"])
     def create_document(p: Staff, file: Annotated[UploadFile, File()]) -> dict:
         """Read one evidence file (text layer or OCR) and extract it; poll GET /documents/{sha256}."""
-        from .jobs import INGEST_FUNC, ingest_key, schedule
+        from .jobs import schedule_ingest
         from .submissions import _store_blob
 
         tmp = Path(tempfile.mkdtemp(prefix="kiemchung-doc-"))
@@ -276,24 +276,28 @@ def create_app(svc: Service | None = None, *, embedded: bool = False, reconcile_
                 pages = s.get(Blob, sha).page_count
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
-        schedule(svc_, kind="ingest", key=ingest_key(sha), func=INGEST_FUNC, args=(sha,), pages=pages or 1, sha256=sha)
+        with svc_.db.session() as s:
+            known = records.find_document(s, sha) is not None
+        if not known:
+            schedule_ingest(svc_, sha, pages or 1)
         return {"id": sha, "status": "queued", "links": {"self": f"/documents/{sha}"}}
 
     @app.get("/documents/{sha256}", tags=["documents"])
     def get_document(sha256: str, p: Auth) -> dict:
         from models.tables import JobRow
 
-        from .jobs import ingest_key
-
         with service().db.session() as s:
             _doc_visible(s, p, sha256)
             doc = records.find_document(s, sha256)
             if doc is None:
-                job = s.scalar(select(JobRow).where(JobRow.key == ingest_key(sha256)))
-                if job is None:
+                jobs = s.scalars(select(JobRow).where(JobRow.sha256 == sha256,
+                                                      JobRow.kind.in_(("ingest", "merge")))).all()
+                if not jobs:
                     raise not_found("document")
-                return {"id": sha256, "status": job.status, "pages_done": job.pages_done,
-                        "pages_total": job.pages_total}
+                states = {j.status for j in jobs}
+                status = "started" if states & {"started", "finished"} else "failed" if states == {"failed"} else "queued"
+                return {"id": sha256, "status": status, "pages_done": sum(j.pages_done for j in jobs if j.kind == "ingest"),
+                        "pages_total": sum(j.pages_total for j in jobs if j.kind == "ingest")}
             x = records.load_extraction(doc, doc.extraction.get("file", sha256))
             out = x.model_dump(mode="json")
             out.update({"id": sha256, "status": doc.status, "pages_ocr": doc.pages_ocr})

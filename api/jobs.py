@@ -18,13 +18,14 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 import ingest
 from models import PIPELINE_VERSION
 from models.errors import ErrorCode
-from models.tables import Blob, JobRow, Submission, SubmissionFile, utcnow
+from models.pages import IngestedFile
+from models.tables import Blob, JobRow, PagePart, Submission, SubmissionFile, utcnow
 
 from . import records
 from .service import Service, current
@@ -32,12 +33,51 @@ from .service import Service, current
 log = logging.getLogger(__name__)
 
 INGEST_FUNC = "api.jobs.ingest_job"
+RANGE_FUNC = "api.jobs.ingest_range_job"
+MERGE_FUNC = "api.jobs.merge_job"
 VERIFY_FUNC = "api.jobs.verify_job"
+_RANGE_KEY = re.compile(r":p(\d+)-(\d+)$")
 SECONDS_PER_PAGE = 20  # generous per-page budget for the job timeout (OCR ~3 s/page here)
 
 
 def ingest_key(sha256: str) -> str:
     return f"ingest:{sha256}:{PIPELINE_VERSION}"
+
+
+def range_key(sha256: str, first: int, last: int) -> str:
+    return f"{ingest_key(sha256)}:p{first}-{last}"
+
+
+def merge_key(sha256: str) -> str:
+    return f"merge:{sha256}:{PIPELINE_VERSION}"
+
+
+def job_call(kind: str, key: str, sha256: str | None, submission_id: str | None) -> tuple[str, tuple]:
+    """The function and arguments of a job row (to enqueue it again)."""
+    if kind == "verify":
+        return VERIFY_FUNC, (submission_id,)
+    if kind == "merge":
+        return MERGE_FUNC, (sha256,)
+    m = _RANGE_KEY.search(key)
+    if m:
+        return RANGE_FUNC, (sha256, int(m.group(1)), int(m.group(2)))
+    return INGEST_FUNC, (sha256,)
+
+
+def page_ranges(pages: int, per_job: int) -> list[tuple[int, int]]:
+    per_job = max(per_job, 1)
+    return [(a, min(a + per_job - 1, pages)) for a in range(1, pages + 1, per_job)]
+
+
+def schedule_ingest(svc: Service, sha256: str, pages: int) -> None:
+    """One job for the file, or — past ``job_pages`` pages — one per page range and a merge."""
+    if pages <= svc.settings.job_pages:
+        schedule(svc, kind="ingest", key=ingest_key(sha256), func=INGEST_FUNC, args=(sha256,), pages=pages,
+                 sha256=sha256)
+        return
+    for first, last in page_ranges(pages, svc.settings.job_pages):
+        schedule(svc, kind="ingest", key=range_key(sha256, first, last), func=RANGE_FUNC,
+                 args=(sha256, first, last), pages=last - first + 1, sha256=sha256)
 
 
 def verify_key(submission_id: str) -> str:
@@ -95,7 +135,7 @@ def schedule_submission(svc: Service, submission_id: str) -> None:
         if sub.status == "queued":
             sub.status = "running"
     for sha, pages in dict(pending).items():
-        schedule(svc, kind="ingest", key=ingest_key(sha), func=INGEST_FUNC, args=(sha,), pages=pages, sha256=sha)
+        schedule_ingest(svc, sha, pages)
     if not pending:
         schedule(svc, kind="verify", key=verify_key(submission_id), func=VERIFY_FUNC, args=(submission_id,),
                  submission_id=submission_id)
@@ -189,6 +229,63 @@ def ingest_job(sha256: str) -> None:
     after_ingest(svc, sha256)
 
 
+def ingest_range_job(sha256: str, first: int, last: int) -> None:
+    """Read pages ``first``..``last`` of a long file; the last range to finish schedules the merge."""
+    svc = current()
+    with running(svc, range_key(sha256, first, last)) as run:
+        if run is not None:
+            with svc.db.session() as s:
+                done = records.find_document(s, sha256) is not None or s.scalar(select(PagePart.id).where(
+                    PagePart.sha256 == sha256, PagePart.pipeline_version == PIPELINE_VERSION,
+                    PagePart.first_page == first)) is not None
+            if not done:
+                path = Path(svc.blobs.local_path(sha256))
+                entry = ingest.Entry(name=sha256, path=path, kind=ingest.detect_kind(path), pages=(first, last))
+                executor = ingest.SerialExecutor() if svc.in_worker else None
+                [part] = ingest.ingest_files([entry], settings=svc.settings, progress=run.progress,
+                                             executor=executor)
+                try:
+                    with svc.db.session() as s:
+                        s.add(PagePart(sha256=sha256, pipeline_version=PIPELINE_VERSION, first_page=first,
+                                       last_page=last, data=part.model_dump(mode="json")))
+                except IntegrityError:
+                    log.info("page range stored by another worker", extra={"sha256": sha256, "first": first})
+    with svc.db.session() as s:
+        blob = s.get(Blob, sha256)
+        stored = set(s.scalars(select(PagePart.first_page).where(
+            PagePart.sha256 == sha256, PagePart.pipeline_version == PIPELINE_VERSION)).all())
+    wanted = {a for a, _b in page_ranges(blob.page_count or 1, svc.settings.job_pages)}
+    if wanted <= stored:
+        schedule(svc, kind="merge", key=merge_key(sha256), func=MERGE_FUNC, args=(sha256,), sha256=sha256)
+
+
+def merge_job(sha256: str) -> None:
+    """Join the page ranges of a long file, extract, store the document, drop the parts."""
+    svc = current()
+    from .pipeline import extract_file
+
+    with running(svc, merge_key(sha256)) as run:
+        if run is not None:
+            with svc.db.session() as s:
+                done = records.find_document(s, sha256) is not None
+                rows = s.scalars(select(PagePart).where(PagePart.sha256 == sha256, PagePart.pipeline_version
+                                                        == PIPELINE_VERSION).order_by(PagePart.first_page)).all()
+                parts = [IngestedFile.model_validate(r.data) for r in rows]
+            if not done:
+                f = ingest.merge_parts(parts)
+                x = extract_file(f)
+                x.pages_ocr = f.pages_ocr
+                try:
+                    with svc.db.session() as s:
+                        records.store_document(s, f, x)
+                except IntegrityError:
+                    log.info("document stored by another worker", extra={"sha256": sha256})
+            with svc.db.session() as s:
+                s.execute(delete(PagePart).where(PagePart.sha256 == sha256,
+                                                 PagePart.pipeline_version == PIPELINE_VERSION))
+    after_ingest(svc, sha256)
+
+
 def after_ingest(svc: Service, sha256: str) -> None:
     """Schedule verification of every submission whose files are now all read."""
     with svc.db.session() as s:
@@ -208,9 +305,9 @@ def files_waiting(svc: Service, s, sub: Submission) -> list[SubmissionFile]:
     for f in sub.files:
         if not f.sha256 or f.kind not in ("pdf", "jpeg", "png", "tiff") or records.find_document(s, f.sha256):
             continue
-        job = s.scalar(select(JobRow).where(JobRow.key == ingest_key(f.sha256)))
-        if (job is not None and job.status == "failed" and job.attempts >= MAX_ATTEMPTS
-                and not (job.rq_id and svc.queue.is_pending(job.rq_id))):
+        jobs = s.scalars(select(JobRow).where(JobRow.sha256 == f.sha256, JobRow.kind.in_(("ingest", "merge")))).all()
+        if any(job.status == "failed" and job.attempts >= MAX_ATTEMPTS
+               and not (job.rq_id and svc.queue.is_pending(job.rq_id)) for job in jobs):
             continue  # given up for good: verified without it, reported unreadable
         waiting.append(f)
     return waiting
@@ -261,13 +358,13 @@ def reconcile(svc: Service, *, stale_after: float | None = None) -> dict:
             reason = "requeued_failed"
         else:
             continue
-        func, args = (INGEST_FUNC, (sha,)) if kind == "ingest" else (VERIFY_FUNC, (sid,))
+        func, args = job_call(kind, key, sha, sid)
         if schedule(svc, kind=kind, key=key, func=func, args=args, pages=pages, sha256=sha, submission_id=sid,
                     force=True):
             counts[reason] += 1
             log.warning("job re-enqueued", extra={"job": key, "reason": reason})
     for kind, sha, sid in given_up:
-        if kind == "ingest":
+        if kind in ("ingest", "merge"):
             after_ingest(svc, sha)  # its submissions go on without the file
         else:
             with svc.db.session() as s:

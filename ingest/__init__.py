@@ -24,7 +24,7 @@ from .detect import EVIDENCE_KINDS, IMAGE_KINDS, SHEET_KINDS, detect_kind
 from .exceptions import IngestError
 from .executor import PageExecutor, ProcessExecutor, SerialExecutor, make_executor
 from .normalize import normalize_text
-from .pipeline import ProgressEvent, ingest_file, ingest_files
+from .pipeline import ProgressEvent, ingest_file, ingest_files, merge_parts
 from .render import render_page_png
 from .store import BlobStore, LocalBlobStore, ResultCache, sha256_file
 from .syllables import LayerScore, is_vietnamese_syllable, score_text
@@ -37,6 +37,7 @@ __all__ = [
     "expand_submission",
     "ingest_files",
     "ingest_file",
+    "merge_parts",
     "normalize_text",
     "render_page_png",
     "score_text",

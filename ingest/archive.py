@@ -47,6 +47,7 @@ class Entry:
     name: str  # relative path inside the submission, forward slashes
     path: Path  # local file to read
     kind: FileKind
+    pages: tuple[int, int] | None = None  # read only these pages (1-based, inclusive); see merge_parts
 
 
 @dataclass

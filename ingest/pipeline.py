@@ -96,6 +96,7 @@ class _Work:
     jobs: list[PageJob] = field(default_factory=list)
     started: float = field(default_factory=time.perf_counter)
     finished: bool = False
+    expected: int | None = None  # pages to read when a range was asked for (default: all)
 
 
 def _error_result(entry: Entry, err: ErrorInfo, **kw) -> IngestedFile:
@@ -124,7 +125,7 @@ def _prepare(index: int, entry: Entry, s: Settings, store: BlobStore, cache: Res
         raise UnsupportedType(f"{entry.name}: {what}; evidence must be PDF, JPEG, PNG or TIFF")
     sha, size = sha256_file(path)
     with gc_paused():
-        cached = cache.get(sha, s)
+        cached = cache.get(sha, s) if entry.pages is None else None  # a page range is a part, never cached
     if cached is not None:
         log.info("cache hit for %s (sha %s)", entry.name, sha[:12], extra={"file": entry.name, "sha256": sha})
         result = cached.model_copy(update={"name": entry.name, "from_cache": True})
@@ -138,22 +139,35 @@ def _prepare(index: int, entry: Entry, s: Settings, store: BlobStore, cache: Res
         result.notes.extend(notes)
         try:
             result.page_count = doc.page_count
+            indexes = _page_range(entry, doc.page_count)
+            work.expected = len(indexes)
             with gc_paused():
-                _triage_pages(doc, work, blob, kind, s)
+                _triage_pages(doc, work, blob, kind, s, indexes)
         finally:
             doc.close()
     else:
         info = inspect_image(blob, max_pixels=s.max_image_pixels, max_pages=s.max_pages)
         result.notes.extend(info.notes)
         result.page_count = info.frames
-        for i in range(info.frames):
+        indexes = _page_range(entry, info.frames)
+        work.expected = len(indexes)
+        for i in indexes:
             work.jobs.append(_job(blob, kind, i, s, f"{kind.value} image: OCR", None))
     return work
 
 
-def _triage_pages(doc, work: _Work, blob: Path, kind: FileKind, s: Settings) -> None:
+def _page_range(entry: Entry, count: int) -> range:
+    """0-based indexes of the pages to read: all, or the entry's 1-based inclusive range."""
+    if entry.pages is None:
+        return range(count)
+    first, last = entry.pages
+    return range(max(first, 1) - 1, min(last, count))
+
+
+def _triage_pages(doc, work: _Work, blob: Path, kind: FileKind, s: Settings, indexes: range) -> None:
     """Text-layer (and empty) pages are done here; the others become OCR jobs."""
-    for i, page in enumerate(doc):
+    for i in indexes:
+        page = doc[i]
         t = triage_page(page, s.layer_min_score)
         if t.images:
             # reading the page loaded its images into MuPDF's store (up to 256 MB): a 200-page
@@ -169,9 +183,8 @@ def _triage_pages(doc, work: _Work, blob: Path, kind: FileKind, s: Settings) -> 
                                  layer_score=t.layer_score, decision=t.decision)
 
 
-def _finish(work: _Work, s: Settings, cache: ResultCache) -> None:
-    result = work.result
-    result.pages = [work.pages[n] for n in sorted(work.pages)]
+def settle_status(result: IngestedFile) -> None:
+    """A file whose every readable page failed is an error (the first page's); otherwise a note."""
     failed = [p for p in result.pages if p.method == PageMethod.FAILED]
     readable = [p for p in result.pages if p.method != PageMethod.EMPTY]
     if failed and len(failed) == len(readable):
@@ -180,8 +193,28 @@ def _finish(work: _Work, s: Settings, cache: ResultCache) -> None:
     elif failed:
         result.notes.append(f"{len(failed)} of {result.page_count} pages could not be read: "
                             + ", ".join(str(p.number) for p in failed))
+
+
+def merge_parts(parts: list[IngestedFile]) -> IngestedFile:
+    """One file from the results of its page ranges (read by separate jobs, possibly on other machines)."""
+    ok = [p for p in parts if p.pages or p.status == "ok"]
+    base = (ok or parts)[0]
+    if not ok:  # every part failed before reading a page (same file, same reason)
+        return base.model_copy(update={"pages": []})
+    pages = sorted((pg for part in parts for pg in part.pages), key=lambda pg: pg.number)
+    notes = list(dict.fromkeys(n for part in parts for n in part.notes if "pages could not be read" not in n))
+    merged = base.model_copy(update={"pages": pages, "notes": notes, "status": "ok", "error": None,
+                                     "from_cache": False})
+    settle_status(merged)
+    return merged
+
+
+def _finish(work: _Work, s: Settings, cache: ResultCache) -> None:
+    result = work.result
+    result.pages = [work.pages[n] for n in sorted(work.pages)]
+    settle_status(result)
     transient = any(p.error and p.error.code in TRANSIENT_CODES for p in result.pages)
-    if not transient and (work.jobs or CACHE_TEXT_LAYER_FILES):
+    if work.entry.pages is None and not transient and (work.jobs or CACHE_TEXT_LAYER_FILES):
         try:
             cache.put(result, s)
         except OSError as e:
@@ -274,7 +307,7 @@ def ingest_files(
         work.pages[outcome.page.number] = outcome.page
         work.result.notes.extend(n for n in outcome.notes if n not in work.result.notes)
         emit(work, outcome.page)
-        if len(work.pages) == work.result.page_count:
+        if len(work.pages) == (work.result.page_count if work.expected is None else work.expected):
             complete(work)
 
     pending: list[tuple[_Work, PageJob]] = []

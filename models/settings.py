@@ -24,6 +24,7 @@ class Settings(BaseSettings):
     queue_name: str = "kiemchung"
     job_stale_seconds: float = 90.0  # a started job whose heartbeat is older than this was abandoned
     heartbeat_seconds: float = 10.0
+    job_pages: int = 40  # pages per ingest job: longer files are split into page ranges, then merged
     reconcile_seconds: float = 30.0
     max_upload_bytes: int = 1024 * 1024 * 1024  # one HTTP upload (413 beyond)
 

@@ -93,6 +93,20 @@ class Document(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class PagePart(Base):
+    """The pages of one range of a long file, read by one job; merged into its Document, then deleted."""
+
+    __tablename__ = "page_parts"
+    __table_args__ = (UniqueConstraint("sha256", "pipeline_version", "first_page", name="uq_page_parts_range"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    pipeline_version: Mapped[str] = mapped_column(String(32))
+    first_page: Mapped[int] = mapped_column(Integer)
+    last_page: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict] = mapped_column(JSON)  # models.pages.IngestedFile holding only these pages
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class PageRow(Base):
     __tablename__ = "pages"
     __table_args__ = (UniqueConstraint("document_id", "number", name="uq_pages_document_number"),)

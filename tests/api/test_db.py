@@ -5,7 +5,7 @@ from sqlalchemy import inspect
 from api.db import Database
 
 TABLES = {"units", "api_tokens", "blobs", "documents", "pages", "doc_references", "batches", "submissions",
-          "submission_files", "criteria_results", "findings", "jobs", "decisions", "alembic_version"}
+          "submission_files", "criteria_results", "findings", "jobs", "decisions", "page_parts", "alembic_version"}
 
 
 def _check(url: str) -> None:

@@ -57,3 +57,30 @@ def test_lost_queued_jobs_are_enqueued_again(tmp_path, shared_data_dir):
     svc.queue.join()
     with svc.db.session() as s:
         assert s.get(Submission, sid).status == "done"
+
+
+def test_long_files_are_read_in_page_ranges_and_merged(tmp_path, shared_data_dir):
+    """With one page per job, every two-page file is split into two range jobs and a merge."""
+    from sqlalchemy import func
+
+    from models.report import Report
+    from models.tables import Document, PagePart, PageRow
+    from tests.api.test_check_example import EXPECTED
+
+    svc = configure(Settings(data_dir=tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'k.db'}",
+                             reconcile_seconds=3600, job_pages=1), embedded=True)
+    sid = create_submission(svc, EXAMPLE, display="example")
+    svc.queue.join()
+    with svc.db.session() as s:
+        sub = s.get(Submission, sid)
+        assert sub.status == "done"
+        got = {c.code: (c.claimed_score, c.supported_score, c.verdict) for c in Report.model_validate(sub.report).criteria}
+        assert got == {k: (v[0], v[1], v[2]) for k, v in EXPECTED.items()}
+        keys = set(s.scalars(select(JobRow.key)).all())
+        ranges = [k for k in keys if k.endswith(("p1-1", "p2-2"))]
+        merges = [k for k in keys if k.startswith("merge:")]
+        assert len(merges) == 3 and len(ranges) == 6  # three two-page files in the example
+        assert s.scalar(select(func.count()).select_from(PagePart)) == 0  # parts dropped after the merge
+        docs = s.scalars(select(Document)).all()
+        assert len(docs) == 7
+        assert s.scalar(select(func.count()).select_from(PageRow)) == sum(d.page_count for d in docs)
