@@ -141,8 +141,10 @@ def test_redis_restart_mid_run_loses_nothing(pg_url, tmp_path):
     port = _free_port()
     redis_proc = _redis_server(port)
     url = f"redis://127.0.0.1:{port}/0"
-    env = _env(pg_url, url, tmp_path / "data")
-    svc = configure(Settings(data_dir=tmp_path / "data", database_url=pg_url, redis_url=url, reconcile_seconds=3600))
+    # one page per job here: long-file splitting (range jobs + merge) goes through real workers too
+    env = dict(_env(pg_url, url, tmp_path / "data"), KIEMCHUNG_JOB_PAGES="1")
+    svc = configure(Settings(data_dir=tmp_path / "data", database_url=pg_url, redis_url=url, reconcile_seconds=3600,
+                             job_pages=1))
     worker = _start_worker(env, tmp_path / "worker.log")
     try:
         sid = _submit(svc)
