@@ -33,6 +33,7 @@ from .service import Service, current
 log = logging.getLogger(__name__)
 
 INGEST_FUNC = "api.jobs.ingest_job"
+INGEST_BATCH_FUNC = "api.jobs.ingest_jobs"
 RANGE_FUNC = "api.jobs.ingest_range_job"
 MERGE_FUNC = "api.jobs.merge_job"
 VERIFY_FUNC = "api.jobs.verify_job"
@@ -153,6 +154,7 @@ class _Run:
         self._pages_done = 0
         self._pages_total = 0
         self._thread = threading.Thread(target=self._beat, daemon=True)
+        self.done = False
 
     def start(self) -> bool:
         with self.svc.db.session() as s:
@@ -177,6 +179,7 @@ class _Run:
         self._pages_done, self._pages_total = event.pages_done, event.pages_total
 
     def finish(self, status: str, code: str | None = None, message: str | None = None) -> None:
+        self.done = True
         self._stop.set()
         with self.svc.db.session() as s:
             s.execute(update(JobRow).where(JobRow.key == self.key).values(
@@ -202,31 +205,58 @@ def running(svc: Service, key: str):
 
 def ingest_job(sha256: str) -> None:
     """Read one blob (text layer or OCR), extract, store. Idempotent."""
+    ingest_jobs([sha256])
+
+
+def ingest_jobs(shas: list[str]) -> None:
+    """``ingest_job`` for several blobs at once: their OCR pages share one page pool (the embedded
+    queue hands over every ingest job it holds; RQ workers run one file each)."""
     svc = current()
     from .pipeline import extract_file
 
-    with running(svc, ingest_key(sha256)) as run:
-        if run is None:
-            log.info("ingest already done", extra={"sha256": sha256})
+    runs: list[tuple[str, _Run]] = []
+    for sha in dict.fromkeys(shas):
+        run = _Run(svc, ingest_key(sha))
+        with svc.db.session() as s:
+            done = records.find_document(s, sha) is not None
+        if not run.start():
+            log.info("ingest already done", extra={"sha256": sha})
+        elif done:
+            run.finish("finished")
         else:
-            with svc.db.session() as s:
-                done = records.find_document(s, sha256) is not None
-            if not done:
-                path = Path(svc.blobs.local_path(sha256))
-                entry = ingest.Entry(name=sha256, path=path, kind=ingest.detect_kind(path))
-                executor = ingest.SerialExecutor() if svc.in_worker else None
-                t0 = time.monotonic()
-                [f] = ingest.ingest_files([entry], settings=svc.settings, progress=run.progress, executor=executor)
+            runs.append((sha, run))
+    try:
+        if runs:
+            entries = []
+            for sha, _run in runs:
+                path = Path(svc.blobs.local_path(sha))
+                entries.append(ingest.Entry(name=sha, path=path, kind=ingest.detect_kind(path)))
+            executor = ingest.SerialExecutor() if svc.in_worker else None
+            t0 = time.monotonic()
+
+            def progress(event) -> None:
+                runs[event.file_index][1].progress(event)
+
+            results = ingest.ingest_files(entries, settings=svc.settings, progress=progress, executor=executor)
+            for (sha, run), f in zip(runs, results):
                 x = extract_file(f)
                 x.pages_ocr = f.pages_ocr
                 try:
                     with svc.db.session() as s:
                         records.store_document(s, f, x)
                 except IntegrityError:
-                    log.info("document stored by another worker", extra={"sha256": sha256})
-                log.info("ingested", extra={"sha256": sha256, "pages": f.page_count, "ocr": len(f.pages_ocr),
+                    log.info("document stored by another worker", extra={"sha256": sha})
+                run.finish("finished")
+                log.info("ingested", extra={"sha256": sha, "pages": f.page_count, "ocr": len(f.pages_ocr),
                                             "status": f.status, "seconds": round(time.monotonic() - t0, 2)})
-    after_ingest(svc, sha256)
+    except Exception as exc:
+        # transient (database, broker, OS): recorded, then re-raised so RQ retries with back-off
+        for _sha, run in runs:
+            if not run.done:
+                run.finish("failed", ErrorCode.INTERNAL.value, f"{type(exc).__name__}: {exc}")
+        raise
+    for sha in dict.fromkeys(shas):
+        after_ingest(svc, sha)
 
 
 def ingest_range_job(sha256: str, first: int, last: int) -> None:

@@ -7,30 +7,28 @@ RQ jobs of the service.
 from __future__ import annotations
 
 import logging
-import shutil
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 import extractors
+from sqlalchemy import select
 import ingest
 from models import PIPELINE_VERSION
 from models.claims import Sheet
 from models.errors import ErrorCode, ErrorInfo
 from models.extraction import Extraction
 from models.pages import FileKind, IngestedFile
+from models.tables import JobRow, Submission
 from models.report import Report
 from models.settings import Settings, get_settings
 from verifier import (
     DocumentFingerprint,
-    EvidenceFile,
     SheetError,
     fingerprints,
     load_rubric,
     read_sheet,
-    verify,
     write_html,
     write_json,
     write_xlsx,
@@ -115,37 +113,58 @@ def run_check(
     progress: Callable[[object], None] | None = None,
     tool_version: str = "",
 ) -> CheckResult:
+    """Check one submission in this process: the service's own path — the submission stored in the
+    embedded database (SQLite in the data dir unless KIEMCHUNG_DATABASE_URL says otherwise), the same
+    job functions run by the in-process queue, OCR on a pool of one single-threaded Tesseract per core.
+
+    ``progress`` receives objects with ``file``, ``overall_pages_done`` and ``overall_pages_total``.
+    """
+    from models.report import Report
+
+    from .jobs import verify_key
+    from .service import configure
+    from .submissions import _evidence_files, create_submission
+
     settings = settings or get_settings()
     started = time.monotonic()
-    try:
-        rub = load_rubric(rubric)
-    except Exception as exc:
-        raise CheckError(ErrorCode.RUBRIC_INVALID, str(exc), f"Bộ tiêu chí không hợp lệ: {exc}") from exc
-    workdir = Path(tempfile.mkdtemp(prefix="kiemchung-"))
-    try:
-        expanded = ingest.expand_submission(path, workdir, settings)
-        sheet_entry, sheet = pick_sheet(expanded.entries, sheet_name)
-        evidence = [e for e in expanded.entries if e.kind in EVIDENCE_KINDS]
-        ignored = [e for e in expanded.entries if e.kind not in EVIDENCE_KINDS and e is not sheet_entry]
-        log.info("submission expanded", extra={"path": str(path), "evidence": len(evidence),
-                                               "rejected": len(expanded.rejected), "sheet": sheet_entry.name})
-        ingested = ingest.ingest_files(evidence, settings=settings, progress=progress)
-        for e in ignored:
-            ingested.append(IngestedFile(
-                name=e.name, kind=e.kind, status="error",
-                error=ErrorInfo(code=ErrorCode.UNSUPPORTED_TYPE,
-                                message=f"not an evidence file ({e.kind.value}); only one sheet is read",
-                                message_vi="Không phải tệp minh chứng (PDF, ảnh); chỉ đọc một bảng tự đánh giá."),
-            ))
-        ingested.extend(expanded.rejected)
-        files = [EvidenceFile(f, extract_file(f)) for f in ingested]
-        report = verify(sheet, rub, files, unit=unit, year=year, tool_version=tool_version)
-        prints = fingerprints(report, files, rub)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    svc = configure(settings, embedded=True)
+    sub_id = create_submission(svc, path, display=str(path), unit=unit, year=year, rubric=rubric,
+                               sheet_name=sheet_name)
+    _wait(svc, sub_id, progress)
+    with svc.db.session() as s:
+        sub = s.get(Submission, sub_id)
+        if sub.status != "done" or not sub.report:
+            job = s.scalar(select(JobRow).where(JobRow.key == verify_key(sub_id)))
+            raise CheckError(ErrorCode(sub.error_code) if sub.error_code in ErrorCode.__members__ else ErrorCode.INTERNAL,
+                             f"check failed: {sub.error_message or (job.error_message if job else 'unknown')}",
+                             f"Không kiểm tra được hồ sơ: {sub.error_message or 'lỗi nội bộ'}")
+        report = Report.model_validate(sub.report)
+        if tool_version:
+            report.tool_version = tool_version
+        prints = fingerprints(report, _evidence_files(s, sub), load_rubric(rubric))
     result = CheckResult(report=report, seconds=time.monotonic() - started, fingerprints=prints)
     if out_dir is not None:
         result.outputs = write_reports(report, out_dir, path if path.is_dir() else None)
     log.info("check finished", extra={"seconds": round(result.seconds, 2), "pipeline": PIPELINE_VERSION,
-                                      "criteria": len(report.criteria)})
+                                      "criteria": len(report.criteria), "submission": sub_id})
     return result
+
+
+def _wait(svc, sub_id: str, progress: Callable[[object], None] | None) -> None:
+    """Wait for the in-process queue to finish the submission, reporting page progress."""
+    from types import SimpleNamespace
+
+    from . import records
+
+    while True:
+        with svc.db.session() as s:
+            sub = s.get(Submission, sub_id)
+            status = sub.status
+            if progress is not None:
+                prog = records.submission_progress(s, sub)
+                progress(SimpleNamespace(file=f"{prog['files_done']}/{prog['files_total']} tệp",
+                                         overall_pages_done=prog["pages_done"],
+                                         overall_pages_total=prog["pages_total"] or None))
+        if status in ("done", "failed"):
+            return
+        time.sleep(0.3)

@@ -64,6 +64,9 @@ class LocalJobQueue:
     ingest process pool, one single-threaded Tesseract per core.
     """
 
+    INGEST_FUNC = "api.jobs.ingest_job"
+    INGEST_BATCH_FUNC = "api.jobs.ingest_jobs"
+
     def __init__(self) -> None:
         self._q: stdqueue.Queue[tuple[str, tuple, str]] = stdqueue.Queue()
         self._pending: set[str] = set()
@@ -86,15 +89,31 @@ class LocalJobQueue:
 
     def _run(self) -> None:
         while True:
-            func, args, rq_id = self._q.get()
-            try:
-                resolve_function(func)(*args)
-            except Exception:
-                log.exception("job failed", extra={"job": rq_id})
-            finally:
-                with self._lock:
-                    self._pending.discard(rq_id)
+            batch = [self._q.get()]
+            while True:  # everything queued now: ingest jobs run together, sharing the page pool
+                try:
+                    batch.append(self._q.get_nowait())
+                except stdqueue.Empty:
+                    break
+            reads = [item for item in batch if item[0] == self.INGEST_FUNC]
+            others = [item for item in batch if item[0] != self.INGEST_FUNC]
+            if len(reads) > 1:
+                self._call(self.INGEST_BATCH_FUNC, ([args[0] for _f, args, _id in reads],), [i for *_x, i in reads])
+            else:
+                others = reads + others
+            for func, args, rq_id in others:
+                self._call(func, args, [rq_id])
+            for _ in batch:
                 self._q.task_done()
+
+    def _call(self, func: str, args: tuple, rq_ids: list[str]) -> None:
+        try:
+            resolve_function(func)(*args)
+        except Exception:
+            log.exception("job failed", extra={"jobs": rq_ids})
+        finally:
+            with self._lock:
+                self._pending.difference_update(rq_ids)
 
 
 def make_queue(settings: Settings, *, embedded: bool = False) -> JobQueue:
