@@ -165,3 +165,37 @@ def test_redis_restart_mid_run_loses_nothing(pg_url, tmp_path):
         _stop(worker)
         redis_proc.kill()
         redis_proc.wait()
+
+
+def test_batch_through_real_workers(pg_url, redis_url, tmp_path):
+    """A province batch (two units sharing the same files) read by two RQ worker processes."""
+    import io
+    import zipfile
+
+    from tests.api.helpers import zip_folder
+    from tests.conftest import EXAMPLE
+
+    env = _env(pg_url, redis_url, tmp_path / "data")
+    svc = configure(Settings(data_dir=tmp_path / "data", database_url=pg_url, redis_url=redis_url,
+                             reconcile_seconds=3600))
+    token = create_token(svc.db, "appraiser")
+    outer = io.BytesIO()
+    with zipfile.ZipFile(outer, "w") as z:
+        z.writestr("don-vi-a.zip", example_zip())
+        z.writestr("don-vi-b.zip", zip_folder(EXAMPLE))
+    workers = [_start_worker(env, tmp_path / f"w{i}.log") for i in range(2)]
+    try:
+        with TestClient(create_app(svc, reconcile_in_background=False)) as c:
+            h = {"Authorization": f"Bearer {token}"}
+            r = c.post("/batches", headers=h, files={"file": ("lo.zip", outer.getvalue(), "application/zip")})
+            assert r.status_code == 202, r.text
+            bid = r.json()["id"]
+            b = poll(lambda: c.get(f"/batches/{bid}", headers=h).json(), until=lambda j: j["status"] == "done",
+                     timeout=300)
+        assert len(b["summary"]["units"]) == 2 and all(u["refuted"] == 4 for u in b["summary"]["units"])
+        with svc.db.session() as s:
+            assert s.scalar(select(func.count()).select_from(Document)) == 7  # each file read once for both units
+            assert s.scalar(select(func.count()).select_from(JobRow).where(JobRow.kind == "ingest")) == 7
+    finally:
+        for w in workers:
+            _stop(w)
