@@ -203,6 +203,19 @@ def running(svc: Service, key: str):
         run.finish("finished")
 
 
+def _extract_and_store(svc: Service, sha256: str, f: IngestedFile) -> None:
+    """Extract a read file and store it as the document of its blob (once, whoever is first)."""
+    from .pipeline import extract_file
+
+    x = extract_file(f)
+    x.pages_ocr = f.pages_ocr
+    try:
+        with svc.db.session() as s:
+            records.store_document(s, f, x)
+    except IntegrityError:
+        log.info("document stored by another worker", extra={"sha256": sha256})
+
+
 def ingest_job(sha256: str) -> None:
     """Read one blob (text layer or OCR), extract, store. Idempotent."""
     ingest_jobs([sha256])
@@ -212,7 +225,6 @@ def ingest_jobs(shas: list[str]) -> None:
     """``ingest_job`` for several blobs at once: their OCR pages share one page pool (the embedded
     queue hands over every ingest job it holds; RQ workers run one file each)."""
     svc = current()
-    from .pipeline import extract_file
 
     runs: list[tuple[str, _Run]] = []
     for sha in dict.fromkeys(shas):
@@ -239,13 +251,7 @@ def ingest_jobs(shas: list[str]) -> None:
 
             results = ingest.ingest_files(entries, settings=svc.settings, progress=progress, executor=executor)
             for (sha, run), f in zip(runs, results):
-                x = extract_file(f)
-                x.pages_ocr = f.pages_ocr
-                try:
-                    with svc.db.session() as s:
-                        records.store_document(s, f, x)
-                except IntegrityError:
-                    log.info("document stored by another worker", extra={"sha256": sha})
+                _extract_and_store(svc, sha, f)
                 run.finish("finished")
                 log.info("ingested", extra={"sha256": sha, "pages": f.page_count, "ocr": len(f.pages_ocr),
                                             "status": f.status, "seconds": round(time.monotonic() - t0, 2)})
@@ -292,7 +298,6 @@ def ingest_range_job(sha256: str, first: int, last: int) -> None:
 def merge_job(sha256: str) -> None:
     """Join the page ranges of a long file, extract, store the document, drop the parts."""
     svc = current()
-    from .pipeline import extract_file
 
     with running(svc, merge_key(sha256)) as run:
         if run is not None:
@@ -302,14 +307,7 @@ def merge_job(sha256: str) -> None:
                                                         == PIPELINE_VERSION).order_by(PagePart.first_page)).all()
                 parts = [IngestedFile.model_validate(r.data) for r in rows]
             if not done:
-                f = ingest.merge_parts(parts)
-                x = extract_file(f)
-                x.pages_ocr = f.pages_ocr
-                try:
-                    with svc.db.session() as s:
-                        records.store_document(s, f, x)
-                except IntegrityError:
-                    log.info("document stored by another worker", extra={"sha256": sha256})
+                _extract_and_store(svc, sha256, ingest.merge_parts(parts))
             with svc.db.session() as s:
                 s.execute(delete(PagePart).where(PagePart.sha256 == sha256,
                                                  PagePart.pipeline_version == PIPELINE_VERSION))
