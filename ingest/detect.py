@@ -82,6 +82,8 @@ def _text_kind(path: Path, head: bytes) -> FileKind:
                 pass
         else:
             return FileKind.JSON
+    if stripped[:1] == "<":
+        return FileKind.UNKNOWN  # HTML or XML (a web page saved as ".pdf"): markup, not a sheet
     lines = [ln for ln in text.splitlines() if ln.strip()][:20]
     if len(sample) == 65536 and len(lines) > 1:
         lines = lines[:-1]  # the last line may be cut

@@ -69,3 +69,14 @@ def test_is_archive(tmp_path):
     assert is_archive(write(tmp_path, "a.zip", _zip({"x.txt": b"x"})))
     assert is_archive(write(tmp_path, "a.rar", b"Rar!\x1a\x07\x00" + b"\x00" * 10))
     assert not is_archive(write(tmp_path, "s.xlsx", xlsx_bytes()))
+
+
+def test_a_web_page_named_pdf_is_not_a_sheet(tmp_path):
+    from ingest import detect_kind
+    from models.pages import FileKind
+
+    page = tmp_path / "bao-cao.pdf"
+    page.write_text("<!DOCTYPE html>\n<html><head><title>Báo cáo</title></head>\n"
+                    "<body><table><tr><td>a,b,c</td></tr><tr><td>d,e,f</td></tr></table></body></html>\n",
+                    encoding="utf-8")
+    assert detect_kind(page) == FileKind.UNKNOWN
