@@ -25,7 +25,7 @@ from models.errors import ErrorCode
 from models.pages import FileKind
 from models.report import Report
 from models.settings import get_settings
-from models.tables import Batch, Blob, CriterionResultRow, PageRow, Submission, Unit
+from models.tables import Batch, Blob, PageRow, Submission, Unit
 
 from . import records, references
 from .auth import Principal, authenticate, may_read_document
@@ -129,11 +129,6 @@ def create_app(svc: Service | None = None, *, embedded: bool = False, reconcile_
             raise forbidden()
         return sub
 
-    def _counts(s, sub_id: str) -> dict:
-        rows = s.execute(select(CriterionResultRow.verdict, func.count()).where(
-            CriterionResultRow.submission_id == sub_id).group_by(CriterionResultRow.verdict)).all()
-        return {v: n for v, n in rows}
-
     def _submission_json(s, sub: Submission) -> dict:
         return {
             "id": sub.id, "unit": sub.unit.name if sub.unit else None, "year": sub.year, "rubric": sub.rubric,
@@ -141,7 +136,7 @@ def create_app(svc: Service | None = None, *, embedded: bool = False, reconcile_
             "created_at": sub.created_at.isoformat(), "updated_at": sub.updated_at.isoformat(),
             "progress": records.submission_progress(s, sub),
             "totals": {"claimed": sub.claimed_total, "supported": sub.supported_total},
-            "verdicts": _counts(s, sub.id),
+            "verdicts": records.verdict_counts(s, [sub.id])[sub.id],
             "error": {"code": sub.error_code, "message": sub.error_message} if sub.error_code else None,
             "files": [{"name": f.name, "kind": f.kind, "sha256": f.sha256, "status": f.status,
                        "error": {"code": f.error_code, "message": f.error_message} if f.error_code else None}
@@ -204,8 +199,9 @@ def create_app(svc: Service | None = None, *, embedded: bool = False, reconcile_
                 q = q.where(Submission.status == status)
             total = s.scalar(select(func.count()).select_from(q.subquery()))
             rows = s.scalars(q.order_by(Submission.created_at.desc()).offset((page - 1) * per_page).limit(per_page)).all()
+            counts = records.verdict_counts(s, [r.id for r in rows])
             items = [{"id": r.id, "unit": r.unit.name if r.unit else None, "year": r.year, "status": r.status,
-                      "created_at": r.created_at.isoformat(), "verdicts": _counts(s, r.id),
+                      "created_at": r.created_at.isoformat(), "verdicts": counts[r.id],
                       "totals": {"claimed": r.claimed_total, "supported": r.supported_total}} for r in rows]
         return {"items": items, "page": page, "per_page": per_page, "total": total}
 
@@ -267,7 +263,7 @@ def create_app(svc: Service | None = None, *, embedded: bool = False, reconcile_
         try:
             [path] = save_uploads([file], tmp)
             kind = ingest.detect_kind(path)
-            if kind not in (FileKind.PDF, FileKind.JPEG, FileKind.PNG, FileKind.TIFF):
+            if kind not in ingest.EVIDENCE_KINDS:
                 raise ApiError(415, "UNSUPPORTED_TYPE", "not a PDF or image by its content",
                                "Tệp không phải PDF hoặc ảnh (theo nội dung).")
             svc_ = service()
@@ -382,9 +378,10 @@ def create_app(svc: Service | None = None, *, embedded: bool = False, reconcile_
             if batch is None:
                 raise not_found("batch")
             subs = s.scalars(select(Submission).where(Submission.batch_id == batch_id).order_by(Submission.source)).all()
+            counts = records.verdict_counts(s, [sub.id for sub in subs])
             units = [{"submission": sub.id, "unit": sub.unit.name if sub.unit else None, "folder": sub.source,
                       "status": sub.status, "progress": records.submission_progress(s, sub),
-                      "verdicts": _counts(s, sub.id)} for sub in subs]
+                      "verdicts": counts[sub.id]} for sub in subs]
             return {"id": batch.id, "status": batch.status, "source": batch.source, "year": batch.year,
                     "units": units, "summary": batch.summary}
 

@@ -130,9 +130,9 @@ def schedule_submission(svc: Service, submission_id: str) -> None:
         sub = s.get(Submission, submission_id)
         pending = []
         for f in sub.files:
-            if f.sha256 and f.kind in ("pdf", "jpeg", "png", "tiff") and records.find_document(s, f.sha256) is None:
+            if f.sha256 and f.kind in records.EVIDENCE and records.find_document(s, f.sha256) is None:
                 blob = s.get(Blob, f.sha256)
-                pending.append((f.sha256, blob.page_count or 1 if blob else 1))
+                pending.append((f.sha256, (blob.page_count or 1) if blob else 1))
         if sub.status == "queued":
             sub.status = "running"
     for sha, pages in dict(pending).items():
@@ -331,7 +331,7 @@ def files_waiting(svc: Service, s, sub: Submission) -> list[SubmissionFile]:
     the verification reports it as unreadable."""
     waiting = []
     for f in sub.files:
-        if not f.sha256 or f.kind not in ("pdf", "jpeg", "png", "tiff") or records.find_document(s, f.sha256):
+        if not f.sha256 or f.kind not in records.EVIDENCE or records.find_document(s, f.sha256):
             continue
         jobs = s.scalars(select(JobRow).where(JobRow.sha256 == f.sha256, JobRow.kind.in_(("ingest", "merge")))).all()
         if any(job.status == "failed" and job.attempts >= MAX_ATTEMPTS

@@ -19,7 +19,7 @@ from models import PIPELINE_VERSION
 from models.claims import Sheet
 from models.errors import ErrorCode, ErrorInfo
 from models.extraction import Extraction
-from models.pages import FileKind, IngestedFile
+from models.pages import IngestedFile
 from models.tables import JobRow, Submission
 from models.report import Report
 from models.settings import Settings, get_settings
@@ -36,8 +36,7 @@ from verifier import (
 
 log = logging.getLogger(__name__)
 
-SHEET_KINDS = {FileKind.XLSX, FileKind.CSV, FileKind.JSON}
-EVIDENCE_KINDS = {FileKind.PDF, FileKind.JPEG, FileKind.PNG, FileKind.TIFF}
+EVIDENCE_KINDS, SHEET_KINDS = ingest.EVIDENCE_KINDS, ingest.SHEET_KINDS
 
 
 class CheckError(Exception):

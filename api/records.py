@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+import ingest
 from extractors import number_key
 from models import PIPELINE_VERSION
 from models.extraction import Extraction
@@ -24,6 +25,22 @@ from models.tables import (
     Submission,
     Unit,
 )
+
+
+EVIDENCE = frozenset(k.value for k in ingest.EVIDENCE_KINDS)  # SubmissionFile.kind values of evidence
+SHEETS = frozenset(k.value for k in ingest.SHEET_KINDS)
+
+
+def verdict_counts(s: Session, ids: list[str]) -> dict[str, dict[str, int]]:
+    """``{submission id: {verdict: count}}`` in one query."""
+    out: dict[str, dict[str, int]] = {i: {} for i in ids}
+    if ids:
+        rows = s.execute(select(CriterionResultRow.submission_id, CriterionResultRow.verdict, func.count())
+                         .where(CriterionResultRow.submission_id.in_(ids))
+                         .group_by(CriterionResultRow.submission_id, CriterionResultRow.verdict))
+        for sid, verdict, n in rows:
+            out[sid][verdict] = n
+    return out
 
 
 def reference_keys(number: str) -> tuple[str, str, str]:
@@ -136,7 +153,7 @@ def submission_progress(s: Session, sub: Submission) -> dict:
     from models.tables import JobRow
 
     files = list(sub.files)
-    evidence = [f for f in files if f.sha256 and f.kind not in ("xlsx", "csv", "json")]
+    evidence = [f for f in files if f.sha256 and f.kind not in SHEETS]
     shas = {f.sha256 for f in evidence}
     done_shas = set()
     pages_done = pages_total = 0

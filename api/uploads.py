@@ -13,7 +13,6 @@ import ingest
 from models.pages import FileKind
 
 _SAFE_NAME = re.compile(r"[^\w.\- ()]+", re.UNICODE)
-SHEET_KINDS = (FileKind.XLSX, FileKind.CSV, FileKind.JSON)
 
 
 class UploadShapeError(ValueError):
@@ -47,6 +46,6 @@ def submission_root(paths: list[Path], folder: Path) -> Path:
     kinds = [ingest.detect_kind(p) for p in paths]
     if len(paths) == 1 and kinds[0] == FileKind.ZIP:
         return paths[0]
-    if len(paths) == 1 and kinds[0] not in SHEET_KINDS:
+    if len(paths) == 1 and kinds[0] not in ingest.SHEET_KINDS:
         raise UploadShapeError()
     return folder

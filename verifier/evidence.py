@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from extractors import fold, number_key
+from extractors.confidence import locate
 from models.extraction import Extraction, Located
 from models.pages import IngestedFile, Page
 from models.provenance import Box, Evidence
@@ -115,5 +116,4 @@ class EvidenceFile:
 
 
 def span_box(page: Page, start: int, end: int) -> Box | None:
-    boxes = [w.box for w in page.words if w.end > start and w.start < end]
-    return Box.union(boxes)
+    return locate(page, start, end).box

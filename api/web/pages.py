@@ -28,7 +28,7 @@ from models import PIPELINE_VERSION
 from models.errors import ErrorCode
 from models.pages import Page
 from models.report import CriterionResult, Report
-from models.tables import CriterionResultRow, Document, JobRow, PageRow, Submission, SubmissionFile, Unit
+from models.tables import Document, JobRow, PageRow, Submission, SubmissionFile, Unit
 from verifier.evidence import LOW_CONFIDENCE
 from verifier.messages import SEVERITY_VI, VERDICT_VI, score as fmt_score
 
@@ -64,7 +64,6 @@ ApiUser = Annotated[Principal, Depends(api_principal)]
 VERDICTS = ["REFUTED", "NOT_ENOUGH_EVIDENCE", "MANUAL_REVIEW", "SUPPORTED"]
 STATUS_VI = {"queued": "Đang chờ", "running": "Đang xử lý", "done": "Đã kiểm tra", "failed": "Lỗi"}
 ROLE_VI = {"admin": "Quản trị", "appraiser": "Thẩm định viên", "unit": "Đơn vị"}
-SHEET_KINDS = ("xlsx", "csv", "json")
 IMAGE_DPI = 144  # page images: 2 px per point, crisp at fit-width and at 150 % zoom
 
 
@@ -107,17 +106,6 @@ def _visible(p: Principal, sub: Submission | None) -> Submission:
 def _doc_visible(s, p: Principal, sha: str) -> None:
     if not may_read_document(s, p, sha):
         raise ApiError(403, "FORBIDDEN", "this token may not access this resource", "Mã truy cập không có quyền này.")
-
-
-def _counts_for(s, ids: list[str]) -> dict[str, dict[str, int]]:
-    out: dict[str, dict[str, int]] = {i: {} for i in ids}
-    if ids:
-        rows = s.execute(select(CriterionResultRow.submission_id, CriterionResultRow.verdict, func.count())
-                         .where(CriterionResultRow.submission_id.in_(ids))
-                         .group_by(CriterionResultRow.submission_id, CriterionResultRow.verdict))
-        for sid, verdict, n in rows:
-            out[sid][verdict] = n
-    return out
 
 
 def _decided_for(s, ids: list[str]) -> dict[str, int]:
@@ -184,7 +172,7 @@ def file_progress(s, sub: Submission) -> dict:
     return {"id": sub.id, "status": sub.status, "status_vi": STATUS_VI.get(sub.status, sub.status),
             "unit": sub.unit.name if sub.unit else None, "year": sub.year, "progress": prog, "files": items,
             "error": {"code": sub.error_code, "message": sub.error_message} if sub.error_code else None,
-            "verdicts": _counts_for(s, [sub.id])[sub.id]}
+            "verdicts": records.verdict_counts(s, [sub.id])[sub.id]}
 
 
 _sheet_lock = threading.Lock()
@@ -377,7 +365,7 @@ def submissions_page(request: Request, p: PageUser, unit: str | None = None, yea
                                     Submission.created_at.desc())
                          .offset((page - 1) * per_page).limit(per_page)).all()
         ids = [r.id for r in rows]
-        counts, decided = _counts_for(s, ids), _decided_for(s, ids)
+        counts, decided = records.verdict_counts(s, ids), _decided_for(s, ids)
         groups: OrderedDict[str, list] = OrderedDict()
         for r in rows:
             groups.setdefault(r.unit.name if r.unit else "(chưa rõ đơn vị)", []).append({
