@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 import ingest
 from models import PIPELINE_VERSION
 from models.errors import ErrorCode
-from models.pages import FileKind
+from models.pages import FileKind, Page
 from models.report import Report
 from models.settings import get_settings
 from models.tables import Batch, Blob, PageRow, Submission, Unit
@@ -299,8 +299,10 @@ def create_app(svc: Service | None = None, *, embedded: bool = False, reconcile_
             out.update({"id": sha256, "status": doc.status, "pages_ocr": doc.pages_ocr})
             return out
 
-    @app.get("/documents/{sha256}/pages/{number}", tags=["documents"])
-    def get_page(sha256: str, number: int, p: Auth) -> dict:
+    @app.get("/documents/{sha256}/pages/{number}", tags=["documents"], response_model=Page)
+    def get_page(sha256: str, number: int, p: Auth) -> Page:
+        """One page as read: text, words as columns (text, offsets, box in points, confidence, line),
+        how it was read and why."""
         with service().db.session() as s:
             _doc_visible(s, p, sha256)
             doc = records.find_document(s, sha256)
@@ -309,7 +311,7 @@ def create_app(svc: Service | None = None, *, embedded: bool = False, reconcile_
             row = s.scalar(select(PageRow).where(PageRow.document_id == doc.id, PageRow.number == number))
             if row is None:
                 raise not_found("page")
-            return row.data
+            return Page.model_validate(row.data)  # (pages stored before 0.2.1 hold words as a list)
 
     @app.get("/documents/{sha256}/pages/{number}/image", tags=["documents"],
              responses={200: {"content": {"image/png": {}}}})

@@ -28,36 +28,39 @@ class Located:
 
 
 class WordIndex:
-    """Words of one page sorted by start offset, for fast span lookups."""
+    """Words of one page in start-offset order, for fast span lookups (reads the word columns)."""
 
     def __init__(self, page: Page):
         self.page = page
-        self.words = sorted(page.words, key=lambda w: w.start)
-        self.starts = [w.start for w in self.words]
+        w = page.words
+        self.order = sorted(range(len(w)), key=w.start.__getitem__)
+        self.starts = [w.start[i] for i in self.order]
         self.is_ocr = page.method == PageMethod.OCR
 
     def locate(self, start: int, end: int) -> Located:
-        if not self.words:
+        w = self.page.words
+        if not self.order:
             if self.is_ocr:
                 conf = self.page.ocr_confidence if self.page.ocr_confidence is not None else NO_WORDS_OCR_CONFIDENCE
                 conf = min(conf, NO_WORDS_OCR_CONFIDENCE)
                 return Located(None, conf, True)
             return Located(None, 1.0, False)
-        i = max(bisect_left(self.starts, start) - 1, 0)
+        k = max(bisect_left(self.starts, start) - 1, 0)
         hit = []
-        n = len(self.words)
-        while i < n and self.words[i].start < end:
-            w = self.words[i]
-            if w.end > start:
-                hit.append(w)
-            i += 1
+        n = len(self.order)
+        while k < n and self.starts[k] < end:
+            i = self.order[k]
+            if w.end[i] > start:
+                hit.append(i)
+            k += 1
         if not hit:
             return Located(None, 1.0 if not self.is_ocr else NO_WORDS_OCR_CONFIDENCE, self.is_ocr)
-        box = Box.union([w.box for w in hit])
+        box = Box(x0=min(w.x0[i] for i in hit), y0=min(w.y0[i] for i in hit),
+                  x1=max(w.x1[i] for i in hit), y1=max(w.y1[i] for i in hit))
         if not self.is_ocr:
             return Located(box, 1.0, False)
-        conf = min(w.confidence for w in hit)
-        digit_conf = min((w.confidence for w in hit if any(c.isdigit() for c in w.text)), default=1.0)
+        conf = min(w.confidence[i] for i in hit)
+        digit_conf = min((w.confidence[i] for i in hit if any(c.isdigit() for c in w.text[i])), default=1.0)
         review = conf < THRESHOLD or digit_conf < DIGIT_THRESHOLD
         return Located(box, round(conf, 4), review)
 

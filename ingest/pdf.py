@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
 
@@ -15,8 +14,8 @@ from models.pages import PageMethod
 
 from .exceptions import CorruptPdf, EncryptedPdf, NoPages, TooManyPages
 from .normalize import normalize_text
-from .pagetext import RawWords
-from .syllables import score_text
+from .pagetext import RawWords, normalized_texts
+from .syllables import score_text, score_tokens
 
 log = logging.getLogger(__name__)
 
@@ -85,43 +84,65 @@ class Triage:
 ROW_TOLERANCE = 3.0  # points: lines whose tops differ less than this sit on one row
 
 
-def _reading_order(words: list[tuple]) -> list[tuple]:
-    """Lines top to bottom, then left to right; words keep their order inside a line.
+def _line_order(x0: np.ndarray, y0: np.ndarray, blocks: tuple, lines: tuple) -> tuple[list[int] | None, list[int]]:
+    """(word indexes in reading order or None if unchanged, words per line in reading order).
 
-    ``extractWORDS`` gives words in (block, line, word) order, so only whole lines move.  Lines,
-    not blocks: MuPDF may put lines of both header columns in one block in content-stream order
-    (``Độc lập - Tự do - Hạnh phúc`` before ``UBND TỈNH ĐỒNG NAI``).  Lines of the two columns
-    that share a row interleave left to right, as in OCR output.
+    For words in extraction order.  Lines top to bottom, then left to right; words keep their
+    order inside a line.  ``extractWORDS`` gives words in (block, line, word) order, so only
+    whole lines move.  Lines, not blocks: MuPDF may put lines of both header columns in one
+    block in content-stream order (``Độc lập - Tự do - Hạnh phúc`` before ``UBND TỈNH ĐỒNG
+    NAI``).  Lines of the two columns that share a row interleave left to right, as in OCR output.
     """
-    lines = [list(g) for _, g in groupby(words, key=itemgetter(5, 6))]
-    if len(lines) < 2:
-        return words
-    tops = [min(w[1] for w in ln) for ln in lines]
-    by_top = sorted(range(len(lines)), key=tops.__getitem__)
+    n = len(x0)
+    b, ln = np.fromiter(blocks, np.int64, n), np.fromiter(lines, np.int64, n)
+    starts = np.flatnonzero((b[1:] != b[:-1]) | (ln[1:] != ln[:-1])) + 1
+    starts = np.concatenate(([0], starts))
+    ends = np.append(starts[1:], n)
+    counts = (ends - starts).tolist()
+    if len(starts) < 2:
+        return None, counts
+    tops = np.minimum.reduceat(y0, starts).tolist()
+    lefts = x0[starts].tolist()
     rows: list[list[int]] = []
     row_top = None
-    for i in by_top:
+    for i in sorted(range(len(tops)), key=tops.__getitem__):
         if row_top is None or tops[i] - row_top > ROW_TOLERANCE:
-            rows.append([])
+            rows.append([i])
             row_top = tops[i]
-        rows[-1].append(i)
-    order = [i for row in rows for i in sorted(row, key=lambda k: lines[k][0][0])]
-    if order == list(range(len(lines))):
+        else:
+            rows[-1].append(i)
+    order = [i for row in rows for i in (sorted(row, key=lefts.__getitem__) if len(row) > 1 else row)]
+    if all(i == k for k, i in enumerate(order)):
+        return None, counts
+    s, e = starts.tolist(), ends.tolist()
+    return [k for i in order for k in range(s[i], e[i])], [counts[i] for i in order]
+
+
+def _reading_order(words: list[tuple]) -> list[tuple]:
+    """``extractWORDS`` tuples in reading order (see :func:`_line_order`); the same list if unchanged."""
+    if len(words) < 2:
         return words
-    return [w for i in order for w in lines[i]]
+    x0, y0, _, _, _, blocks, lines, _ = zip(*words)
+    order, _ = _line_order(np.array(x0), np.array(y0), blocks, lines)
+    return words if order is None else [words[i] for i in order]
 
 
 def _layer_words(page: pymupdf.Page, words: list[tuple], rotation: int) -> RawWords:
-    """Columns of the text-layer words; boxes in display space, rounded to 0.01 pt."""
+    """Columns of the text-layer words in reading order; boxes in display space (MuPDF's values)."""
     x0, y0, x1, y1, texts, blocks, lines, _ = zip(*words)
-    c = np.array([x0, y0, x1, y1], dtype=np.float64)
+    c = np.array((x0, y0, x1, y1), dtype=np.float64)
+    order, counts = _line_order(c[0], c[1], blocks, lines)
+    if order is not None:
+        c = c[:, order]
+        texts = itemgetter(*order)(texts)
     if rotation:  # words come unrotated: turn the two corners, then re-order them
         m = page.rotation_matrix
         xa, ya = m.a * c[0] + m.c * c[1] + m.e, m.b * c[0] + m.d * c[1] + m.f
         xb, yb = m.a * c[2] + m.c * c[3] + m.e, m.b * c[2] + m.d * c[3] + m.f
-        c = np.array([np.minimum(xa, xb), np.minimum(ya, yb), np.maximum(xa, xb), np.maximum(ya, yb)])
-    bx0, by0, bx1, by1 = np.round(c, 2).tolist()
-    return RawWords(list(texts), bx0, by0, bx1, by1, [1.0] * len(texts), list(zip(blocks, lines)))
+        c = np.round(np.array((np.minimum(xa, xb), np.minimum(ya, yb), np.maximum(xa, xb), np.maximum(ya, yb))), 2)
+    n = len(texts)
+    keys = np.repeat(np.arange(len(counts)), counts)
+    return RawWords(list(texts), c[0], c[1], c[2], c[3], np.ones(n), keys, line_counts=counts)
 
 
 def _image_rects(page: pymupdf.Page, textpage: pymupdf.TextPage, rotation: int) -> list[pymupdf.Rect]:
@@ -134,8 +155,12 @@ def _image_rects(page: pymupdf.Page, textpage: pymupdf.TextPage, rotation: int) 
     return rects
 
 
-# One text page per PDF page serves words, plain text (for scoring) and image boxes.
-_TEXTPAGE_FLAGS = pymupdf.TEXTFLAGS_WORDS | pymupdf.TEXT_PRESERVE_IMAGES
+# One text page per PDF page serves words and image boxes.  Keeping images in it costs
+# time, so it is only asked for when the page's resources list an image XObject (inline
+# images are limited to ~4 KB by the PDF spec: icons, not scans); a page with no words at
+# all is looked at again with images kept.
+_TEXTPAGE_FLAGS = pymupdf.TEXTFLAGS_WORDS
+_TEXTPAGE_IMAGE_FLAGS = pymupdf.TEXTFLAGS_WORDS | pymupdf.TEXT_PRESERVE_IMAGES
 
 
 def triage_page(page: pymupdf.Page, min_score: float) -> Triage:
@@ -147,10 +172,14 @@ def triage_page(page: pymupdf.Page, min_score: float) -> Triage:
 
 def _triage(page: pymupdf.Page, min_score: float) -> tuple[Triage, int]:
     rotation = page.rotation  # (a property that costs a PDF lookup each time)
-    textpage = page.get_textpage(flags=_TEXTPAGE_FLAGS)
-    words = _reading_order([w for w in textpage.extractWORDS() if w[4].strip()])
+    has_images = bool(page.get_images())
+    textpage = page.get_textpage(flags=_TEXTPAGE_IMAGE_FLAGS if has_images else _TEXTPAGE_FLAGS)
+    words = textpage.extractWORDS()
+    if not words and not has_images:
+        textpage = page.get_textpage(flags=_TEXTPAGE_IMAGE_FLAGS)
+        has_images = True
     area = abs(page.rect) or 1.0
-    images = _image_rects(page, textpage, rotation)
+    images = _image_rects(page, textpage, rotation) if has_images else []
     coverage = min(1.0, sum(abs(r) for r in images) / area)
     if not words:
         if images and coverage >= 0.01:
@@ -158,8 +187,15 @@ def _triage(page: pymupdf.Page, min_score: float) -> tuple[Triage, int]:
         if len(page.get_cdrawings()) >= VECTOR_MIN_DRAWINGS:
             return Triage(PageMethod.OCR, "no text layer; vector drawings (possibly outlined text)"), len(images)
         return Triage(PageMethod.EMPTY, "no text, no images"), len(images)
-    # score the raw text: word extraction splits at (and so hides) unmapped glyphs such as NUL
-    score = score_text(normalize_text(textpage.extractText()))
+    raw = _layer_words(page, words, rotation)
+    # score the words as they will be stored (normalised once, for the score and the page text)
+    raw.normalized = normalized_texts(raw.texts)
+    score = score_tokens(raw.normalized if raw.normalized is not None
+                         else normalize_text(" ".join(raw.texts)).split())
+    if score.score < min_score:
+        # a poor layer is OCR'd either way; to say why, score its raw text, where unmapped
+        # glyphs (NUL from fonts without a ToUnicode map) are still inside the words
+        score = score_text(normalize_text(textpage.extractText()))
     s = score.score
     if score.counted < MIN_SCORED_WORDS and coverage >= SCAN_MIN_AREA:
         return Triage(PageMethod.OCR, f"text layer has only {score.counted} scorable words over a "
@@ -176,5 +212,4 @@ def _triage(page: pymupdf.Page, min_score: float) -> tuple[Triage, int]:
         if inside < MIXED_MAX_WORDS:
             return Triage(PageMethod.OCR, f"mixed page: text layer scores {s:.2f} but an image covering "
                           f"{share:.0%} of the page has no text over it", s), len(images)
-    return Triage(PageMethod.TEXT_LAYER, f"text layer scores {s:.2f} >= {min_score:.2f}", s,
-                  _layer_words(page, words, rotation)), len(images)
+    return Triage(PageMethod.TEXT_LAYER, f"text layer scores {s:.2f} >= {min_score:.2f}", s, raw), len(images)

@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
 _TONE_MARKS = {"\u0300": "huyen", "\u0301": "sac", "\u0303": "nga", "\u0309": "hoi", "\u0323": "nang"}
 
@@ -148,7 +148,6 @@ class LayerScore:
         return self.valid + self.invalid
 
 
-@lru_cache(maxsize=65536)
 def classify_token(raw: str) -> str:
     """'valid' | 'invalid' | 'neutral' | 'unmapped' | 'skip' for one whitespace-separated token."""
     raw = unicodedata.normalize("NFC", raw)
@@ -182,21 +181,36 @@ def score_text(text: str, *, min_diacritic_share: float = 0.2) -> LayerScore:
     score is scaled down by ``diacritic share / min_diacritic_share``.
     Empty or all-neutral text scores 1.0 with ``counted == 0``; callers decide what that means.
     """
-    valid = invalid = neutral = unmapped = marked = 0
-    # syllables repeat a lot: classify each distinct token once
-    for raw, n in Counter(unicodedata.normalize("NFC", text).split()).items():
-        verdict = classify_token(raw)
-        if verdict == "valid":
-            valid += n
-            if not raw.isascii():
-                marked += n
-        elif verdict == "invalid":
-            invalid += n
-        elif verdict == "unmapped":
-            unmapped += n
-            invalid += n
-        elif verdict == "neutral":
-            neutral += n
+    return score_tokens(unicodedata.normalize("NFC", text).split(), min_diacritic_share=min_diacritic_share)
+
+
+# token -> index into the tally of score_tokens: valid bare ASCII, valid with marks, invalid,
+# unmapped, neutral, skip
+_KIND_INDEX = {"valid": 0, "invalid": 2, "unmapped": 3, "neutral": 4, "skip": 5}
+_TOKEN_KINDS: dict[str, int] = {}
+_TOKEN_KINDS_MAX = 65_536
+
+
+def score_tokens(tokens: Iterable[str], *, min_diacritic_share: float = 0.2) -> LayerScore:
+    """:func:`score_text` over tokens that are already NFC and free of whitespace."""
+    tokens = tokens if isinstance(tokens, list) else list(tokens)
+    known = _TOKEN_KINDS  # syllables repeat a lot: classify each distinct token once
+    kinds = list(map(known.get, tokens))
+    if None in kinds:
+        if len(known) >= _TOKEN_KINDS_MAX:
+            known.clear()
+        for i, k in enumerate(kinds):
+            if k is None:
+                raw = tokens[i]
+                k = known.get(raw)
+                if k is None:
+                    verdict = classify_token(raw)
+                    k = known[raw] = _KIND_INDEX[verdict] + (verdict == "valid" and not raw.isascii())
+                kinds[i] = k
+    tally = Counter(kinds)
+    bare, marked, invalid, unmapped, neutral = (tally[k] for k in range(5))
+    valid = bare + marked
+    invalid += unmapped
     counted = valid + invalid
     if counted == 0:
         return LayerScore(1.0, 0, 0, neutral, 0)

@@ -162,10 +162,12 @@ def test_appraiser_reviews_the_example_in_a_browser(server, browser, tmp_path):
     files = httpx.get(f"{base}/submissions/{sid}", headers={"Authorization": f"Bearer {token}"}).json()["files"]
     sha = next(f["sha256"] for f in files if f["name"] == "04-BC-CCHC-nam-2024.pdf")
     pdata = httpx.get(f"{base}/documents/{sha}/pages/1", headers={"Authorization": f"Bearer {token}"}).json()
-    word = next(w for w in pdata["words"] if "97,35" in w["text"])
+    cols = pdata["words"]  # columns: text, start, end, x0, y0, x1, y1, confidence, line
+    i = next(k for k, t in enumerate(cols["text"]) if "97,35" in t)
+    word = {n: cols[n][i] for n in cols}
     sx, sy = img["width"] / pdata["width"], img["height"] / pdata["height"]
-    wx0, wy0 = img["x"] + word["box"]["x0"] * sx, img["y"] + word["box"]["y0"] * sy
-    wx1, wy1 = img["x"] + word["box"]["x1"] * sx, img["y"] + word["box"]["y1"] * sy
+    wx0, wy0 = img["x"] + word["x0"] * sx, img["y"] + word["y0"] * sy
+    wx1, wy1 = img["x"] + word["x1"] * sx, img["y"] + word["y1"] * sy
     tol = 3
     assert any(h["x"] - tol <= wx0 and wx1 <= h["x"] + h["width"] + tol and h["y"] - tol <= wy0
                and wy1 <= h["y"] + h["height"] + tol for h in hls), (word, hls, img)

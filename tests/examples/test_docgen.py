@@ -156,6 +156,45 @@ def test_render_text_pdf_multi_page():
         assert " ".join(par.split()) in text
 
 
+RULED = "QUỐC HỘI -------\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc ---------------\n________\nLuật số: 68/2020/QH14"
+
+
+def _horizontal_lines(page: pymupdf.Page) -> list[pymupdf.Rect]:
+    return [d["rect"] for d in page.get_drawings() if d["rect"].height < 2 and d["rect"].width > 10]
+
+
+def test_render_text_pdf_draws_rules():
+    with pymupdf.open(stream=render_text_pdf(RULED, rules="drawn"), filetype="pdf") as doc, \
+            pymupdf.open(stream=render_text_pdf(RULED), filetype="pdf") as plain:
+        page, ppage = doc[0], plain[0]
+        text = page.get_text()
+        assert not re.search(r"[-_—–]{3,}", text)
+        assert "QUỐC HỘI" in text and "Độc lập - Tự do - Hạnh phúc" in text and "68/2020/QH14" in text
+        lines = _horizontal_lines(page)
+        assert len(lines) == 3
+        # each rule is where the dash run was in the text rendering, about as wide
+        runs = [w for w in ppage.get_text("words") if re.fullmatch(r"[-_—–]{3,}", w[4])]
+        assert len(runs) == 3
+        for rule, run in zip(sorted(lines, key=lambda r: r.y0), sorted(runs, key=lambda w: w[1])):
+            assert rule.x0 == pytest.approx(run[0], abs=1) and rule.x1 == pytest.approx(run[2], abs=1)
+            assert run[1] < rule.y0 < run[3]
+        # the rest of the layout is unchanged
+        words = [w[:5] for w in ppage.get_text("words") if not re.fullmatch(r"[-_—–]{3,}", w[4])]
+        assert [w[4] for w in page.get_text("words")] == [w[4] for w in words]
+        for a, b in zip(page.get_text("words"), words):
+            assert a[:4] == pytest.approx(b[:4], abs=0.01)
+
+
+def test_render_text_pdf_keeps_dashes_by_default():
+    with pymupdf.open(stream=render_text_pdf(RULED), filetype="pdf") as doc:
+        page = doc[0]
+        assert "QUỐC HỘI -------" in page.get_text()
+        assert "---------------" in page.get_text() and "________" in page.get_text()
+        assert _horizontal_lines(page) == []
+    with pytest.raises(ValueError):
+        render_text_pdf(RULED, rules="dotted")
+
+
 # ---------------------------------------------------------------- scans
 
 

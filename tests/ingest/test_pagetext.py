@@ -101,4 +101,21 @@ def test_text_layer_page_rows_match_pymupdf_words():
     ref = [w for w in page.get_text("words") if w[4].strip()]
     assert t.words.texts == [w[4] for w in ref]
     for got, col in ((t.words.x0, 0), (t.words.y0, 1), (t.words.x1, 2), (t.words.y1, 3)):
-        assert all(abs(a - w[col]) <= 0.0051 and a == round(a, 2) for a, w in zip(got, ref))
+        assert list(got) == [w[col] for w in ref]  # MuPDF's values, unrounded
+
+
+def test_normalized_texts_fast_path_only_when_nothing_would_change():
+    from ingest.pagetext import normalized_texts
+
+    words = ["Quyết", "định", "số", "1143/QĐ-UBND"]
+    assert normalized_texts(words) == words
+    assert normalized_texts(["thuỷ", "lợi"]) == ["thủy", "lợi"]
+    for odd in (["a\u00a0b", "c"], ["a", ""], ["", "a"], ["a\nb"], ["a\tb"]):
+        assert normalized_texts(odd) is None, odd
+
+
+def test_inner_space_class_is_every_split_character_but_newline():
+    from ingest.pagetext import _INNER_SPACE
+
+    splitting = {chr(c) for c in range(0x110000) if chr(c).isspace()} - {"\n"}
+    assert {ch for ch in map(chr, range(0x110000)) if _INNER_SPACE.match(ch)} == splitting

@@ -407,11 +407,47 @@ def render_pdf(doc: AdminDocument) -> bytes:
     return _finish(pdf)
 
 
-def render_text_pdf(text: str, font_size: float = 12) -> bytes:
+_RULE_RUN = re.compile(r"[-_—–]{3,}")
+
+
+def _put_line_with_rules(page, x: float, y: float, line: str, style: str, size: float) -> None:
+    """Place a text line, drawing each run of 3+ dashes as a horizontal rule of the same width.
+
+    Pieces keep the x positions they would have in the plain line (widths add up: no kerning),
+    so the layout is that of ``_put(page, x, y, line, ...)``; only the dash glyphs are gone from
+    the text layer.  The rule sits on the baseline, at the foot of the text as the header rules
+    of a real document do: a line at mid-height right after a word is an em dash to any reader
+    (Tesseract prints "QUỐC HỘI ——" for it).
+    """
+    pos = 0
+    for m in _RULE_RUN.finditer(line):
+        before = line[pos:m.start()]
+        if before.strip():
+            _put(page, x + _width(line[:pos], style, size), y, before.rstrip(), style, size)
+        x0 = x + _width(line[:m.start()], style, size)
+        x1 = x0 + _width(m.group(), style, size)
+        _hline(page, x0, x1, y + 0.5)
+        pos = m.end()
+    rest = line[pos:]
+    if rest.strip():
+        lead = len(rest) - len(rest.lstrip())
+        _put(page, x + _width(line[:pos + lead], style, size), y, rest.lstrip(), style, size)
+
+
+def render_text_pdf(text: str, font_size: float = 12, *, rules: str = "text") -> bytes:
     """Plain multi-page A4 text (e.g. laws corpus fixtures): wrapped, paragraphs kept.
 
     Paragraphs are separated by newlines; an empty line adds vertical space.
+
+    ``rules``: how runs of 3+ dashes (-, _, –, —) are rendered.  Corpus text files stand for
+    the horizontal rules of a Decree-30 header (under "QUỐC HỘI", under "Độc lập - Tự do -
+    Hạnh phúc") with such runs, alone on a line or trailing the text.  ``"text"`` (default)
+    prints them as characters; ``"drawn"`` draws each as a line of the same width, as in real
+    documents (on the baseline), so the text layer does not contain them.  Layout is the same
+    either way.
     """
+    if rules not in ("text", "drawn"):
+        raise ValueError(f"rules must be 'text' or 'drawn', not {rules!r}")
     pdf = pymupdf.open()
     page = _new_page(pdf)
     width = PAGE_W - M_LEFT - M_RIGHT
@@ -427,7 +463,10 @@ def render_text_pdf(text: str, font_size: float = 12) -> bytes:
                 page = _new_page(pdf)
                 y = M_TOP
             y += font_size
-            _put(page, M_LEFT, y, line, "R", font_size)
+            if rules == "drawn" and _RULE_RUN.search(line):
+                _put_line_with_rules(page, M_LEFT, y, line, "R", font_size)
+            else:
+                _put(page, M_LEFT, y, line, "R", font_size)
             y += lh - font_size
         y += font_size * 0.3
     return _finish(pdf)
