@@ -1,4 +1,5 @@
-"""The REST API (FastAPI): submissions, documents, references, batches — behind bearer tokens.
+"""The REST API (FastAPI): submissions, appraisers' decisions, documents, references, batches — behind
+bearer tokens.
 
 `kiemchung serve` runs it with uvicorn; with Redis configured the work goes to RQ workers
 (`kiemchung worker`), otherwise (or with --embedded) to an in-process queue.
@@ -7,6 +8,7 @@
 from __future__ import annotations
 
 import io
+import json
 import logging
 import shutil
 import tempfile
@@ -21,14 +23,16 @@ from sqlalchemy import func, select
 
 import ingest
 from models import PIPELINE_VERSION
+from models.decisions import DecisionIn, DecisionOut
 from models.errors import ErrorCode
 from models.pages import FileKind, Page
 from models.report import Report
 from models.settings import get_settings
-from models.tables import Batch, Blob, PageRow, Submission, Unit
+from models.tables import Batch, Blob, CriterionResultRow, PageRow, Submission, Unit
 
-from . import records, references
+from . import decisions, records, references
 from .auth import Principal, authenticate, may_read_document
+from .decisions import DecisionError
 from .errors import ApiError, forbidden, install, not_found
 from .jobs import Reconciler, reconcile
 from .limits import BodyLimitMiddleware
@@ -219,21 +223,30 @@ def create_app(svc: Service | None = None, *, embedded: bool = False, reconcile_
 
     @app.get("/submissions/{submission_id}/report", tags=["submissions"])
     def get_report(submission_id: str, p: Auth, format: Annotated[str, Query(pattern="^(json|xlsx|html)$")] = "json"):
+        """The report with the appraisers' current decisions, as the web interface exports it: JSON (report.json
+        plus `decisions`, code → decision), XLSX (appraised score and comment columns) or HTML."""
         report = _report(submission_id, p)
+        with service().db.session() as s:
+            current = decisions.current(s, submission_id)
+            for_xlsx = decisions.for_xlsx(s, submission_id) if format == "xlsx" else {}
         if format == "json":
-            return Response(report.model_dump_json(), media_type="application/json")
+            data = report.model_dump(mode="json")
+            data["decisions"] = current
+            return Response(json.dumps(data, ensure_ascii=False), media_type="application/json")
         if format == "html":
             from verifier.reports import render_html
 
-            return HTMLResponse(render_html(report))
+            html = render_html(report)
+            if current:
+                from .web.pages import templates
+
+                html = html.replace("</body>", templates.get_template("decisions_section.html").render(
+                    decisions=current, report=report) + "</body>", 1)
+            return HTMLResponse(html)
         from verifier.reports import write_xlsx
 
-        from .decisions import for_xlsx
-
-        with service().db.session() as s:
-            decisions = for_xlsx(s, submission_id)
         with tempfile.TemporaryDirectory() as d:
-            path = write_xlsx(report, Path(d) / "report.xlsx", decisions=decisions)
+            path = write_xlsx(report, Path(d) / "report.xlsx", decisions=for_xlsx)
             data = path.read_bytes()
         return StreamingResponse(io.BytesIO(data),
                                  media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -246,6 +259,50 @@ def create_app(svc: Service | None = None, *, embedded: bool = False, reconcile_
             if c.code == code:
                 return c.model_dump(mode="json")
         raise not_found("criterion")
+
+    # ------------------------------------------------------------------ decisions
+
+    def _decidable(s, p: Principal, submission_id: str, code: str | None = None) -> Submission:
+        """The submission, visible to ``p`` and checked (409 before), and ``code`` one of its criteria (404)."""
+        sub = _visible(p, s.get(Submission, submission_id))
+        if sub.status != "done" or not sub.report:
+            raise ApiError(409, "NOT_READY", f"submission is {sub.status}", "Hồ sơ chưa kiểm tra xong.")
+        if code is not None and s.scalar(select(CriterionResultRow.id).where(
+                CriterionResultRow.submission_id == sub.id, CriterionResultRow.code == code).limit(1)) is None:
+            raise not_found("criterion")
+        return sub
+
+    @app.post("/submissions/{submission_id}/criteria/{code}/decisions", status_code=201, tags=["decisions"],
+              response_model=DecisionOut)
+    def create_decision(submission_id: str, code: str, body: DecisionIn, p: Staff) -> dict:
+        """Record the appraiser's decision on one criterion (admin and appraiser tokens): `accept` the score the
+        evidence supports, or `set` the appraised score (0 … the criterion's maximum; a comment is required when
+        it differs from the machine's). Every decision is a new row of the audit trail; the newest is current.
+        An invalid decision is `422` with a stable code (`SCORE_REQUIRED`, `SCORE_OUT_OF_RANGE`,
+        `COMMENT_REQUIRED`, `NO_MACHINE_SCORE`, …) and the reason in Vietnamese."""
+        with service().db.session() as s:
+            _decidable(s, p, submission_id, code)
+            try:
+                d = decisions.record(s, p, submission_id, code, action=body.action, score=body.score,
+                                     comment=body.comment)
+            except DecisionError as exc:
+                raise ApiError(422, exc.code, str(exc), exc.message_vi) from exc
+            return decisions.as_dict(d)
+
+    @app.get("/submissions/{submission_id}/criteria/{code}/decisions", tags=["decisions"],
+             response_model=list[DecisionOut])
+    def list_criterion_decisions(submission_id: str, code: str, p: Auth) -> list[dict]:
+        """Every decision on one criterion, newest first (the audit trail); empty when none yet."""
+        with service().db.session() as s:
+            _decidable(s, p, submission_id, code)
+            return decisions.history(s, submission_id, code)
+
+    @app.get("/submissions/{submission_id}/decisions", tags=["decisions"], response_model=dict[str, DecisionOut])
+    def current_decisions(submission_id: str, p: Auth) -> dict:
+        """The current (newest) decision per criterion code; criteria not yet decided are absent."""
+        with service().db.session() as s:
+            _decidable(s, p, submission_id)
+            return decisions.current(s, submission_id)
 
     # ------------------------------------------------------------------ documents
 

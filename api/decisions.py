@@ -2,13 +2,14 @@
 
 Every change is a new ``decisions`` row (who, when, what): the audit trail. The newest row per
 (submission, criterion) is the current decision; ``current`` gives them in the shape
-``verifier.reports.write_xlsx(decisions=...)`` takes.
+``verifier.reports.write_xlsx(decisions=...)`` takes. The REST shapes are ``models.decisions``
+(``POST``/``GET /submissions/{id}/criteria/{code}/decisions``, ``GET /submissions/{id}/decisions``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-
+import math
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,9 +23,12 @@ ROLE_VI = {"admin": "quản trị", "appraiser": "thẩm định viên", "unit":
 
 
 class DecisionError(ValueError):
-    def __init__(self, message: str, message_vi: str):
+    """An invalid decision. ``code`` is stable (the REST error code); ``message_vi`` is shown to people."""
+
+    def __init__(self, message: str, message_vi: str, code: str = "DECISION_INVALID"):
         super().__init__(message)
         self.message_vi = message_vi
+        self.code = code
 
 
 def who(s: Session, p: Principal) -> str:
@@ -41,24 +45,27 @@ def record(s: Session, p: Principal, submission_id: str, code: str, *, action: s
     row = s.scalar(select(CriterionResultRow).where(CriterionResultRow.submission_id == submission_id,
                                                     CriterionResultRow.code == code))
     if row is None:
-        raise DecisionError("no such criterion in this submission", "Không có tiêu chí này trong hồ sơ.")
+        raise DecisionError("no such criterion in this submission", "Không có tiêu chí này trong hồ sơ.",
+                            "CRITERION_NOT_FOUND")
     comment = (comment or "").strip()[:4000]
     if action not in ACTIONS:
-        raise DecisionError("action must be accept or set", "Thao tác không hợp lệ.")
+        raise DecisionError("action must be accept or set", "Thao tác không hợp lệ.", "ACTION_INVALID")
     if action == "accept":
         if row.supported_score is None:
             raise DecisionError("the machine has no score to accept for this criterion",
-                                "Máy chưa có điểm cho tiêu chí này; hãy nhập điểm thẩm định.")
+                                "Máy chưa có điểm cho tiêu chí này; hãy nhập điểm thẩm định.", "NO_MACHINE_SCORE")
         score = row.supported_score
     else:
         if score is None:
-            raise DecisionError("a score is required", "Hãy nhập điểm thẩm định.")
+            raise DecisionError("a score is required", "Hãy nhập điểm thẩm định.", "SCORE_REQUIRED")
+        if not math.isfinite(score):
+            raise DecisionError("score is not a number", "Điểm thẩm định phải là một số.", "SCORE_INVALID")
         if score < 0 or (row.max_score is not None and score > row.max_score + 1e-9):
             raise DecisionError("score out of range",
-                                f"Điểm thẩm định phải từ 0 đến {_fmt(row.max_score)}.")
+                                f"Điểm thẩm định phải từ 0 đến {_fmt(row.max_score)}.", "SCORE_OUT_OF_RANGE")
         if (row.supported_score is None or abs(score - row.supported_score) > 1e-9) and not comment:
             raise DecisionError("a comment is required when the score differs from the machine's",
-                                "Hãy ghi ý kiến thẩm định khi điểm khác điểm theo minh chứng.")
+                                "Hãy ghi ý kiến thẩm định khi điểm khác điểm theo minh chứng.", "COMMENT_REQUIRED")
     d = Decision(submission_id=submission_id, code=code, action=action, score=score,
                  machine_score=row.supported_score, verdict=row.verdict, comment=comment, token_id=p.token_id,
                  by_label=who(s, p), by_role=p.role)

@@ -4,6 +4,9 @@ scored against the same hand-checked gold as ``bench_extract``.
 
 Sampling (to keep the run near 10 minutes on 2 cores):
 
+Header rules (the corpus's "-------" runs) are drawn as lines, as in real documents
+(``render_text_pdf(rules="drawn")``; typed dashes made Tesseract skip whole header lines).
+
 * references: each gold document is rendered with ``docgen.render_text_pdf``; the
   born-digital page texts of that PDF tell which gold labels sit on which page (the
   gold multiset of the document intersected, page by page, with what the extractor finds
@@ -80,7 +83,7 @@ def _reference_sources(workdir: Path) -> tuple[list[dict], dict]:
     budget = MAX_REF_PAGES
     for d in gold_references():
         text = (CORPUS / d["file"]).read_text(encoding="utf-8")
-        pdf = render_text_pdf(text)
+        pdf = render_text_pdf(text, rules="drawn")
         pages = _text_pages(pdf)
         total_pages += len(pages)
         left = Counter(d["references"])
@@ -114,7 +117,7 @@ def _metric_source(workdir: Path) -> tuple[Path, Counter]:
     want = Counter(metric_key(m["value"], m["unit"], m["qualifier"], m.get("value_max"))
                    for it in items for m in it["metrics"])
     path = workdir / "src" / "metrics.pdf"
-    path.write_bytes(render_text_pdf(text))
+    path.write_bytes(render_text_pdf(text, rules="drawn"))
     return path, want
 
 
@@ -123,7 +126,7 @@ def _identity_sources(workdir: Path) -> list[dict]:
     for rec in gold_identity()[::IDENTITY_STEP]:
         text = (CORPUS / rec["file"]).read_text(encoding="utf-8")[:HEADER_CHARS]
         text = text[: text.rfind("\n")] if "\n" in text else text
-        pdf = render_text_pdf(text)
+        pdf = render_text_pdf(text, rules="drawn")
         path = workdir / "src" / ("id-" + Path(rec["file"]).stem + ".pdf")
         path.write_bytes(_subset(pdf, [0]))
         out.append({"rec": rec, "pdf": path})

@@ -9,16 +9,6 @@ Each page records how it was read (text layer or OCR) and why; each bad file fai
 with a stable error code.  Pipeline picture in ``ingest/pipeline.py``.
 """
 
-import os as _os
-import sys as _sys
-
-# PyMuPDF 2.x imports its optional ``pymupdf.layout`` add-on (an ONNX layout model) on
-# ``import pymupdf`` when installed: ~0.6 s and ~50 MB in every process, including each OCR
-# worker.  Ingest never uses it, so block it unless asked for (KIEMCHUNG_PYMUPDF_LAYOUT=1)
-# or PyMuPDF is already loaded.
-if "pymupdf" not in _sys.modules and not _os.environ.get("KIEMCHUNG_PYMUPDF_LAYOUT"):
-    _sys.modules.setdefault("pymupdf.layout", None)  # type: ignore[arg-type]
-
 from .archive import Entry, Expanded, expand_submission
 from .detect import EVIDENCE_KINDS, IMAGE_KINDS, SHEET_KINDS, detect_kind
 from .exceptions import IngestError
