@@ -13,35 +13,13 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from api import records
-from api.app import create_app
 from api.auth import create_token
-from api.service import configure
-from models.settings import Settings
 from models.tables import Decision, Submission
 from tests.api.helpers import example_zip, poll
 from tests.api.test_web_ui import login
 
 UNIT = "Sở Tư pháp tỉnh Đồng Nai"
 LABEL = "Nguyễn Văn Thẩm"
-
-
-@pytest.fixture()
-def svc(pg_url, shared_data_dir):
-    service = configure(Settings(data_dir=shared_data_dir, database_url=pg_url, workers=2, reconcile_seconds=3600),
-                        embedded=True)
-    yield service
-    service.queue.join()
-
-
-@pytest.fixture()
-def app(svc):
-    return create_app(svc, reconcile_in_background=False)
-
-
-@pytest.fixture()
-def client(app):
-    with TestClient(app) as c:
-        yield c
 
 
 @pytest.fixture()

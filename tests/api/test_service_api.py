@@ -23,20 +23,6 @@ UNIT = "Sở Tư pháp tỉnh Đồng Nai"
 
 
 @pytest.fixture()
-def svc(pg_url, shared_data_dir):
-    service = configure(Settings(data_dir=shared_data_dir, database_url=pg_url, workers=2, reconcile_seconds=3600),
-                        embedded=True)
-    yield service
-    service.queue.join()  # let background jobs finish before the database is dropped
-
-
-@pytest.fixture()
-def client(svc):
-    with TestClient(create_app(svc, reconcile_in_background=False)) as c:
-        yield c
-
-
-@pytest.fixture()
 def tokens(svc):
     return {
         "admin": create_token(svc.db, "admin"),

@@ -13,27 +13,11 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from api.app import create_app
 from api.auth import create_token, revoke_token
-from api.service import configure
-from models.settings import Settings
 from models.tables import Decision
 from tests.api.helpers import example_zip, poll
 
 UNIT = "Sở Tư pháp tỉnh Đồng Nai"
-
-
-@pytest.fixture()
-def svc(pg_url, shared_data_dir):
-    service = configure(Settings(data_dir=shared_data_dir, database_url=pg_url, workers=2, reconcile_seconds=3600),
-                        embedded=True)
-    yield service
-    service.queue.join()
-
-
-@pytest.fixture()
-def app(svc):
-    return create_app(svc, reconcile_in_background=False)
 
 
 @pytest.fixture()

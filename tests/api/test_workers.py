@@ -10,7 +10,6 @@ import subprocess
 import sys
 import time
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
