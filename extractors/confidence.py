@@ -5,6 +5,10 @@ pages it is the minimum confidence of the words the span overlaps, and a value
 is flagged for review when that minimum is below ``THRESHOLD`` or when any word
 that contributed digits is below ``DIGIT_THRESHOLD`` (handwritten numbers come
 out as confident-looking garbage, so digits get a stricter bar).
+
+Words with digits that Tesseract read below the digit bar have already been read a second
+time by ingest (``ingest.ocr.confirm_numbers``): the word keeps its first confidence unless
+every view of the second read gave exactly the same text above the bar.
 """
 
 from __future__ import annotations

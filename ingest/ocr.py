@@ -8,6 +8,7 @@ between processes) and never raises: failures come back as a FAILED page with an
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import logging
 import math
 import re
@@ -24,7 +25,7 @@ from models.errors import ErrorCode, ErrorInfo
 from models.pages import FileKind, Page, PageMethod
 
 from ._exec import tesseract
-from .exceptions import IngestError, PixelLimit
+from .exceptions import IngestError, OcrFailed, OcrTimeout, PixelLimit
 from .images import load_frame, to_gray
 from .pagetext import RawWords, build_page_text
 from .pdf import open_pdf
@@ -36,6 +37,20 @@ MIN_RENDER_DPI = 150  # below this OCR quality collapses: refuse instead (PIXEL_
 OSD_BELOW_CONFIDENCE = 0.60  # run orientation detection when OCR is this unsure ...
 OSD_BELOW_WORDS = 10  # ... or found this few words on a non-blank page
 OSD_MIN_CONFIDENCE = 1.5  # Tesseract's orientation confidence needed to act on it
+# Numbers read below REREAD_BELOW are read again, cut out of the page (``confirm_numbers``).
+# Tesseract's word confidence is 100 + 35c, c the log-probability of the word's least certain
+# character (its character confidence is 100 + 5c): one slightly unsure glyph sinks the word.
+# A number alone on a short line (the end of a paragraph: "50%.") is cropped with row metrics
+# such a line cannot give (no x-height letters), and the same clean pixels come out at 41-96%
+# depending on what else is on the page.  Cut out and read as a raw line (no row metrics) with
+# REREAD_MARGINS of its height around it, "50%." reads at ~96% in every view.  Measured on 194
+# words with digits first read below 0.80 (scans of the extract_ocr and verify sources, clean,
+# degraded and harsh, and 40 handwritten days): 17 of 114 right ones confirmed; of 80 wrong
+# ones only "(m3)" read for "(m³)" (twice); none on the handwritten pages.
+REREAD_BELOW = 0.80  # the bar extractors set for words with digits (extractors.confidence.DIGIT_THRESHOLD)
+REREAD_ACCEPT = 0.80  # every view must give the same text at least this confident
+REREAD_MARGINS = (0.2, 0.3, 0.4)  # one view per margin, in word heights
+REREAD_MAX_WORDS = 25  # per page: a page of doubtful numbers is a bad scan, not a few bad crops
 # Letters Tesseract's ``vie`` model emits that Vietnamese never uses: the Roman numeral of
 # "Chương I" / "Mục I" comes out as "Ï" on nearly every page (bench/ingest_ocr).
 _OCR_CONFUSIONS = str.maketrans({"\u00cf": "I", "\u00ef": "i"})
@@ -150,10 +165,78 @@ def _ocr_words(gray: np.ndarray, job: PageJob, dpi: int) -> tuple[list[tesseract
     return words, mean
 
 
-def _read(gray: np.ndarray, job: PageJob, dpi: int) -> tuple[list[tesseract.TsvWord], float, PointMap, float]:
+def _read(gray: np.ndarray, job: PageJob, dpi: int
+          ) -> tuple[list[tesseract.TsvWord], float, PointMap, float, np.ndarray]:
     straight, angle, back = deskew(gray)
     words, mean = _ocr_words(straight, job, dpi)
-    return words, mean, back, angle
+    return words, mean, back, angle, straight
+
+
+def _has_digit(text: str) -> bool:
+    return any(c.isdigit() for c in text)
+
+
+def _word_views(image: np.ndarray, w: tesseract.TsvWord) -> list[np.ndarray]:
+    """The word cut out of the page, once per margin in REREAD_MARGINS.
+
+    Only the word's own pixels (its box plus 3% of its height) are kept; the margin around
+    them is filled with the paper's gray, so no neighbouring word or line leaks in."""
+    ih, iw = image.shape
+    h = max(w.height, 1)
+    m = max(1, round(0.03 * h))
+    y0, y1 = max(0, w.top - m), min(ih, w.top + w.height + m)
+    x0, x1 = max(0, w.left - m), min(iw, w.left + w.width + m)
+    crop = image[y0:y1, x0:x1]
+    if crop.size == 0:
+        return []
+    paper = int(np.percentile(crop, 75))  # a word's box is mostly paper
+    views = []
+    for margin in REREAD_MARGINS:
+        p = max(2, round(margin * h))
+        view = np.full((crop.shape[0] + 2 * p, crop.shape[1] + 2 * p), paper, dtype=np.uint8)
+        view[p:p + crop.shape[0], p:p + crop.shape[1]] = crop
+        views.append(view)
+    return views
+
+
+def confirm_numbers(image: np.ndarray, words: list[tesseract.TsvWord], job: PageJob, dpi: int
+                    ) -> tuple[list[tesseract.TsvWord], int, int]:
+    """Read words with digits that came out below REREAD_BELOW again; (words, re-read, confirmed).
+
+    Each such word is cut out of ``image`` (the image Tesseract read) and read as a raw line
+    (``--psm 13``: no layout analysis, the LSTM sees the word at the scale given) in a few
+    views, all in one Tesseract run.  If every view gives exactly the word's text with at
+    least REREAD_ACCEPT confidence, the word takes the lowest of those confidences; otherwise
+    it keeps its own.  Text is never changed: a second read can confirm a number, not
+    replace it.
+    """
+    todo = [i for i, w in enumerate(words) if w.conf < REREAD_BELOW * 100 and _has_digit(w.text)]
+    todo = todo[:REREAD_MAX_WORDS]
+    if not todo:
+        return words, 0, 0
+    views, owner = [], []
+    for i in todo:
+        for v in _word_views(image, words[i]):
+            views.append(v)
+            owner.append(i)
+    try:
+        reads = tesseract.lines_to_words(views, lang=job.lang, dpi=dpi, timeout=job.timeout)
+    except (OcrFailed, OcrTimeout) as e:  # the first read stands
+        log.warning("re-reading numbers failed on %s page %d: %s", job.path, job.index + 1, e)
+        return words, len(todo), 0
+    seen: dict[int, list[float]] = {}
+    agree: dict[int, bool] = {}
+    for i, got in zip(owner, reads):
+        same = len(got) == 1 and got[0].text == words[i].text and got[0].conf >= REREAD_ACCEPT * 100
+        agree[i] = agree.get(i, True) and same
+        seen.setdefault(i, []).append(got[0].conf if got else 0.0)
+    out = list(words)
+    confirmed = 0
+    for i, ok in agree.items():
+        if ok and len(seen[i]) == len(REREAD_MARGINS):
+            out[i] = dataclasses.replace(words[i], conf=min(seen[i]))
+            confirmed += 1
+    return out, len(todo), confirmed
 
 
 def ocr_image(gray: np.ndarray, width_pt: float, height_pt: float, job: PageJob, dpi: int) -> Page:
@@ -163,7 +246,7 @@ def ocr_image(gray: np.ndarray, width_pt: float, height_pt: float, job: PageJob,
         return Page(number=number, width=width_pt, height=height_pt, method=PageMethod.EMPTY,
                     layer_score=job.layer_score, decision=(job.decision + "; " if job.decision else "")
                     + "rendered page is blank")
-    words, mean, back, angle = _read(gray, job, dpi)
+    words, mean, back, angle, straight = _read(gray, job, dpi)
     rotation = 0
     steps = []
     if angle:
@@ -172,13 +255,18 @@ def ocr_image(gray: np.ndarray, width_pt: float, height_pt: float, job: PageJob,
         osd = tesseract.detect_orientation(gray, dpi=dpi, timeout=job.timeout)
         if osd and osd.rotate and osd.confidence >= OSD_MIN_CONFIDENCE:
             turned, turn_back = rotate_quarter(gray, osd.rotate)
-            words2, mean2, back2, angle2 = _read(turned, job, dpi)
+            words2, mean2, back2, angle2, straight2 = _read(turned, job, dpi)
             if mean2 > mean and len(words2) >= len(words) * 0.5:
-                words, mean, rotation = words2, mean2, osd.rotate
+                words, mean, rotation, straight = words2, mean2, osd.rotate, straight2
                 back = compose(back2, turn_back)
                 steps = [f"rotated {osd.rotate}° (OSD confidence {osd.confidence:.1f})"]
                 if angle2:
                     steps.append(f"deskewed {angle2:+.1f}°")
+    words, reread, confirmed = confirm_numbers(straight, words, job, dpi)
+    del straight
+    if reread:
+        steps.append(f"{reread} low-confidence number{'s' if reread > 1 else ''} read again, {confirmed} confirmed")
+        mean = sum(w.conf for w in words) / len(words) / 100
     gh, gw = gray.shape
     sx, sy = width_pt / gw, height_pt / gh
     lines: list[list] = []

@@ -70,6 +70,19 @@ def _bmp(image: np.ndarray, dpi: int | None = None) -> bytes:
 _SHM = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
 
 
+def _exec(cmd: list[str], timeout: float) -> str:
+    try:
+        proc = subprocess.run(cmd, capture_output=True, timeout=timeout, env=_env(), check=False)
+    except subprocess.TimeoutExpired as e:
+        raise OcrTimeout(f"tesseract exceeded {timeout:.0f}s") from e
+    except FileNotFoundError as e:
+        raise OcrFailed(f"tesseract not found ({TESSERACT}); install tesseract-ocr") from e
+    if proc.returncode != 0:
+        err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise OcrFailed(f"tesseract exited {proc.returncode}: {' | '.join(err[-3:])}")
+    return proc.stdout.decode("utf-8", "replace")
+
+
 def _run(args: list[str], image: np.ndarray, timeout: float, dpi: int | None = None) -> str:
     """Run Tesseract on the image, written to a memory-backed temporary file.
 
@@ -78,23 +91,12 @@ def _run(args: list[str], image: np.ndarray, timeout: float, dpi: int | None = N
     with tempfile.NamedTemporaryFile(suffix=".bmp", dir=_SHM) as img:
         img.write(_bmp(image, dpi))
         img.flush()
-        cmd = [TESSERACT, img.name, "stdout", *args]
-        try:
-            proc = subprocess.run(cmd, capture_output=True, timeout=timeout, env=_env(), check=False)
-        except subprocess.TimeoutExpired as e:
-            raise OcrTimeout(f"tesseract exceeded {timeout:.0f}s") from e
-        except FileNotFoundError as e:
-            raise OcrFailed(f"tesseract not found ({TESSERACT}); install tesseract-ocr") from e
-    if proc.returncode != 0:
-        err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise OcrFailed(f"tesseract exited {proc.returncode}: {' | '.join(err[-3:])}")
-    return proc.stdout.decode("utf-8", "replace")
+        return _exec([TESSERACT, img.name, "stdout", *args], timeout)
 
 
-def image_to_words(image: np.ndarray, *, lang: str, dpi: int, timeout: float, psm: int = 3) -> list[TsvWord]:
-    """OCR a grayscale image; words with boxes, confidences and block/paragraph/line ids."""
-    out = _run(["-l", lang, "--dpi", str(dpi), "--psm", str(psm), "tsv"], image, timeout, dpi)
-    words: list[TsvWord] = []
+def _parse_tsv(out: str) -> dict[int, list[TsvWord]]:
+    """Level-5 (word) rows of Tesseract's TSV, by 1-based page (one page per input image)."""
+    pages: dict[int, list[TsvWord]] = {}
     for row in out.splitlines()[1:]:
         cols = row.split("\t")
         if len(cols) < 12 or cols[0] != "5":
@@ -106,7 +108,7 @@ def image_to_words(image: np.ndarray, *, lang: str, dpi: int, timeout: float, ps
             conf = float(cols[10])
         except ValueError:
             conf = -1.0
-        words.append(
+        pages.setdefault(int(cols[1]), []).append(
             TsvWord(
                 text=text,
                 left=int(cols[6]),
@@ -119,7 +121,37 @@ def image_to_words(image: np.ndarray, *, lang: str, dpi: int, timeout: float, ps
                 line=int(cols[4]),
             )
         )
-    return words
+    return pages
+
+
+def image_to_words(image: np.ndarray, *, lang: str, dpi: int, timeout: float, psm: int = 3) -> list[TsvWord]:
+    """OCR a grayscale image; words with boxes, confidences and block/paragraph/line ids."""
+    out = _run(["-l", lang, "--dpi", str(dpi), "--psm", str(psm), "tsv"], image, timeout, dpi)
+    return _parse_tsv(out).get(1, [])
+
+
+def lines_to_words(images: list[np.ndarray], *, lang: str, dpi: int, timeout: float) -> list[list[TsvWord]]:
+    """Read each image as one raw text line (``--psm 13``), all in one Tesseract run.
+
+    The images go to Tesseract as a list file (one model load for all of them).  With
+    ``--psm 13`` the whole image is what the LSTM sees: no layout analysis and no row
+    metrics, so the caller decides the scale and margins the text is read at.
+    """
+    if not images:
+        return []
+    with tempfile.TemporaryDirectory(prefix="kc-lines-", dir=_SHM) as tmp:
+        paths = []
+        for k, image in enumerate(images):
+            path = os.path.join(tmp, f"{k:04d}.bmp")
+            with open(path, "wb") as f:
+                f.write(_bmp(image, dpi))
+            paths.append(path)
+        listing = os.path.join(tmp, "images.txt")
+        with open(listing, "w", encoding="utf-8") as f:
+            f.write("\n".join(paths) + "\n")
+        out = _exec([TESSERACT, listing, "stdout", "-l", lang, "--dpi", str(dpi), "--psm", "13", "tsv"], timeout)
+    pages = _parse_tsv(out)
+    return [pages.get(k + 1, []) for k in range(len(images))]
 
 
 _ROTATE = re.compile(r"Rotate:\s*(\d+)")

@@ -96,3 +96,116 @@ def test_estimate_skew_recovers_angle(deg):
             img[y:y + 8, x:x + 20] = 0
     rotated, _ = rotate_small(img, deg)
     assert estimate_skew(rotated) == pytest.approx(-deg, abs=0.3)
+
+
+# ----------------------------------------------------------------- numbers read again
+
+# The end of an annual report, scanned like the verify benchmark's scans.  "50%." wraps onto a
+# line of its own; with only digits on it, Tesseract's first read of that line is unsure of the
+# "5" (56% word confidence on Tesseract 5.3 for these clean pixels; 96% with other text above).
+REPORT_TAIL = [
+    "4. Xây dựng và phát triển Chính phủ điện tử, Chính phủ số",
+    ("Hoạt động phổ biến các quy định mới được chú trọng, nhất là trên môi trường số. Tỷ lệ hồ sơ trực tuyến "
+     "toàn trình đạt 63,74% tổng số hồ sơ tiếp nhận. Tỷ lệ văn bản điện tử gửi, nhận giữa các cơ quan đạt 92,5%."),
+    "5. Công tác kiểm tra cải cách hành chính",
+    ("Sở Tư pháp đã thực hiện kiểm tra công tác cải cách hành chính, công vụ tại các đơn vị trực thuộc theo kế "
+     "hoạch; qua kiểm tra đã chấn chỉnh kịp thời các tồn tại. Trong năm, Sở Tư pháp đã kiểm tra 5/10 đơn vị trực "
+     "thuộc, tỷ lệ đơn vị trực thuộc được kiểm tra đạt 50%."),
+    "II. TỒN TẠI, HẠN CHẾ",
+    "Số lượng hồ sơ nộp qua mạng ở một số thủ tục còn thấp do hạ tầng mạng ở cơ sở còn hạn chế.",
+    "Kỹ năng số của một số công chức tại Bộ phận Một cửa chưa đáp ứng yêu cầu.",
+    "III. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2025",
+    "Tiếp tục đẩy mạnh cải cách thủ tục hành chính, chuyển đổi số; nâng cao chất lượng giải quyết hồ sơ.",
+]
+
+
+@pytest.fixture(scope="module")
+def report_scan() -> bytes:
+    import datetime as dt
+
+    docgen = pytest.importorskip("tests.support.docgen")
+    doc = docgen.AdminDocument(
+        issuer="SỞ TƯ PHÁP", parent_issuer="UBND TỈNH ĐỒNG NAI", place="Đồng Nai", number="294/BC-STP",
+        issued_on=dt.date(2024, 12, 3), type_line="BÁO CÁO",
+        title="Kết quả thực hiện công tác cải cách hành chính năm 2024", body=REPORT_TAIL,
+        signer_title="GIÁM ĐỐC", signer_name="Lê Hoàng Minh",
+        recipients=["UBND tỉnh (b/c);", "Sở Nội vụ;", "Lưu: VT, VP."])
+    return docgen.rasterize_scan(docgen.render_pdf(doc), dpi=200, skew_deg=0.5, noise=4.0, jpeg_quality=45, seed=7)
+
+
+@pytest.fixture(scope="module")
+def report_image(report_scan):
+    """(the deskewed page image Tesseract reads, the first read's "50%." word)."""
+    import pymupdf
+
+    from ingest._exec import tesseract
+    from ingest.ocr import render_pdf_gray
+    from ingest.preprocess import deskew
+
+    doc = pymupdf.open(stream=report_scan, filetype="pdf")
+    gray, *_ = render_pdf_gray(doc, 0, 300, 10**9, drop_red=True)
+    doc.close()
+    straight, _, _ = deskew(gray)
+    words = tesseract.image_to_words(straight, lang="vie", dpi=300, timeout=120)
+    return straight, next(w for w in words if w.text == "50%.")
+
+
+def _job():
+    from ingest.ocr import PageJob
+
+    return PageJob(path="test.pdf", kind="pdf", index=0, lang="vie", dpi=300, timeout=120,
+                   max_page_pixels=10**9, max_image_pixels=10**9)
+
+
+def test_clean_number_read_unsure_is_confirmed_by_a_second_read(tmp_path, settings, report_scan):
+    from extractors import extract
+    from extractors.confidence import DIGIT_THRESHOLD
+
+    r = ingest_file(write(tmp_path, "bc.pdf", report_scan), settings=settings)
+    page = r.pages[0]
+    assert page.method == PageMethod.OCR
+    assert "read again" in page.decision and "confirmed" in page.decision, page.decision
+    assert_words_consistent(page)
+    word = next(w for w in page.words if w.text == "50%.")
+    assert word.confidence >= DIGIT_THRESHOLD
+    fifty = [m for m in extract(r).metrics if m.value == 50 and m.unit == "%"]
+    assert fifty and not fifty[0].needs_review and fifty[0].confidence >= DIGIT_THRESHOLD
+
+
+def test_second_read_confirms_the_clean_number(report_image):
+    from ingest.ocr import REREAD_BELOW, confirm_numbers
+
+    image, word = report_image
+    assert word.conf < REREAD_BELOW * 100  # the first read's doubt this is about
+    words, reread, confirmed = confirm_numbers(image, [word], _job(), 300)
+    assert (reread, confirmed) == (1, 1)
+    assert words[0].text == "50%." and words[0].conf >= 90
+
+
+def test_second_read_never_replaces_a_misread_or_confirms_a_damaged_digit(report_image):
+    import dataclasses
+
+    from ingest.ocr import confirm_numbers
+
+    image, word = report_image
+    misread = dataclasses.replace(word, text="90%.", conf=40.0)  # the views read "50%.": no confirmation
+    words, reread, confirmed = confirm_numbers(image, [misread], _job(), 300)
+    assert (reread, confirmed) == (1, 0) and words[0] == misread
+
+    damaged = image.copy()  # the top half of the "5" faded away: the views do not agree
+    damaged[word.top: word.top + word.height // 2, word.left: word.left + word.width // 5] = 235
+    words, reread, confirmed = confirm_numbers(damaged, [word], _job(), 300)
+    assert (reread, confirmed) == (1, 0) and words[0].conf == word.conf
+
+
+def test_lines_to_words_keeps_one_answer_per_image(report_image):
+    from ingest._exec import tesseract
+
+    image, w = report_image
+    crop = np.full((w.height + 30, w.width + 30), 235, np.uint8)
+    crop[15:15 + w.height, 15:15 + w.width] = image[w.top: w.top + w.height, w.left: w.left + w.width]
+    blank = np.full((40, 80), 235, np.uint8)
+    reads = tesseract.lines_to_words([crop, blank, crop], lang="vie", dpi=300, timeout=60)
+    assert len(reads) == 3
+    assert [x.text for x in reads[0]] == ["50%."] and [x.text for x in reads[2]] == ["50%."]
+    assert tesseract.lines_to_words([], lang="vie", dpi=300, timeout=60) == []
