@@ -13,10 +13,10 @@ lines, so they are drawn here too, not printed as dash characters:
 Speed: per page, our page job (one worker, in-process: render at 300 dpi, blank check,
 deskew, Tesseract TSV, words with boxes) against ``tesseract page.png - -l vie`` with
 ``OMP_THREAD_LIMIT=1`` on a PNG rendered beforehand at the same dpi (render time excluded
-from the baseline), interleaved page by page.  Wall and CPU time (ours: this process +
+from the baseline), interleaved page by page, best of ``REPEATS`` runs per page and side.  Wall and CPU time (ours: this process +
 Tesseract children; CLI: the child) both reported; the machine is shared, CPU time is the
 steadier figure.  Scaling: the 8 clean pages through ``ingest_files`` with a pool of 1 and
-of 2 worker processes.
+of 2 worker processes (best of two alternating rounds each).
 
 Accuracy against the rendered page's own text layer (``get_text``; NFC, old-style tones,
 whitespace collapsed), which holds no rules: Tesseract reads the drawn rules as lines, not
@@ -53,6 +53,7 @@ LAWS = [
 CLEAN = {"dpi": 300, "skew_deg": 0.0, "noise": 0.0, "jpeg_quality": 95}
 DEGRADED = {"dpi": 200, "skew_deg": 1.2, "noise": 10.0, "jpeg_quality": 50}
 DPI = 300
+REPEATS = 3  # timed runs per page and side; the best counts (single runs swing ±30% on a shared 2-core box)
 DOC_NUMBER = re.compile(r"\b\d{1,5}/(?:\d{4}/)?[A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)*\b")
 
 
@@ -174,12 +175,16 @@ def run(workdir: Path) -> dict:
     per_page = []
     ours_text, cli_texts = [], []
     for i in range(n):
-        if i % 2 == 0:
-            cw, cc, ctext = cli(i)
-            ow, oc, page = mine(clean, i)
-        else:
-            ow, oc, page = mine(clean, i)
-            cw, cc, ctext = cli(i)
+        runs_cli, runs_ours = [], []
+        for r in range(REPEATS):  # alternate which side goes first; keep each side's best
+            if (i + r) % 2 == 0:
+                runs_cli.append(cli(i))
+                runs_ours.append(mine(clean, i))
+            else:
+                runs_ours.append(mine(clean, i))
+                runs_cli.append(cli(i))
+        cw, cc, ctext = min(x[0] for x in runs_cli), min(x[1] for x in runs_cli), runs_cli[0][2]
+        ow, oc, page = min(x[0] for x in runs_ours), min(x[1] for x in runs_ours), runs_ours[0][2]
         per_page.append({"page": i + 1, "cli_s": round(cw, 3), "ours_s": round(ow, 3), "cli_cpu_s": round(cc, 3),
                          "ours_cpu_s": round(oc, 3), "decision": page.decision, "words": len(page.words)})
         ours_text.append(page.text)
@@ -211,15 +216,18 @@ def run(workdir: Path) -> dict:
         assert result.status == "ok", result.error
         return time.perf_counter() - t0
 
-    one = pool(1)
-    two = pool(2)
+    rounds: dict[int, list[float]] = {1: [], 2: []}
+    for _ in range(2):  # alternating rounds; the best of each counts
+        for workers in (1, 2):
+            rounds[workers].append(pool(workers))
+    one, two = min(rounds[1]), min(rounds[2])
     speedup = one / two
     load = os.getloadavg()
 
     return {
         "description": "OCR ingest vs tesseract CLI (speed), 1 vs 2 workers, CER/WER vs page text layer (rules drawn)",
         "how": f"{n} pages (page 1 of {n} corpus laws); clean {CLEAN}; degraded {DEGRADED}; "
-               "CLI: tesseract PNG - -l vie, OMP_THREAD_LIMIT=1; ours: run_page_job in-process",
+               f"CLI: tesseract PNG - -l vie, OMP_THREAD_LIMIT=1; ours: run_page_job in-process; best of {REPEATS} per page and side, header rules drawn",
         "metrics": {
             "pages": n,
             "cli_wall_s_per_page": round(cli_wall / n, 3),
