@@ -7,8 +7,6 @@ bearer tokens.
 
 from __future__ import annotations
 
-import io
-import json
 import logging
 import shutil
 import tempfile
@@ -17,7 +15,7 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, File, Form, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse, Response, StreamingResponse
+from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import func, select
 
@@ -30,7 +28,7 @@ from models.report import Report
 from models.settings import get_settings
 from models.tables import Batch, Blob, CriterionResultRow, PageRow, Submission, Unit
 
-from . import decisions, records, references
+from . import decisions, exports, records, references
 from .auth import Principal, authenticate, may_read_document
 from .decisions import DecisionError
 from .errors import ApiError, forbidden, install, not_found
@@ -227,30 +225,10 @@ def create_app(svc: Service | None = None, *, embedded: bool = False, reconcile_
         plus `decisions`, code → decision), XLSX (appraised score and comment columns) or HTML."""
         report = _report(submission_id, p)
         with service().db.session() as s:
-            current = decisions.current(s, submission_id)
-            for_xlsx = decisions.for_xlsx(s, submission_id) if format == "xlsx" else {}
-        if format == "json":
-            data = report.model_dump(mode="json")
-            data["decisions"] = current
-            return Response(json.dumps(data, ensure_ascii=False), media_type="application/json")
-        if format == "html":
-            from verifier.reports import render_html
-
-            html = render_html(report)
-            if current:
-                from .web.pages import templates
-
-                html = html.replace("</body>", templates.get_template("decisions_section.html").render(
-                    decisions=current, report=report) + "</body>", 1)
-            return HTMLResponse(html)
-        from verifier.reports import write_xlsx
-
-        with tempfile.TemporaryDirectory() as d:
-            path = write_xlsx(report, Path(d) / "report.xlsx", decisions=for_xlsx)
-            data = path.read_bytes()
-        return StreamingResponse(io.BytesIO(data),
-                                 media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                                 headers={"Content-Disposition": f'attachment; filename="report-{submission_id}.xlsx"'})
+            data = exports.render_report(s, report, submission_id, format)
+        headers = {"Content-Disposition": f'attachment; filename="report-{submission_id}.xlsx"'} \
+            if format == "xlsx" else None
+        return Response(data, media_type=exports.MEDIA_TYPES[format], headers=headers)
 
     @app.get("/submissions/{submission_id}/criteria/{code}", tags=["submissions"])
     def get_criterion(submission_id: str, code: str, p: Auth) -> dict:

@@ -8,7 +8,6 @@ unchanged and keeps bearer tokens.
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import shutil
@@ -19,7 +18,7 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import func, select
 
@@ -33,7 +32,7 @@ from verifier.evidence import LOW_CONFIDENCE
 from verifier.messages import SEVERITY_VI, VERDICT_VI, score as fmt_score
 
 from .. import decisions as decisions_mod
-from .. import records
+from .. import exports, records
 from ..auth import Principal, may_read_document
 from ..errors import ApiError
 from . import security
@@ -543,35 +542,16 @@ def decide(request: Request, submission_id: str, code: str, p: PageUser,
 
 @router.get("/submissions/{submission_id}/report.{fmt}")
 def export(request: Request, submission_id: str, fmt: str, p: PageUser):
-    if fmt not in ("xlsx", "html", "json"):
+    if fmt not in exports.FORMATS:
         raise UiError(404, "Định dạng không được hỗ trợ.")
     with _svc(request).db.session() as s:
         sub = _visible(p, s.get(Submission, submission_id))
-        report = _report(sub)
-        decided = decisions_mod.for_xlsx(s, submission_id)
-        full = decisions_mod.current(s, submission_id)
+        data = exports.render_report(s, _report(sub), submission_id, fmt)
         base = re.sub(r"[^\w.-]+", "-", f"bao-cao-{sub.unit.name if sub.unit else 'don-vi'}-{sub.year or ''}",
                       flags=re.ASCII).strip("-") or "bao-cao"
-    if fmt == "json":
-        data = report.model_dump(mode="json")
-        data["decisions"] = full
-        return Response(json.dumps(data, ensure_ascii=False), media_type="application/json",
-                        headers={"Content-Disposition": f'attachment; filename="{base}.json"'})
-    if fmt == "html":
-        from verifier.reports import render_html
-
-        html = render_html(report)
-        if full:
-            html = html.replace("</body>", templates.get_template("decisions_section.html").render(
-                decisions=full, report=report) + "</body>", 1)
-        return HTMLResponse(html, headers={"Content-Disposition": f'inline; filename="{base}.html"'})
-    from verifier.reports import write_xlsx
-
-    with tempfile.TemporaryDirectory() as d:
-        data = write_xlsx(report, Path(d) / "report.xlsx", decisions=decided).read_bytes()
-    return StreamingResponse(io.BytesIO(data),
-                             media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                             headers={"Content-Disposition": f'attachment; filename="{base}.xlsx"'})
+    how = "inline" if fmt == "html" else "attachment"
+    return Response(data, media_type=exports.MEDIA_TYPES[fmt],
+                    headers={"Content-Disposition": f'{how}; filename="{base}.{fmt}"'})
 
 
 # --------------------------------------------------------------------------- documents
