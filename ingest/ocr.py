@@ -159,10 +159,14 @@ def render_pdf_gray(doc: pymupdf.Document, index: int, dpi: int, max_pixels: int
     return arr, w, h, used
 
 
+def _mean_confidence(words: list[tesseract.TsvWord]) -> float:
+    """Mean word confidence in [0, 1] (0 without words)."""
+    return sum(w.conf for w in words) / len(words) / 100 if words else 0.0
+
+
 def _ocr_words(gray: np.ndarray, job: PageJob, dpi: int) -> tuple[list[tesseract.TsvWord], float]:
     words = tesseract.image_to_words(gray, lang=job.lang, dpi=dpi, timeout=job.timeout)
-    mean = sum(w.conf for w in words) / len(words) / 100 if words else 0.0
-    return words, mean
+    return words, _mean_confidence(words)
 
 
 def _read(gray: np.ndarray, job: PageJob, dpi: int
@@ -266,7 +270,7 @@ def ocr_image(gray: np.ndarray, width_pt: float, height_pt: float, job: PageJob,
     del straight
     if reread:
         steps.append(f"{reread} low-confidence number{'s' if reread > 1 else ''} read again, {confirmed} confirmed")
-        mean = sum(w.conf for w in words) / len(words) / 100
+        mean = _mean_confidence(words)
     gh, gw = gray.shape
     sx, sy = width_pt / gw, height_pt / gh
     lines: list[list] = []

@@ -118,15 +118,6 @@ def _line_order(x0: np.ndarray, y0: np.ndarray, blocks: tuple, lines: tuple) -> 
     return [k for i in order for k in range(s[i], e[i])], [counts[i] for i in order]
 
 
-def _reading_order(words: list[tuple]) -> list[tuple]:
-    """``extractWORDS`` tuples in reading order (see :func:`_line_order`); the same list if unchanged."""
-    if len(words) < 2:
-        return words
-    x0, y0, _, _, _, blocks, lines, _ = zip(*words)
-    order, _ = _line_order(np.array(x0), np.array(y0), blocks, lines)
-    return words if order is None else [words[i] for i in order]
-
-
 def _layer_words(page: pymupdf.Page, words: list[tuple], rotation: int) -> RawWords:
     """Columns of the text-layer words in reading order; boxes in display space (MuPDF's values)."""
     x0, y0, x1, y1, texts, blocks, lines, _ = zip(*words)

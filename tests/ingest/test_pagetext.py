@@ -3,11 +3,12 @@
 import copy
 import pickle
 
+import numpy as np
 import pymupdf
 
 from ingest.normalize import _LETTERS, _retone_syllable, normalize_tone_style
 from ingest.pagetext import RawWords, _build_slow, build_page_text
-from ingest.pdf import _reading_order, triage_page
+from ingest.pdf import _line_order, triage_page
 from models.pages import Page, PageMethod, Word
 from models.provenance import Box
 
@@ -85,14 +86,24 @@ def test_tone_style_fast_scan_equals_word_by_word_reference():
         assert normalize_tone_style(t) == _LETTERS.sub(lambda m: _retone_syllable(m.group(0)), t)
 
 
+def _order_columns(words):
+    x0, y0, _, _, _, blocks, lines, _ = zip(*words)
+    return np.array(x0, dtype=float), np.array(y0, dtype=float), blocks, lines
+
+
+def _in_reading_order(words):
+    order, _ = _line_order(*_order_columns(words))
+    return words if order is None else [words[i] for i in order]
+
+
 def test_reading_order_moves_whole_blocks_only():
     words = [
         (300, 500, 320, 510, "dưới", 0, 0, 0), (330, 500, 350, 510, "cùng", 0, 0, 1),
         (72, 90, 100, 100, "trên", 1, 0, 0), (72, 110, 100, 120, "hai", 1, 1, 0),
     ]
-    assert [w[4] for w in _reading_order(words)] == ["trên", "hai", "dưới", "cùng"]
+    assert [w[4] for w in _in_reading_order(words)] == ["trên", "hai", "dưới", "cùng"]
     in_order = words[2:] + words[:2]
-    assert _reading_order(in_order) is in_order
+    assert _line_order(*_order_columns(in_order))[0] is None  # nothing moves
 
 
 def test_text_layer_page_rows_match_pymupdf_words():
