@@ -19,6 +19,7 @@ from openpyxl.styles import Font
 import ingest
 from models.pages import FileKind
 from models.report import Report, Verdict
+from verifier.reports import write_row
 
 log = logging.getLogger(__name__)
 _SHEET_SUFFIXES = {".xlsx", ".xlsm", ".csv", ".json"}
@@ -85,14 +86,13 @@ def write_summary(summary: dict, out_dir: Path) -> dict[str, Path]:
     header = ["Đơn vị", "Thư mục", "Điểm tự đánh giá", "Điểm theo minh chứng", "Điểm tối đa", "Không khớp",
               "Thiếu minh chứng", "Cần thẩm định thủ công", "Khớp minh chứng", "Tệp lỗi", "Minh chứng trùng lặp",
               "Lỗi"]
-    ws.append(header)
-    for c in ws[1]:
+    for c in write_row(ws, 1, header):
         c.font = Font(bold=True)
-    for row in summary["units"]:
-        ws.append([row.get("unit"), row.get("folder"), row.get("claimed_total"), row.get("supported_total"),
-                   row.get("max_total"), row.get("refuted"), row.get("not_enough_evidence"), row.get("manual_review"),
-                   row.get("supported"), "\n".join(row.get("files_failed") or []), row.get("duplicate_findings"),
-                   row.get("error")])
+    for r, row in enumerate(summary["units"], start=2):  # unit and file names are the units' own text
+        write_row(ws, r, [row.get("unit"), row.get("folder"), row.get("claimed_total"), row.get("supported_total"),
+                          row.get("max_total"), row.get("refuted"), row.get("not_enough_evidence"),
+                          row.get("manual_review"), row.get("supported"), "\n".join(row.get("files_failed") or []),
+                          row.get("duplicate_findings"), row.get("error")])
     for col, width in zip("ABCDEFGHIJKL", [36, 24, 12, 12, 10, 10, 10, 12, 10, 30, 12, 40]):
         ws.column_dimensions[col].width = width
     xpath = out_dir / "summary.xlsx"

@@ -4,6 +4,9 @@ Sheet "Thẩm định": one row per sub-criterion under its field, claimed vs
 supported score, verdict, findings, evidence (file + page, linked); field
 totals and the overall total. Sheet "Phát hiện": one row per finding with its
 proof. Sheet "Tệp minh chứng": how every file was read, and failures.
+
+Every cell is written through ``cells`` (``put``/``write_row``), so text from the submission
+(titles, file names, quotes, comments) is never a formula; the totals are computed values.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from models.report import Report
 
 from ..messages import SEVERITY_VI, VERDICT_VI
+from .cells import put, write_row
 
 _THIN = Side(style="thin", color="999999")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -32,8 +36,7 @@ _VERDICT_FILL = {
 
 
 def _table(ws, header: list[str], widths: list[int], row: int) -> None:
-    for i, (h, w) in enumerate(zip(header, widths), start=1):
-        c = ws.cell(row=row, column=i, value=h)
+    for i, (c, w) in enumerate(zip(write_row(ws, row, header), widths), start=1):
         c.font = Font(bold=True)
         c.fill = _HEAD_FILL
         c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
@@ -43,8 +46,7 @@ def _table(ws, header: list[str], widths: list[int], row: int) -> None:
 
 
 def _row(ws, row: int, values: list, fill=None, bold=False) -> None:
-    for i, v in enumerate(values, start=1):
-        c = ws.cell(row=row, column=i, value=v)
+    for c in write_row(ws, row, values):
         c.alignment = _WRAP
         c.border = _BORDER
         if fill is not None:
@@ -61,10 +63,10 @@ def write_xlsx(report: Report, path: Path, *, evidence_root: Path | None = None,
     ws.title = "Thẩm định"
     ncol = 11
     title = f"KẾT QUẢ KIỂM TRA TÀI LIỆU KIỂM CHỨNG CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {report.year or ''}".strip()
-    ws.cell(row=1, column=1, value=title).font = Font(bold=True, size=13)
+    put(ws, 1, 1, title).font = Font(bold=True, size=13)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncol)
-    ws.cell(row=2, column=1, value=f"Đơn vị: {report.unit or '—'}")
-    ws.cell(row=3, column=1, value=f"Bộ tiêu chí: {report.rubric_title} ({report.rubric_id}) — lập lúc {report.generated_at}")
+    put(ws, 2, 1, f"Đơn vị: {report.unit or '—'}")
+    put(ws, 3, 1, f"Bộ tiêu chí: {report.rubric_title} ({report.rubric_id}) — lập lúc {report.generated_at}")
     header = ["STT", "Mã tiêu chí", "Nội dung", "Điểm tối đa", "Điểm tự đánh giá", "Điểm theo minh chứng",
               "Kết luận", "Phát hiện", "Tài liệu kiểm chứng (tệp, trang)", "Điểm thẩm định", "Ý kiến thẩm định"]
     _table(ws, header, [6, 10, 42, 9, 10, 11, 16, 60, 36, 10, 30], 5)
