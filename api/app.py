@@ -32,6 +32,7 @@ from . import decisions, exports, records, references
 from .auth import Principal, authenticate, may_read_document
 from .decisions import DecisionError
 from .errors import ApiError, forbidden, install, not_found
+from .headers import SecurityHeadersMiddleware
 from .jobs import Reconciler, reconcile
 from .limits import BodyLimitMiddleware
 from .pipeline import CheckError
@@ -91,6 +92,7 @@ def create_app(svc: Service | None = None, *, embedded: bool = False, reconcile_
         app.state.svc = svc
     limit = (svc.settings if svc else get_settings()).max_upload_bytes
     app.add_middleware(BodyLimitMiddleware, limit=limit)
+    app.add_middleware(SecurityHeadersMiddleware)  # outermost: the 413 and NUL refusals get the headers too
 
     def service() -> Service:
         return state["svc"]
@@ -167,7 +169,7 @@ def create_app(svc: Service | None = None, *, embedded: bool = False, reconcile_
             try:
                 root = submission_root(paths, tmp)
             except UploadShapeError as exc:
-                raise ApiError(415, "UNSUPPORTED_TYPE", exc.message, exc.message_vi) from exc
+                raise ApiError(exc.status, exc.info.code.value, exc.message, exc.message_vi) from exc
             sub_id = create(service(), root, display=", ".join(f.filename or "" for f in files)[:300],
                             unit=unit if p.is_staff else p.unit_name, year=year, rubric=rubric,
                             created_by=p.token_id, required_unit=None if p.is_staff else p.unit_name)
@@ -226,8 +228,9 @@ def create_app(svc: Service | None = None, *, embedded: bool = False, reconcile_
         report = _report(submission_id, p)
         with service().db.session() as s:
             data = exports.render_report(s, report, submission_id, format)
-        headers = {"Content-Disposition": f'attachment; filename="report-{submission_id}.xlsx"'} \
-            if format == "xlsx" else None
+        headers = exports.response_headers(format)
+        if format == "xlsx":
+            headers["Content-Disposition"] = f'attachment; filename="report-{submission_id}.xlsx"'
         return Response(data, media_type=exports.MEDIA_TYPES[format], headers=headers)
 
     @app.get("/submissions/{submission_id}/criteria/{code}", tags=["submissions"])
@@ -292,7 +295,7 @@ def create_app(svc: Service | None = None, *, embedded: bool = False, reconcile_
     def create_document(p: Staff, file: Annotated[UploadFile, File()]) -> dict:
         """Read one evidence file (text layer or OCR) and extract it; poll GET /documents/{sha256}."""
         from .jobs import schedule_ingest
-        from .submissions import _store_blob
+        from .submissions import store_evidence
 
         tmp = Path(tempfile.mkdtemp(prefix="kiemchung-doc-"))
         try:
@@ -303,8 +306,11 @@ def create_app(svc: Service | None = None, *, embedded: bool = False, reconcile_
                                "Tệp không phải PDF hoặc ảnh (theo nội dung).")
             svc_ = service()
             with svc_.db.session() as s:
-                sha = _store_blob(svc_, s, path, kind)
-                pages = s.get(Blob, sha).page_count
+                sha, check = store_evidence(svc_, s, path, kind)
+            if not check.ok:  # rejected before any job: the reason, not a document that never comes
+                raise ApiError(422, check.error.code.value, check.error.message,
+                               check.error.message_vi or check.error.message)
+            pages = check.page_count
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
         with svc_.db.session() as s:

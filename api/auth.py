@@ -6,14 +6,15 @@ unit's submissions), ``unit`` (submits and reads only its own unit's submissions
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from models.tables import ApiToken, utcnow
+from models.tables import ApiToken, WebSession, utcnow
 
 from . import records
 from .db import Database
@@ -63,26 +64,42 @@ def create_token(db: Database, role: str, unit: str | None = None, label: str = 
     return secret
 
 
+def as_utc(value: dt.datetime | None) -> dt.datetime | None:
+    """A stored time as an aware UTC datetime (SQLite hands them back naive)."""
+    return value.replace(tzinfo=dt.timezone.utc) if value is not None and value.tzinfo is None else value
+
+
+def token_principal(row: ApiToken) -> Principal | None:
+    """Who a token row is, or None when revoked; notes its use (in the caller's session)."""
+    if row.revoked_at is not None:
+        return None
+    now = utcnow()
+    last = as_utc(row.last_used_at)
+    if last is None or (now - last).total_seconds() > 300:  # one write per token per 5 minutes, not per request
+        row.last_used_at = now
+    return Principal(token_id=row.id, role=row.role, unit_id=row.unit_id,
+                     unit_name=row.unit.name if row.unit else None)
+
+
 def authenticate(db: Database, secret: str) -> Principal | None:
     h = hash_token(secret)
     with db.session() as s:
         row = s.scalar(select(ApiToken).where(ApiToken.token_hash == h))
-        if row is None or row.revoked_at is not None or not hmac.compare_digest(row.token_hash, h):
+        if row is None or not hmac.compare_digest(row.token_hash, h):
             return None
-        now = utcnow()
-        last = row.last_used_at.replace(tzinfo=now.tzinfo) if row.last_used_at and row.last_used_at.tzinfo is None \
-            else row.last_used_at
-        if last is None or (now - last).total_seconds() > 300:  # one write per token per 5 minutes, not per request
-            row.last_used_at = now
-        return Principal(token_id=row.id, role=row.role, unit_id=row.unit_id,
-                         unit_name=row.unit.name if row.unit else None)
+        return token_principal(row)
 
 
 def revoke_token(db: Database, prefix: str) -> int:
+    """Revoke the tokens with this prefix, and end their web sign-in sessions."""
     with db.session() as s:
         rows = s.scalars(select(ApiToken).where(ApiToken.prefix == prefix, ApiToken.revoked_at.is_(None))).all()
+        now = utcnow()
         for r in rows:
-            r.revoked_at = utcnow()
+            r.revoked_at = now
+        if rows:
+            s.execute(update(WebSession).where(WebSession.token_id.in_([r.id for r in rows]),
+                                               WebSession.revoked_at.is_(None)).values(revoked_at=now))
         return len(rows)
 
 

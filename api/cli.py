@@ -102,11 +102,19 @@ def _print_report(report: Report, outputs: dict[str, Path]) -> None:
         out_console.print("Báo cáo: " + ", ".join(str(p) for p in outputs.values()))
 
 
+def _assessment_year(value: Optional[int]) -> Optional[int]:
+    """--year: an assessment year, in the range the REST API and the web form accept (a usage error if not)."""
+    if value is not None and not 2000 <= value <= 2100:
+        raise typer.BadParameter(f"Năm đánh giá phải là số từ 2000 đến 2100 (nhận được {value}).")
+    return value
+
+
 @app.command()
 def check(
     path: Path = typer.Argument(..., exists=True, help="Submission: a folder or .zip holding one sheet (XLSX/CSV/JSON) "
                                 "and evidence files (PDF, JPG, PNG, TIFF) at any depth."),
-    year: Optional[int] = typer.Option(None, help="Assessment year (default: read from the sheet's title rows)."),
+    year: Optional[int] = typer.Option(None, callback=_assessment_year,
+                                       help="Assessment year, 2000-2100 (default: read from the sheet's title rows)."),
     unit: Optional[str] = typer.Option(None, help="Assessed unit (default: read from the sheet's title rows)."),
     rubric: str = typer.Option("par-reference", help="Bundled rubric name or path to a rubric YAML file."),
     sheet: Optional[str] = typer.Option(None, help="Which sheet to read when the submission holds several."),
@@ -313,6 +321,10 @@ def reconcile_cmd() -> None:
 
     counts = reconcile(configure())
     out_console.print(counts)
+    if counts.get("stuck"):
+        err_console.print(f"[red]{counts['stuck']} hồ sơ không thể tiếp tục xử lý (không còn việc nào đang chờ "
+                          "hoặc đang chạy); xem nhật ký và bảng jobs.[/red]")
+        raise typer.Exit(EXIT_INTERNAL)
 
 
 @app.command("db-upgrade")

@@ -1,12 +1,20 @@
-"""API errors: JSON with a stable code and a message in Vietnamese and English."""
+"""API errors: JSON with a stable code and a message in Vietnamese and English — every one of them,
+an unexpected exception included (500 INTERNAL, logged with its traceback)."""
 
 from __future__ import annotations
+
+import logging
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from models.errors import ErrorCode
+from verifier.sheet import MAX_YEAR, MIN_YEAR
+
+log = logging.getLogger(__name__)
 
 
 class ApiError(Exception):
@@ -25,6 +33,34 @@ _HTTP_VI = {
     405: ("METHOD_NOT_ALLOWED", "Phương thức không được hỗ trợ."),
     413: ("PAYLOAD_TOO_LARGE", "Tệp tải lên quá lớn."),
 }
+
+
+# Request fields people fill in, for the Vietnamese message of a validation error.
+_FIELD_VI = {"unit": "Đơn vị", "rubric": "Bộ tiêu chí", "files": "Tệp tải lên", "file": "Tệp tải lên",
+             "page": "Trang", "per_page": "Số dòng mỗi trang", "number": "Số hiệu văn bản", "score": "Điểm",
+             "comment": "Ghi chú", "action": "Thao tác", "format": "Định dạng"}
+_PROBLEM_VI = {
+    "missing": "bị thiếu",
+    "int_parsing": "phải là số nguyên", "int_type": "phải là số nguyên", "int_from_float": "phải là số nguyên",
+    "float_parsing": "phải là số", "float_type": "phải là số",
+    "less_than_equal": "phải nhỏ hơn hoặc bằng {le}", "less_than": "phải nhỏ hơn {lt}",
+    "greater_than_equal": "phải lớn hơn hoặc bằng {ge}", "greater_than": "phải lớn hơn {gt}",
+    "string_too_long": "dài quá {max_length} ký tự", "string_too_short": "phải có ít nhất {min_length} ký tự",
+}
+
+
+def _validation_vi(e: dict) -> str:
+    """One pydantic error in Vietnamese: which field, what is wrong with it."""
+    field = str(e["loc"][-1]) if e.get("loc") else ""
+    given = f" (nhận được {e['input']!r:.40})" if isinstance(e.get("input"), (str, int, float)) else ""
+    if field == "year":  # every year in the API is an assessment year
+        return f"Năm đánh giá phải là số từ {MIN_YEAR} đến {MAX_YEAR}{given}"
+    label = _FIELD_VI.get(field, f"Trường “{field}”" if field else "Dữ liệu")
+    try:
+        problem = _PROBLEM_VI[e["type"]].format(**(e.get("ctx") or {}))
+    except (KeyError, IndexError, ValueError):
+        problem = "không hợp lệ"
+    return f"{label} {problem}{given}"
 
 
 def install(app) -> None:
@@ -47,7 +83,23 @@ def install(app) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError):
         msg = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-        return JSONResponse(body("VALIDATION", msg, "Dữ liệu gửi lên không hợp lệ: " + msg), status_code=422)
+        vi = "; ".join(_validation_vi(e) for e in exc.errors())
+        return JSONResponse(body("VALIDATION", msg, "Dữ liệu gửi lên không hợp lệ: " + vi + "."), status_code=422)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception):
+        # anything no other handler knows: JSON like every other error, the traceback in the log (not the body)
+        log.error("unexpected error in %s %s", request.method, request.url.path, exc_info=exc,
+                  extra={"method": request.method, "path": request.url.path})
+        page = getattr(request.app.state, "error_page", None)  # the web interface answers people with a page
+        if page is not None and request.url.path.startswith("/ui/") and "text/html" in request.headers.get("accept", ""):
+            try:
+                return page(request, 500, "Lỗi nội bộ của hệ thống; vui lòng thử lại sau hoặc báo cho quản trị viên.")
+            except Exception:  # the page itself failed (e.g. the database is down): JSON below
+                log.exception("error page failed")
+        return JSONResponse(body(ErrorCode.INTERNAL.value, "internal error; the details are in the server log",
+                                 "Lỗi nội bộ của hệ thống; vui lòng thử lại sau hoặc báo cho quản trị viên."),
+                            status_code=500)
 
 
 def not_found(what: str) -> ApiError:

@@ -24,6 +24,20 @@ MEDIA_TYPES = {
     "html": "text/html; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+# report.html is self-contained: one inline <style>; no script, image, link, font or form. It shows
+# text of uploaded files, so the browser is told to run nothing and fetch nothing, and ``sandbox`` gives
+# it an opaque origin: even injected markup could not reach the signed-in interface.
+REPORT_CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'none'; "
+              "base-uri 'none'; form-action 'none'; frame-ancestors 'none'; sandbox")
+
+
+def response_headers(fmt: str) -> dict[str, str]:
+    """Headers that go with a report in ``fmt`` (REST and web): never kept by a shared cache (it holds a
+    unit's evidence and the appraisers' decisions); the HTML report's content security policy."""
+    headers = {"Cache-Control": "no-store"}
+    if fmt == "html":
+        headers["Content-Security-Policy"] = REPORT_CSP
+    return headers
 
 
 def render_report(s: Session, report: Report, submission_id: str, fmt: str) -> bytes:

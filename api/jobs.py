@@ -28,6 +28,7 @@ from models.pages import IngestedFile
 from models.tables import Blob, JobRow, PagePart, Submission, SubmissionFile, utcnow
 
 from . import records
+from .pipeline import extract_file
 from .service import Service, current
 
 log = logging.getLogger(__name__)
@@ -70,15 +71,45 @@ def page_ranges(pages: int, per_job: int) -> list[tuple[int, int]]:
     return [(a, min(a + per_job - 1, pages)) for a in range(1, pages + 1, per_job)]
 
 
-def schedule_ingest(svc: Service, sha256: str, pages: int) -> None:
-    """One job for the file, or — past ``job_pages`` pages — one per page range and a merge."""
+def schedule_ingest(svc: Service, sha256: str, pages: int) -> int:
+    """One job for the file, or — past ``job_pages`` pages — one per page range and a merge.
+
+    Nothing when the blob has its document. Without one, a ``finished`` job of it did not keep its
+    promise and runs again (a range whose part is stored is done; when all are, the merge is due).
+    Returns how many jobs were enqueued."""
+    with svc.db.session() as s:
+        if records.find_document(s, sha256) is not None:
+            return 0
     if pages <= svc.settings.job_pages:
-        schedule(svc, kind="ingest", key=ingest_key(sha256), func=INGEST_FUNC, args=(sha256,), pages=pages,
-                 sha256=sha256)
-        return
+        return int(schedule(svc, kind="ingest", key=ingest_key(sha256), func=INGEST_FUNC, args=(sha256,),
+                            pages=pages, sha256=sha256, redo_finished=True))
+    stored = _stored_parts(svc, sha256)
+    n = 0
     for first, last in page_ranges(pages, svc.settings.job_pages):
-        schedule(svc, kind="ingest", key=range_key(sha256, first, last), func=RANGE_FUNC,
-                 args=(sha256, first, last), pages=last - first + 1, sha256=sha256)
+        n += schedule(svc, kind="ingest", key=range_key(sha256, first, last), func=RANGE_FUNC,
+                      args=(sha256, first, last), pages=last - first + 1, sha256=sha256,
+                      redo_finished=first not in stored)
+    return n + _schedule_merge_if_complete(svc, sha256, stored)
+
+
+def _stored_parts(svc: Service, sha256: str) -> set[int]:
+    """First pages of the page ranges of a long file stored so far."""
+    with svc.db.session() as s:
+        return set(s.scalars(select(PagePart.first_page).where(
+            PagePart.sha256 == sha256, PagePart.pipeline_version == PIPELINE_VERSION)).all())
+
+
+def _schedule_merge_if_complete(svc: Service, sha256: str, stored: set[int] | None = None) -> int:
+    """Schedule the merge of a long file once every page range is stored."""
+    stored = _stored_parts(svc, sha256) if stored is None else stored
+    with svc.db.session() as s:
+        blob = s.get(Blob, sha256)
+        wanted = {a for a, _b in page_ranges((blob.page_count if blob else None) or 1, svc.settings.job_pages)}
+        done = records.find_document(s, sha256) is not None
+    if done or not wanted <= stored:
+        return 0
+    return int(schedule(svc, kind="merge", key=merge_key(sha256), func=MERGE_FUNC, args=(sha256,), sha256=sha256,
+                        redo_finished=True))
 
 
 def verify_key(submission_id: str) -> str:
@@ -93,8 +124,12 @@ def _timeout_for_pages(pages: int) -> int:
 
 
 def schedule(svc: Service, *, kind: str, key: str, func: str, args: tuple, pages: int = 0,
-             sha256: str | None = None, submission_id: str | None = None, force: bool = False) -> bool:
-    """Create the job row if new and enqueue it. Returns False when the work is already queued or done."""
+             sha256: str | None = None, submission_id: str | None = None, force: bool = False,
+             redo_finished: bool = False) -> bool:
+    """Create the job row if new and enqueue it. Returns False when the work is already queued or done.
+
+    ``redo_finished``: the caller found that a ``finished`` job's result is missing (a row written
+    by an older version that took a failed store for success): run it again."""
     timeout = _timeout_for_pages(pages)
     with svc.db.session() as s:
         row = s.scalar(select(JobRow).where(JobRow.key == key))
@@ -107,7 +142,8 @@ def schedule(svc: Service, *, kind: str, key: str, func: str, args: tuple, pages
             except IntegrityError:  # another process created it first
                 s.rollback()
                 return False
-        elif not force and row.status in ("queued", "started", "finished"):
+        elif not force and (row.status in ("queued", "started")
+                            or (row.status == "finished" and not redo_finished)):
             return False
         attempt = row.attempts + 1
         rq_id = re.sub(r"[^A-Za-z0-9_-]", "_", f"{key}-a{attempt}")  # RQ's allowed id characters
@@ -124,22 +160,22 @@ def _enqueue(svc: Service, func: str, args: tuple, rq_id: str, timeout: int) -> 
         log.warning("enqueue failed; reconciler will retry", extra={"job": rq_id, "error": str(exc)})
 
 
-def schedule_submission(svc: Service, submission_id: str) -> None:
-    """Enqueue ingest for every file not yet read, or verification when all are read."""
+def schedule_submission(svc: Service, submission_id: str) -> int:
+    """Enqueue ingest for every file not yet read, or verification when all are read (files given up
+    for good count as read: the verification reports them unreadable). Returns the jobs enqueued."""
     with svc.db.session() as s:
         sub = s.get(Submission, submission_id)
-        pending = []
-        for f in sub.files:
-            if f.sha256 and f.kind in records.EVIDENCE and records.find_document(s, f.sha256) is None:
-                blob = s.get(Blob, f.sha256)
-                pending.append((f.sha256, (blob.page_count or 1) if blob else 1))
+        pending: dict[str, int] = {}
+        for f in files_waiting(svc, s, sub):
+            blob = s.get(Blob, f.sha256)
+            pending[f.sha256] = (blob.page_count or 1) if blob else 1
         if sub.status == "queued":
             sub.status = "running"
-    for sha, pages in dict(pending).items():
-        schedule_ingest(svc, sha, pages)
+    n = sum(schedule_ingest(svc, sha, pages) for sha, pages in pending.items())
     if not pending:
-        schedule(svc, kind="verify", key=verify_key(submission_id), func=VERIFY_FUNC, args=(submission_id,),
-                 submission_id=submission_id)
+        n += schedule(svc, kind="verify", key=verify_key(submission_id), func=VERIFY_FUNC, args=(submission_id,),
+                      submission_id=submission_id)
+    return n
 
 
 # --------------------------------------------------------------------------- running
@@ -203,17 +239,34 @@ def running(svc: Service, key: str):
         run.finish("finished")
 
 
-def _extract_and_store(svc: Service, sha256: str, f: IngestedFile) -> None:
-    """Extract a read file and store it as the document of its blob (once, whoever is first)."""
-    from .pipeline import extract_file
+class JobIncomplete(RuntimeError):
+    """A job body returned without the state it promised (e.g. no document for its blob)."""
 
+
+def _extract_and_store(svc: Service, sha256: str, f: IngestedFile) -> None:
+    """Extract a read file and store it as the document of its blob (once, whoever is first).
+
+    A file that failed is stored too: its document row, with the error code, is the blob's final
+    state. It is keyed by the job's sha256, whatever the ingest result carries."""
+    if f.sha256 != sha256:
+        f = f.model_copy(update={"sha256": sha256})
     x = extract_file(f)
     x.pages_ocr = f.pages_ocr
     try:
         with svc.db.session() as s:
             records.store_document(s, f, x)
     except IntegrityError:
+        with svc.db.session() as s:
+            raced = records.find_document(s, sha256) is not None
+        if not raced:
+            raise  # not another worker's row: the store itself failed
         log.info("document stored by another worker", extra={"sha256": sha256})
+
+
+def _require_document(svc: Service, sha256: str) -> None:
+    with svc.db.session() as s:
+        if records.find_document(s, sha256) is None:
+            raise JobIncomplete(f"no document stored for blob {sha256}")
 
 
 def ingest_job(sha256: str) -> None:
@@ -252,6 +305,7 @@ def ingest_jobs(shas: list[str]) -> None:
             results = ingest.ingest_files(entries, settings=svc.settings, progress=progress, executor=executor)
             for (sha, run), f in zip(runs, results):
                 _extract_and_store(svc, sha, f)
+                _require_document(svc, sha)
                 run.finish("finished")
                 log.info("ingested", extra={"sha256": sha, "pages": f.page_count, "ocr": len(f.pages_ocr),
                                             "status": f.status, "seconds": round(time.monotonic() - t0, 2)})
@@ -286,13 +340,13 @@ def ingest_range_job(sha256: str, first: int, last: int) -> None:
                                        last_page=last, data=part.model_dump(mode="json")))
                 except IntegrityError:
                     log.info("page range stored by another worker", extra={"sha256": sha256, "first": first})
-    with svc.db.session() as s:
-        blob = s.get(Blob, sha256)
-        stored = set(s.scalars(select(PagePart.first_page).where(
-            PagePart.sha256 == sha256, PagePart.pipeline_version == PIPELINE_VERSION)).all())
-    wanted = {a for a, _b in page_ranges(blob.page_count or 1, svc.settings.job_pages)}
-    if wanted <= stored:
-        schedule(svc, kind="merge", key=merge_key(sha256), func=MERGE_FUNC, args=(sha256,), sha256=sha256)
+            with svc.db.session() as s:
+                kept = records.find_document(s, sha256) is not None or s.scalar(select(PagePart.id).where(
+                    PagePart.sha256 == sha256, PagePart.pipeline_version == PIPELINE_VERSION,
+                    PagePart.first_page == first)) is not None
+            if not kept:
+                raise JobIncomplete(f"page range {first}-{last} of blob {sha256} was not stored")
+    _schedule_merge_if_complete(svc, sha256)
 
 
 def merge_job(sha256: str) -> None:
@@ -308,6 +362,7 @@ def merge_job(sha256: str) -> None:
                 parts = [IngestedFile.model_validate(r.data) for r in rows]
             if not done:
                 _extract_and_store(svc, sha256, ingest.merge_parts(parts))
+            _require_document(svc, sha256)
             with svc.db.session() as s:
                 s.execute(delete(PagePart).where(PagePart.sha256 == sha256,
                                                  PagePart.pipeline_version == PIPELINE_VERSION))
@@ -331,8 +386,9 @@ def files_waiting(svc: Service, s, sub: Submission) -> list[SubmissionFile]:
     the verification reports it as unreadable."""
     waiting = []
     for f in sub.files:
-        if not f.sha256 or f.kind not in records.EVIDENCE or records.find_document(s, f.sha256):
-            continue
+        if (not f.sha256 or f.status == "error" or f.kind not in records.EVIDENCE
+                or records.find_document(s, f.sha256)):
+            continue  # nothing to read: rejected at intake (its error is recorded), or read already
         jobs = s.scalars(select(JobRow).where(JobRow.sha256 == f.sha256, JobRow.kind.in_(("ingest", "merge")))).all()
         if any(job.status == "failed" and job.attempts >= MAX_ATTEMPTS
                and not (job.rq_id and svc.queue.is_pending(job.rq_id)) for job in jobs):
@@ -348,6 +404,10 @@ def verify_job(submission_id: str) -> None:
     with running(svc, verify_key(submission_id)) as run:
         if run is not None:
             verify_submission(svc, submission_id)
+            with svc.db.session() as s:
+                sub = s.get(Submission, submission_id)
+                if sub is not None and sub.status in ("queued", "running"):
+                    raise JobIncomplete(f"submission {submission_id} still {sub.status} after verification")
 
 
 # --------------------------------------------------------------------------- reconciliation
@@ -368,7 +428,7 @@ def reconcile(svc: Service, *, stale_after: float | None = None) -> dict:
     now = utcnow()
     stale_before = now - dt.timedelta(seconds=stale_after)
     counts = {"requeued_lost": 0, "requeued_abandoned": 0, "requeued_failed": 0, "given_up": 0,
-              "verify_scheduled": 0}
+              "verify_scheduled": 0, "stuck": 0}
     with svc.db.session() as s:
         rows = s.scalars(select(JobRow).where(JobRow.status.in_(("queued", "started", "failed")))).all()
         snapshot = [(r.key, r.kind, r.status, r.rq_id, r.sha256, r.submission_id, _aware(r.heartbeat_at),
@@ -401,15 +461,30 @@ def reconcile(svc: Service, *, stale_after: float | None = None) -> dict:
                     sub.status, sub.error_code = "failed", ErrorCode.INTERNAL.value
                     sub.error_message = f"verification failed {MAX_ATTEMPTS} times; see the jobs table"
                     counts["given_up"] += 1
-    # submissions whose files are all read but whose verification never got scheduled
+    # open submissions without a verification: schedule what they still need (a read that never
+    # ran, or finished without its document; the verification once every file is read)
     with svc.db.session() as s:
         open_subs = s.scalars(select(Submission.id).where(Submission.status.in_(("queued", "running")))).all()
         known = set(s.scalars(select(JobRow.submission_id).where(JobRow.kind == "verify")).all())
     for sid in open_subs:
-        if sid not in known:
-            schedule_submission(svc, sid)
+        if sid in known:
+            continue
+        if schedule_submission(svc, sid):
             counts["verify_scheduled"] += 1
+        elif not _in_progress(svc, sid):
+            counts["stuck"] += 1
+            log.error("submission cannot progress: nothing is queued or running for it and nothing could be "
+                      "scheduled; see its files and the jobs table", extra={"submission": sid})
     return counts
+
+
+def _in_progress(svc: Service, submission_id: str) -> bool:
+    """Is a job of one of the submission's unread files queued, running, or still being retried?"""
+    with svc.db.session() as s:
+        shas = {f.sha256 for f in files_waiting(svc, s, s.get(Submission, submission_id))}
+        jobs = s.scalars(select(JobRow).where(JobRow.sha256.in_(shas))).all() if shas else []
+        return any(j.status in ("queued", "started")
+                   or (j.status == "failed" and j.attempts < MAX_ATTEMPTS) for j in jobs)
 
 
 def _aware(t: dt.datetime | None) -> dt.datetime | None:

@@ -87,6 +87,10 @@ class LocalJobQueue:
         """Wait until every job enqueued so far has run."""
         self._q.join()
 
+    def idle(self) -> bool:
+        """No job queued or running in this process."""
+        return self._q.unfinished_tasks == 0
+
     def _run(self) -> None:
         while True:
             batch = [self._q.get()]

@@ -6,8 +6,10 @@ Plain functions over a SQLAlchemy session; the job functions and the REST API sh
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 import ingest
@@ -118,15 +120,31 @@ def load_extraction(doc: Document, name: str) -> Extraction:
     return Extraction.model_validate(doc.extraction).model_copy(update={"file": name})
 
 
+def insert_or_get(s: Session, row, find: Callable[[], object | None]):
+    """Insert ``row`` in a savepoint; when a concurrent transaction inserted the same key first (two
+    uploads of one file, two submissions of a new unit at once), take that row instead of failing."""
+    try:
+        with s.begin_nested():
+            s.add(row)
+    except IntegrityError:
+        found = find()
+        if found is None:
+            raise
+        return found
+    return row
+
+
 def unit_by_name(s: Session, name: str | None, *, create: bool = True) -> Unit | None:
     if not name:
         return None
     name = name.strip()
-    unit = s.scalar(select(Unit).where(Unit.name == name))
+
+    def find() -> Unit | None:
+        return s.scalar(select(Unit).where(Unit.name == name))
+
+    unit = find()
     if unit is None and create:
-        unit = Unit(name=name)
-        s.add(unit)
-        s.flush()
+        unit = insert_or_get(s, Unit(name=name), find)
     return unit
 
 
@@ -169,7 +187,8 @@ def submission_progress(s: Session, sub: Submission) -> dict:
     failed = [f for f in files if f.status == "error"]
     return {
         "files_total": len(evidence) + len([f for f in files if not f.sha256]),
-        "files_done": len([f for f in evidence if f.sha256 in done_shas]) + len([f for f in files if not f.sha256]),
+        "files_done": len([f for f in evidence if f.sha256 in done_shas or f.status == "error"])
+        + len([f for f in files if not f.sha256]),
         "files_failed": len(failed),
         "pages_total": pages_total,
         "pages_done": pages_done,

@@ -16,7 +16,7 @@ from models.errors import ErrorCode, ErrorInfo
 from models.extraction import Extraction
 from models.pages import FileKind, IngestedFile
 from models.tables import Batch, Blob, Submission, SubmissionFile
-from verifier import EvidenceFile, load_rubric, read_sheet, verify
+from verifier import EvidenceFile, SheetError, load_rubric, read_sheet, verify
 
 from . import records
 from .batch import find_units, summarise
@@ -28,29 +28,41 @@ log = logging.getLogger(__name__)
 _pdf_lock = threading.Lock()  # PyMuPDF is not thread-safe; the API counts pages under this lock
 
 
-def _page_count(path: Path, kind: FileKind) -> int | None:
-    if kind != FileKind.PDF:
-        return 1
-    import pymupdf
-
+def preflight(svc: Service, path: Path, kind: FileKind) -> ingest.Preflight:
+    """The cheap checks of one evidence file (size, kind, opens, pages, pixels) before any job exists."""
     with _pdf_lock:
-        try:
-            with pymupdf.open(path) as doc:
-                return doc.page_count
-        except Exception:
-            return None
+        return ingest.preflight(path, svc.settings, kind)
 
 
-def _store_blob(svc: Service, s, path: Path, kind: FileKind) -> str:
+def _store_blob(svc: Service, s, path: Path, kind: FileKind, page_count: int | None = None) -> str:
     sha, size = ingest.sha256_file(path)
     svc.blobs.put_file(path, sha)
     row = s.get(Blob, sha)
     if row is None:
-        s.add(Blob(sha256=sha, size=size, kind=kind.value, page_count=_page_count(path, kind)))
-    elif row.kind == "unknown":
-        row.kind, row.page_count = kind.value, _page_count(path, kind)
+        row = records.insert_or_get(s, Blob(sha256=sha, size=size, kind=kind.value, page_count=page_count),
+                                    lambda: s.get(Blob, sha, populate_existing=True))
+    if row.kind == "unknown" or (row.page_count is None and page_count):
+        row.kind, row.page_count = kind.value, page_count
     s.flush()
     return sha
+
+
+def store_evidence(svc: Service, s, path: Path, kind: FileKind) -> tuple[str, ingest.Preflight]:
+    """Store an evidence file's blob (kept even when it fails: nothing a unit sent is lost) with the
+    page count its preflight found."""
+    check = preflight(svc, path, kind)
+    return _store_blob(svc, s, path, kind, check.page_count), check
+
+
+def evidence_row(submission_id: str, name: str, kind: FileKind, sha: str, check: ingest.Preflight) -> SubmissionFile:
+    """The submission's record of one evidence file: pending, or failed at once with its reason."""
+    if check.ok:
+        return SubmissionFile(submission_id=submission_id, name=name, kind=kind.value, sha256=sha)
+    err = check.error
+    log.warning("evidence rejected at intake", extra={"file": name, "sha256": sha, "code": err.code.value,
+                                                      "reason": err.message})
+    return SubmissionFile(submission_id=submission_id, name=name, kind=kind.value, sha256=sha, status="error",
+                          error_code=err.code.value, error_message=err.message_vi or err.message)
 
 
 def create_submission(svc: Service, source: Path, *, display: str, unit: str | None = None, year: int | None = None,
@@ -68,7 +80,7 @@ def create_submission(svc: Service, source: Path, *, display: str, unit: str | N
     workdir = Path(tempfile.mkdtemp(prefix="kiemchung-sub-"))
     try:
         expanded = ingest.expand_submission(source, workdir, svc.settings)
-        sheet_entry, sheet = pick_sheet(expanded.entries, sheet_name)
+        sheet_entry, sheet = pick_sheet(expanded, sheet_name, svc.settings)
         unit_name = unit or sheet.unit
         if required_unit is not None:
             claimed = {fold(n) for n in (unit, sheet.unit) if n}
@@ -87,8 +99,7 @@ def create_submission(svc: Service, source: Path, *, display: str, unit: str | N
                 if e is sheet_entry:
                     continue
                 if e.kind in EVIDENCE_KINDS:
-                    s.add(SubmissionFile(submission_id=sub.id, name=e.name, kind=e.kind.value,
-                                         sha256=_store_blob(svc, s, e.path, e.kind)))
+                    s.add(evidence_row(sub.id, e.name, e.kind, *store_evidence(svc, s, e.path, e.kind)))
                 else:
                     s.add(SubmissionFile(submission_id=sub.id, name=e.name, kind=e.kind.value, status="error",
                                          error_code=ErrorCode.UNSUPPORTED_TYPE.value,
@@ -137,9 +148,13 @@ def verify_submission(svc: Service, submission_id: str) -> None:
         sub = s.get(Submission, submission_id)
         try:
             rubric = load_rubric(sub.rubric)
-            sheet = read_sheet(svc.blobs.local_path(sub.sheet_sha256), name=sub.sheet_name)
-        except Exception as exc:
-            sub.status, sub.error_code, sub.error_message = "failed", ErrorCode.SHEET_INVALID.value, str(exc)
+        except Exception as exc:  # a bundled rubric that no longer loads: the submission cannot be checked
+            sub.status, sub.error_code, sub.error_message = "failed", ErrorCode.RUBRIC_INVALID.value, str(exc)
+            return
+        try:
+            sheet = read_sheet(svc.blobs.local_path(sub.sheet_sha256), name=sub.sheet_name, settings=svc.settings)
+        except SheetError as exc:  # read at intake; refused now only if the caps or the code changed since
+            sub.status, sub.error_code, sub.error_message = "failed", exc.code.value, exc.message_vi
             return
         files = _evidence_files(s, sub, mark_missing=True)
         report = verify(sheet, rubric, files, unit=sub.unit.name if sub.unit else None, year=sub.year,

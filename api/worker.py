@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import time
 
+from ingest.executor import remove_dead_scratch
 from models.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ def run_worker(settings: Settings, *, burst: bool = False) -> None:
     from .jobs import Reconciler
     from .service import configure
 
+    remove_dead_scratch()  # page images of work horses killed mid-OCR
     preload()
     svc = configure(settings, in_worker=True)
     reconciler = Reconciler(svc)

@@ -26,7 +26,7 @@ def extract(file: IngestedFile) -> Extraction:
     """
     ex = Extraction(
         file=file.name, sha256=file.sha256, pages=file.page_count or len(file.pages),
-        pages_ocr=file.pages_ocr, status=file.status, error=file.error,
+        pages_ocr=file.pages_ocr, status=file.status, error=file.error, notes=list(file.notes),
     )
     if file.status != "ok":
         return ex

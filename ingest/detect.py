@@ -19,8 +19,10 @@ from models.pages import FileKind
 EVIDENCE_KINDS = frozenset({FileKind.PDF, FileKind.JPEG, FileKind.PNG, FileKind.TIFF})
 IMAGE_KINDS = frozenset({FileKind.JPEG, FileKind.PNG, FileKind.TIFF})
 SHEET_KINDS = frozenset({FileKind.XLSX, FileKind.CSV, FileKind.JSON})
+_CSV_DELIMITERS = ",;\t|"
 
 _HEAD = 2048
+_JSON_PARSE_MAX = 1024 * 1024  # text starting with { or [ is parsed to confirm it is JSON up to this size
 _OTHER_ARCHIVE_MAGIC = (
     b"Rar!\x1a\x07",  # RAR 4/5
     b"7z\xbc\xaf\x27\x1c",  # 7-Zip
@@ -66,6 +68,18 @@ def _decode_text(data: bytes) -> str | None:
         return None
 
 
+def sniff_csv(lines: list[str]) -> type[csv.Dialect] | None:
+    """The CSV dialect of a sheet's first lines, sniffed on the lines that have a delimiter: a sheet
+    exported with its title rows ("BẢNG TỰ ĐÁNH GIÁ…", the unit's name) starts with lines of one cell."""
+    tabular = [ln for ln in lines if any(d in ln for d in _CSV_DELIMITERS)][:20]
+    if not tabular:
+        return None
+    try:
+        return csv.Sniffer().sniff("\n".join(tabular), delimiters=_CSV_DELIMITERS)
+    except csv.Error:
+        return None
+
+
 def _text_kind(path: Path, head: bytes) -> FileKind:
     sample = head + _head(path, 65536)[len(head):]
     text = _decode_text(sample)
@@ -73,15 +87,15 @@ def _text_kind(path: Path, head: bytes) -> FileKind:
         return FileKind.UNKNOWN
     stripped = text.lstrip()
     if stripped[:1] in ("{", "["):
-        if path.stat().st_size <= 50 * 1024 * 1024:
-            try:
-                raw = path.read_bytes()
-                json.loads(_decode_text(raw) or "")
-                return FileKind.JSON
-            except (ValueError, TypeError):
-                pass
-        else:
+        if path.stat().st_size > _JSON_PARSE_MAX:
+            return FileKind.JSON  # too big to parse just to know its kind: read_sheet checks it, within its caps
+        try:
+            json.loads(_decode_text(path.read_bytes()) or "")
             return FileKind.JSON
+        except RecursionError:
+            return FileKind.JSON  # JSON nested too deep to parse: read_sheet says so (SHEET_TOO_LARGE)
+        except (ValueError, TypeError):
+            pass
     if stripped[:1] == "<":
         return FileKind.UNKNOWN  # HTML or XML (a web page saved as ".pdf"): markup, not a sheet
     lines = [ln for ln in text.splitlines() if ln.strip()][:20]
@@ -89,13 +103,15 @@ def _text_kind(path: Path, head: bytes) -> FileKind:
         lines = lines[:-1]  # the last line may be cut
     if not lines:
         return FileKind.UNKNOWN
-    try:
-        dialect = csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t|")
-    except csv.Error:
+    dialect = sniff_csv(lines)
+    if dialect is None:
         return FileKind.UNKNOWN
     rows = list(csv.reader(lines, dialect))
-    widths = {len(r) for r in rows}
-    if len(widths) == 1 and next(iter(widths)) >= 2 or (len(rows) >= 2 and min(widths) >= 2):
+    wide = [len(r) for r in rows if len(r) >= 2]
+    if len(rows) == 1 and wide:
+        return FileKind.CSV
+    # a table: several rows of two or more cells, most of them of one width, and most lines tabular
+    if len(wide) >= 2 and max(wide.count(w) for w in set(wide)) >= 2 and 2 * len(wide) >= len(rows):
         return FileKind.CSV
     return FileKind.UNKNOWN
 

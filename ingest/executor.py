@@ -15,6 +15,8 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
+from ._exec import scratch
+
 log = logging.getLogger(__name__)
 
 
@@ -46,9 +48,19 @@ class SerialExecutor(PageExecutor):
         return fut
 
 
+def remove_dead_scratch() -> None:
+    """At the start of a process that reads pages: remove the page images that processes killed mid-OCR
+    left behind (their scratch folders, see ``_exec.scratch``). Never fatal: OCR reports its own errors."""
+    try:
+        scratch.remove_dead()
+    except OSError as exc:
+        log.warning("could not clean the OCR scratch folders: %s", exc)
+
+
 def _init_worker(log_level: int) -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"
     logging.basicConfig(level=log_level)
+    remove_dead_scratch()
 
 
 class ProcessExecutor(PageExecutor):

@@ -39,7 +39,8 @@ def open_pdf(path: Path, *, max_pages: int | None = None) -> tuple[pymupdf.Docum
     try:
         doc = pymupdf.open(str(path), filetype="pdf")
     except Exception as e:  # MuPDF raises FileDataError / RuntimeError subclasses
-        raise CorruptPdf(f"cannot open PDF: {e}") from e
+        # MuPDF names the file it was given (a blob or a temporary path): no server path in a user's report
+        raise CorruptPdf(f"cannot open PDF: {str(e).replace(str(path), 'file')}") from e
     try:
         if doc.needs_pass:
             if doc.authenticate(""):
@@ -68,6 +69,58 @@ def open_pdf(path: Path, *, max_pages: int | None = None) -> tuple[pymupdf.Docum
         doc.close()
         raise
     return doc, notes
+
+
+# What MuPDF says while decoding a page whose content was cut off (checked on truncated files).
+_TRUNCATION_MARKS = ("premature end of data", "syntax error", "cannot load content stream", "object is not a stream")
+
+
+def content_lost(doc: pymupdf.Document, index: int) -> bool:
+    """In a repaired PDF: did page ``index`` lose its content?
+
+    A truncated file keeps the page tree (written first) but loses the objects after the cut: page
+    objects that no longer exist, ``/Contents`` that are not streams any more, streams that end early.
+    A genuinely blank page has no ``/Contents`` or an intact empty stream, and decodes silently.
+    """
+    n = doc.xref_length()
+    pymupdf.TOOLS.mupdf_warnings(reset=True)
+    try:
+        page = doc[index]
+        if not 0 < page.xref < n:
+            return True
+        if any(not 0 < x < n or not doc.xref_is_stream(x) for x in page.get_contents()):
+            return True
+        page.get_text("text")  # decoding the content stream is what reports a truncated stream
+    except Exception:
+        return True
+    said = pymupdf.TOOLS.mupdf_warnings(reset=True)
+    return any(mark in said for mark in _TRUNCATION_MARKS)
+
+
+def lost_pages(doc: pymupdf.Document, indexes) -> list[int]:
+    """1-based numbers of the pages (of 0-based ``indexes``) whose content a repair lost; [] when the
+    file was not repaired."""
+    return [i + 1 for i in indexes if content_lost(doc, i)] if doc.is_repaired else []
+
+
+def damaged(lost: list[int], page_count: int) -> CorruptPdf:
+    """The error of a PDF that MuPDF could only repair by dropping page content: a damaged file, not
+    a file with empty pages (an appraiser must not read "no date found" where the date was cut off)."""
+    pages = page_list(lost)
+    return CorruptPdf(f"PDF damaged: the content of pages {pages} was lost (file truncated or corrupted)",
+                      f"Tệp PDF bị hỏng (có thể bị cắt cụt khi tải lên): mất nội dung {len(lost)}/{page_count} "
+                      f"trang (trang {pages}); hãy nộp lại bản đầy đủ.")
+
+
+def page_list(numbers: list[int]) -> str:
+    """``[1, 2, 3, 7]`` → ``"1–3, 7"``."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)
 
 
 @dataclass

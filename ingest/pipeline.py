@@ -32,13 +32,14 @@ from models.pages import FileKind, IngestedFile, Page, PageMethod, Words
 from models.settings import Settings, get_settings
 
 from .archive import Entry
-from .detect import EVIDENCE_KINDS, detect_kind
-from .exceptions import TRANSIENT_CODES, EmptyFile, FileTooLarge, IngestError, UnsupportedType
+from .detect import detect_kind
+from .exceptions import TRANSIENT_CODES, IngestError
 from .executor import PageExecutor, make_executor
 from .images import inspect_image
 from .ocr import PageJob, PageOutcome, run_page_job
 from .pagetext import build_page_text
-from .pdf import open_pdf, triage_page
+from .pdf import damaged, lost_pages, open_pdf, triage_page
+from .preflight import check_size_and_kind
 from .store import BlobStore, ResultCache, blob_store_for, result_cache_for, sha256_file
 
 log = logging.getLogger(__name__)
@@ -100,7 +101,17 @@ class _Work:
 
 
 def _error_result(entry: Entry, err: ErrorInfo, **kw) -> IngestedFile:
-    return IngestedFile(name=entry.name, status="error", error=err, pipeline_version=PIPELINE_VERSION, **kw)
+    """A failed file, still carrying its identity (sha256, size, kind) whenever the file can be read:
+    the service stores the failure as the final state of that blob, keyed by its sha256."""
+    path = Path(entry.path)
+    ident: dict = {}
+    try:
+        ident["sha256"], ident["size"] = sha256_file(path)
+        ident["kind"] = detect_kind(path)
+    except OSError:
+        ident["kind"] = FileKind.UNKNOWN
+    return IngestedFile(name=entry.name, status="error", error=err, pipeline_version=PIPELINE_VERSION,
+                        **{**ident, **kw})
 
 
 def _job(path: Path, kind: FileKind, index: int, s: Settings, decision: str, score: float | None) -> PageJob:
@@ -111,18 +122,7 @@ def _job(path: Path, kind: FileKind, index: int, s: Settings, decision: str, sco
 
 def _prepare(index: int, entry: Entry, s: Settings, store: BlobStore, cache: ResultCache) -> _Work:
     path = Path(entry.path)
-    size = path.stat().st_size
-    if size == 0:
-        raise EmptyFile("file is empty")
-    if size > s.max_file_bytes:
-        raise FileTooLarge(f"file is {size} bytes; the limit is {s.max_file_bytes}",
-                           f"Tệp dung lượng {size / 1048576:.1f} MB, vượt giới hạn "
-                           f"{s.max_file_bytes / 1048576:.0f} MB.")
-    kind = detect_kind(path)
-    if kind not in EVIDENCE_KINDS:
-        what = {FileKind.XLSX: "an XLSX sheet", FileKind.CSV: "a CSV sheet", FileKind.JSON: "a JSON file",
-                FileKind.ZIP: "a ZIP archive"}.get(kind, "not a PDF or image by its content")
-        raise UnsupportedType(f"{entry.name}: {what}; evidence must be PDF, JPEG, PNG or TIFF")
+    kind = check_size_and_kind(entry.name, path, s)
     sha, size = sha256_file(path)
     with gc_paused():
         cached = cache.get(sha, s) if entry.pages is None else None  # a page range is a part, never cached
@@ -141,8 +141,12 @@ def _prepare(index: int, entry: Entry, s: Settings, store: BlobStore, cache: Res
             result.page_count = doc.page_count
             indexes = _page_range(entry, doc.page_count)
             work.expected = len(indexes)
-            with gc_paused():
-                _triage_pages(doc, work, blob, kind, s, indexes)
+            lost = lost_pages(doc, indexes)
+            if lost:
+                _damaged(work, damaged(lost, doc.page_count))
+            else:
+                with gc_paused():
+                    _triage_pages(doc, work, blob, kind, s, indexes)
         finally:
             doc.close()
     else:
@@ -154,6 +158,14 @@ def _prepare(index: int, entry: Entry, s: Settings, store: BlobStore, cache: Res
         for i in indexes:
             work.jobs.append(_job(blob, kind, i, s, f"{kind.value} image: OCR", None))
     return work
+
+
+def _damaged(work: _Work, err: IngestError) -> None:
+    """The file failed as a whole after opening (pages lost in a repair): its notes are kept."""
+    result = work.result
+    result.notes.append(err.message)
+    result.status, result.error = "error", err.info()
+    work.finished = True
 
 
 def _page_range(entry: Entry, count: int) -> range:
@@ -200,10 +212,13 @@ def merge_parts(parts: list[IngestedFile]) -> IngestedFile:
     """One file from the results of its page ranges (read by separate jobs, possibly on other machines)."""
     ok = [p for p in parts if p.pages or p.status == "ok"]
     base = (ok or parts)[0]
-    if not ok:  # every part failed before reading a page (same file, same reason)
-        return base.model_copy(update={"pages": []})
-    pages = sorted((pg for part in parts for pg in part.pages), key=lambda pg: pg.number)
     notes = list(dict.fromkeys(n for part in parts for n in part.notes if "pages could not be read" not in n))
+    if not ok:  # every part failed before reading a page (same file, same reason)
+        return base.model_copy(update={"pages": [], "notes": notes})
+    lost = [p for p in parts if p.status == "error" and not p.pages]
+    if lost:  # a range failed as a whole (e.g. its pages were cut off): the file is not complete
+        return lost[0].model_copy(update={"pages": [], "notes": notes, "from_cache": False})
+    pages = sorted((pg for part in parts for pg in part.pages), key=lambda pg: pg.number)
     merged = base.model_copy(update={"pages": pages, "notes": notes, "status": "ok", "error": None,
                                      "from_cache": False})
     settle_status(merged)
@@ -257,9 +272,7 @@ def ingest_files(
         except IngestError as e:
             log.warning("rejected %s: %s %s", entry.name, e.code.value, e.message,
                         extra={"file": entry.name, "code": e.code.value})
-            works.append(_Work(i, entry, _error_result(entry, e.info(), kind=detect_kind(Path(entry.path))
-                                                       if Path(entry.path).exists() else FileKind.UNKNOWN),
-                               finished=True))
+            works.append(_Work(i, entry, _error_result(entry, e.info()), finished=True))
         except Exception as e:  # never let one file stop the submission
             log.exception("internal error preparing %s", entry.name)
             works.append(_Work(i, entry, _error_result(entry, ErrorInfo(

@@ -32,6 +32,7 @@ class ErrorCode(str, Enum):
     RUBRIC_INVALID = "RUBRIC_INVALID"
     UNIT_MISMATCH = "UNIT_MISMATCH"  # a unit's token submitting another unit's sheet
     INTERNAL = "INTERNAL"
+    SHEET_TOO_LARGE = "SHEET_TOO_LARGE"  # the sheet is over a row/column/cell/size/depth cap (models/settings.py)
 
 
 # Process exit codes of the CLI (kept stable, documented in README).

@@ -103,6 +103,7 @@ class Extraction(BaseModel):
     pages_ocr: list[int] = []
     status: str = "ok"
     error: ErrorInfo | None = None
+    notes: list[str] = []  # from ingest: "PDF was damaged and repaired by MuPDF", "EXIF rotation applied", …
     document: DocumentIdentity = DocumentIdentity()
     references: list[Reference] = []
     dates: list[DateMention] = []

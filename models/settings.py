@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     job_pages: int = 40  # pages per ingest job: longer files are split into page ranges, then merged
     reconcile_seconds: float = 30.0
     max_upload_bytes: int = 1024 * 1024 * 1024  # one HTTP upload (413 beyond)
+    session_hours: float = 12.0  # a web sign-in lasts this long (then sign in again)
 
     # OCR
     ocr_lang: str = "vie"
@@ -43,6 +44,13 @@ class Settings(BaseSettings):
     zip_max_entries: int = 5000
     zip_max_total_bytes: int = 2 * 1024 * 1024 * 1024
     zip_max_ratio: float = 200.0
+    # the self-assessment sheet, read inside the API request (a real one has ~100-500 rows, ~10 columns)
+    sheet_max_rows: int = 5000
+    sheet_max_columns: int = 100
+    sheet_max_cells: int = 200_000
+    sheet_max_bytes: int = 20 * 1024 * 1024  # CSV/JSON file; XLSX: the file and its parts uncompressed
+    sheet_max_cell_chars: int = 32_767  # one cell or CSV field (Excel's own limit)
+    sheet_max_json_depth: int = 20
 
     log_level: str = "WARNING"
     log_json: bool = False

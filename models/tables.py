@@ -57,6 +57,21 @@ class ApiToken(Base):
     unit: Mapped[Unit | None] = relationship()
 
 
+class WebSession(Base):
+    """A sign-in to the web interface. The browser's cookie holds a random secret; the row keeps only its
+    SHA-256 (``id``), like API tokens. It ends at ``expires_at``, at sign-out (``revoked_at``), or when its
+    token is revoked."""
+
+    __tablename__ = "web_sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the cookie's secret
+    token_id: Mapped[int] = mapped_column(ForeignKey("api_tokens.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    token: Mapped[ApiToken] = relationship()
+
+
 class Blob(Base):
     """One stored file, by content. ``data`` is used when blobs live in the database."""
 

@@ -6,6 +6,15 @@ diacritics. We find the header row by matching cells against the column
 aliases in ``data/sheet_columns.yaml``, read unit and year from the title
 rows, and turn every sub-criterion row into a :class:`Claim`. A malformed
 cell becomes a :class:`SheetIssue` naming row and column; the row is kept.
+
+The sheet is read inside the API request, so reading is bounded before and while
+parsing (``KIEMCHUNG_SHEET_MAX_*`` in ``models/settings.py``): the file's bytes; for
+XLSX the parts' declared uncompressed sizes and ratios and each worksheet's declared
+dimension, then rows read in openpyxl's streaming mode, stopping at the caps; for
+CSV rows, columns and field length; for JSON the number of values and the nesting
+depth, counted before ``json.loads``. Over a cap → :class:`SheetTooLarge`
+(SHEET_TOO_LARGE, naming the limit); a sheet that cannot be read → :class:`SheetError`
+(SHEET_INVALID).
 """
 
 from __future__ import annotations
@@ -13,14 +22,23 @@ from __future__ import annotations
 import csv
 import json
 import re
+import zipfile
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+import openpyxl
 import yaml
+from openpyxl.utils.cell import range_boundaries
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse
 
 from extractors import fold, parse_date, parse_vn_number
+from ingest import detect_kind, sniff_csv
+from ingest.archive import ratio_exceeded
 from models.claims import Claim, Sheet, SheetIssue
+from models.errors import ErrorCode
+from models.settings import Settings, get_settings
 
 from .citations import parse_citations
 
@@ -41,14 +59,30 @@ COLUMN_LABELS = {
 _CODE = re.compile(r"^\d+(?:\.\d+)*\.?$")
 _YEAR = re.compile(r"\b(20\d\d)\b")
 _PERCENT = re.compile(r"([<>≥≤]?\s*\d[\d.,]*)\s*%")
+_JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+_ROW_TAG = f"{{{SHEET_MAIN_NS}}}row"
+_MERGE_TAG = f"{{{SHEET_MAIN_NS}}}mergeCell"
+
+MIN_YEAR, MAX_YEAR = 2000, 2100  # an assessment year, wherever it comes from (sheet, --year, REST, web form)
+MAX_UNIT_CHARS = 300  # what the database stores as a unit's name
 
 
 class SheetError(Exception):
-    """The file cannot be read as a sheet at all (no header row, unreadable file)."""
+    """The file cannot be read as a sheet at all (no header row, unreadable file, invalid unit or year)."""
+
+    code: ErrorCode = ErrorCode.SHEET_INVALID
 
     def __init__(self, message: str, message_vi: str):
         super().__init__(message)
+        self.message = message
         self.message_vi = message_vi
+
+
+class SheetTooLarge(SheetError):
+    """The sheet is over one of the caps (rows, columns, cells, bytes, cell length, JSON depth)."""
+
+    code = ErrorCode.SHEET_TOO_LARGE
 
 
 @lru_cache(maxsize=1)
@@ -77,24 +111,90 @@ def column_key(header: str) -> str | None:
     return None
 
 
-def read_sheet(path: Path, *, name: str | None = None) -> Sheet:
-    """Read any supported sheet format. Raises SheetError when no table can be found."""
+def read_sheet(path: Path, *, name: str | None = None, settings: Settings | None = None) -> Sheet:
+    """Read any supported sheet format. Raises SheetError when no table can be found or the unit or year
+    is invalid, SheetTooLarge when the sheet is over a cap."""
+    s = settings or get_settings()
     suffix = path.suffix.lower()
     display = name or path.name
     if suffix not in (".xlsx", ".xlsm", ".csv", ".json"):
         # stored blobs have no suffix: decide by content
-        from ingest import detect_kind
-
         suffix = {"xlsx": ".xlsx", "csv": ".csv", "json": ".json"}.get(detect_kind(path).value, suffix)
-    if suffix in (".xlsx", ".xlsm"):
-        rows = _xlsx_rows(path)
-    elif suffix == ".csv":
-        rows = _csv_rows(path)
-    elif suffix == ".json":
-        return _json_sheet(path, display)
-    else:
+    if suffix not in (".xlsx", ".xlsm", ".csv", ".json"):
         raise SheetError(f"unsupported sheet format: {path.name}", f"Không đọc được định dạng bảng: {path.name}")
-    return sheet_from_rows(rows, display)
+    size = path.stat().st_size
+    if size > s.sheet_max_bytes:
+        raise SheetTooLarge(f"{display}: {size} bytes; the limit is {s.sheet_max_bytes}",
+                            f"Bảng tự đánh giá {display} có dung lượng {_size(size)}, vượt giới hạn "
+                            f"{_size(s.sheet_max_bytes)}.")
+    if suffix == ".json":
+        sheet = _json_sheet(path, display, s)
+    else:
+        rows = _xlsx_rows(path, display, s) if suffix in (".xlsx", ".xlsm") else _csv_rows(path, display, s)
+        sheet = sheet_from_rows(rows, display)
+    if sheet.unit is not None and len(sheet.unit) > MAX_UNIT_CHARS:
+        raise SheetError(f"{display}: unit name of {len(sheet.unit)} characters; the limit is {MAX_UNIT_CHARS}",
+                         f"Tên đơn vị trong bảng {display} dài {len(sheet.unit)} ký tự, vượt giới hạn "
+                         f"{MAX_UNIT_CHARS} ký tự.")
+    return sheet
+
+
+def _size(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / 1048576:.1f}".rstrip("0").rstrip(".").replace(".", ",") + " MB"
+    return f"{max(n // 1024, 1)} KB"
+
+
+class _Caps:
+    """Counts one worksheet's (or CSV's, or JSON's) rows and cells against the caps, while reading."""
+
+    def __init__(self, display: str, s: Settings):
+        self.display, self.s, self.rows, self.cells = display, s, 0, 0
+
+    def too_many_rows(self) -> SheetTooLarge:
+        n = self.s.sheet_max_rows
+        return SheetTooLarge(f"{self.display}: more than {n} rows", f"Bảng tự đánh giá {self.display} có hơn {n} "
+                             f"dòng, vượt giới hạn {n} dòng.")
+
+    def too_many_columns(self, got: int | None = None) -> SheetTooLarge:
+        n = self.s.sheet_max_columns
+        many = f"{got} cột" if got else f"hơn {n} cột"
+        return SheetTooLarge(f"{self.display}: more than {n} columns",
+                             f"Bảng tự đánh giá {self.display} có {many}, vượt giới hạn {n} cột.")
+
+    def too_many_cells(self) -> SheetTooLarge:
+        n = self.s.sheet_max_cells
+        return SheetTooLarge(f"{self.display}: more than {n} cells",
+                             f"Bảng tự đánh giá {self.display} có hơn {n} ô, vượt giới hạn {n} ô.")
+
+    def check_dimension(self, rows: int | None, cols: int | None) -> None:
+        """The size a worksheet declares, before reading it."""
+        if rows and rows > self.s.sheet_max_rows:
+            raise self.too_many_rows()
+        if cols and cols > self.s.sheet_max_columns:
+            raise self.too_many_columns(cols)
+        if rows and cols and rows * cols > self.s.sheet_max_cells:
+            raise self.too_many_cells()
+
+    def add(self, cells: list[str]) -> list[str]:
+        self.rows += 1
+        if self.rows > self.s.sheet_max_rows:
+            raise self.too_many_rows()
+        if len(cells) > self.s.sheet_max_columns:
+            raise self.too_many_columns()
+        self.cells += len(cells)
+        if self.cells > self.s.sheet_max_cells:
+            raise self.too_many_cells()
+        for cell in cells:
+            if len(cell) > self.s.sheet_max_cell_chars:
+                raise self.too_long_cell()
+        return cells
+
+    def too_long_cell(self, row: int | None = None) -> SheetTooLarge:
+        n, row = self.s.sheet_max_cell_chars, row or self.rows
+        return SheetTooLarge(f"{self.display}: a cell of row {row} is longer than {n} characters",
+                             f"Một ô ở dòng {row} của bảng tự đánh giá {self.display} dài hơn {n} ký tự, "
+                             f"vượt giới hạn {n} ký tự.")
 
 
 def _cell_text(value) -> str:
@@ -105,51 +205,185 @@ def _cell_text(value) -> str:
     return str(value).strip()
 
 
-def _xlsx_rows(path: Path) -> list[list[str]]:
-    import openpyxl
-
+def _check_xlsx_parts(path: Path, display: str, s: Settings) -> None:
+    """ZIP limits inside the workbook, from its directory alone: part count, declared uncompressed bytes
+    (zipfile never yields more than an entry declares), compression ratio of each part."""
     try:
-        with open(path, "rb") as fh:  # a file object: openpyxl refuses names without .xlsx
-            wb = openpyxl.load_workbook(fh, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for broken files
-        raise SheetError(f"cannot open workbook: {exc}", f"Không mở được tệp Excel: {exc}") from exc
-    best: list[list[str]] = []
-    for ws in wb.worksheets:
-        merged_values: dict[tuple[int, int], object] = {}
-        for rng in ws.merged_cells.ranges:
-            top = ws.cell(rng.min_row, rng.min_col).value
-            for r in range(rng.min_row, rng.max_row + 1):
-                for c in range(rng.min_col, rng.max_col + 1):
-                    if (r, c) != (rng.min_row, rng.min_col):
-                        # title rows merge across columns: keep the text once, in the first cell
-                        merged_values[(r, c)] = top if rng.min_row != rng.max_row else None
-        rows = []
-        for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
-            cells = []
-            for c, v in enumerate(row, start=1):
-                if v is None and (r, c) in merged_values:
-                    v = merged_values[(r, c)]
-                cells.append(_cell_text(v))
-            rows.append(cells)
-        if _find_header(rows) is not None:
-            return rows
-        best = best or rows
-    return best
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise SheetError(f"cannot open workbook: {exc}", f"Không mở được tệp Excel {display}: tệp bị hỏng.") from exc
+    if len(infos) > s.zip_max_entries:
+        raise SheetTooLarge(f"{display}: {len(infos)} parts; the limit is {s.zip_max_entries}",
+                            f"Tệp Excel {display} gồm {len(infos)} phần, vượt giới hạn {s.zip_max_entries} phần.")
+    declared = sum(i.file_size for i in infos)
+    if declared > s.sheet_max_bytes:
+        raise SheetTooLarge(f"{display}: {declared} bytes uncompressed; the limit is {s.sheet_max_bytes}",
+                            f"Tệp Excel {display} giải nén ra {_size(declared)}, vượt giới hạn "
+                            f"{_size(s.sheet_max_bytes)}.")
+    for info in infos:
+        if ratio_exceeded(info, s.zip_max_ratio):
+            raise SheetTooLarge(f"{display}: part {info.filename} compressed above {s.zip_max_ratio:.0f}:1",
+                                f"Tệp Excel {display} có phần dữ liệu nén với tỷ lệ bất thường (trên "
+                                f"{s.zip_max_ratio:.0f} lần), vượt giới hạn cho phép.")
 
 
-def _csv_rows(path: Path) -> list[list[str]]:
+def _xlsx_rows(path: Path, display: str, s: Settings) -> list[list[str]]:
+    _check_xlsx_parts(path, display, s)
+    with open(path, "rb") as fh:  # a file object: openpyxl refuses names without .xlsx
+        try:
+            wb = openpyxl.load_workbook(fh, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many types for broken files
+            raise SheetError(f"cannot open workbook: {exc}", f"Không mở được tệp Excel: {exc}") from exc
+        try:
+            best: list[list[str]] = []
+            for ws in wb.worksheets:
+                rows = _worksheet_rows(ws, display, s)
+                if _find_header(rows) is not None:
+                    return rows
+                best = best or rows
+            return best
+        except SheetError:
+            raise
+        except Exception as exc:  # a part that does not parse
+            raise SheetError(f"cannot read workbook: {exc}", f"Không đọc được tệp Excel: {exc}") from exc
+        finally:
+            wb.close()
+
+
+def _worksheet_rows(ws, display: str, s: Settings) -> list[list[str]]:
+    """One worksheet's cell texts, streamed: the declared dimension first, then the caps while reading."""
+    caps = _Caps(display if len(ws.parent.worksheets) == 1 else f"{display} (trang “{ws.title}”)", s)
+    caps.check_dimension(ws.max_row, ws.max_column)
+    ws.reset_dimensions()  # read every cell a writer forgot to declare (some write "A1"), up to the caps
+    width = s.sheet_max_columns + 1  # one column past the cap, to see a row that goes over it
+    rows: list[list[str]] = []
+    for values in ws.iter_rows(values_only=True, max_row=s.sheet_max_rows + 1, max_col=width):
+        cells = [_cell_text(v) for v in values]
+        while cells and not cells[-1]:
+            cells.pop()
+        rows.append(caps.add(cells))
+    _fill_merged(rows, _merged_ranges(ws, caps), caps)
+    return rows
+
+
+def _merged_ranges(ws, caps: _Caps) -> list[str]:
+    """The worksheet's merged ranges (``<mergeCell ref=…>``, after the cells), streamed: openpyxl's
+    read-only mode does not read them."""
+    refs: list[str] = []
+    with ws._get_source() as src:  # the worksheet's XML part inside the open workbook
+        for _event, element in iterparse(src):
+            if element.tag == _MERGE_TAG:
+                refs.append(element.get("ref") or "")
+                if len(refs) > caps.s.sheet_max_cells:
+                    raise caps.too_many_cells()
+            elif element.tag == _ROW_TAG:
+                element.clear()
+    return refs
+
+
+def _fill_merged(rows: list[list[str]], refs: list[str], caps: _Caps) -> None:
+    """A range merged over several rows gives its text to every row it covers (a criterion's evidence cell
+    spanning its sub-criteria); one merged across columns only (a title row) keeps it once, in the first cell."""
+    work = 0
+    for ref in refs:
+        try:
+            c0, r0, c1, r1 = range_boundaries(ref)
+        except (TypeError, ValueError):
+            continue
+        if None in (c0, r0, c1, r1) or r0 == r1 or r0 > len(rows) or c0 > len(rows[r0 - 1]):
+            continue
+        top = rows[r0 - 1][c0 - 1]
+        if not top:
+            continue
+        r1, c1 = min(r1, len(rows)), min(c1, caps.s.sheet_max_columns)
+        work += (r1 - r0 + 1) * (c1 - c0 + 1)
+        if work > caps.s.sheet_max_cells:
+            raise caps.too_many_cells()
+        for r in range(r0, r1 + 1):
+            row = rows[r - 1]
+            if len(row) < c1:
+                row.extend([""] * (c1 - len(row)))
+            for c in range(c0, c1 + 1):
+                if not row[c - 1]:
+                    row[c - 1] = top
+
+
+def _csv_rows(path: Path, display: str, s: Settings) -> list[list[str]]:
     text = path.read_text(encoding="utf-8-sig", errors="replace")
+    dialect = sniff_csv([ln for ln in text[:65536].splitlines() if ln.strip()]) or csv.excel
+    caps = _Caps(display, s)
+    reader = csv.reader(text.splitlines(), dialect)
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return [[c.strip() for c in row] for row in csv.reader(text.splitlines(), dialect)]
+        return [caps.add([c.strip() for c in row]) for row in reader]
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):  # csv's own cap (128 KB), above ours
+            raise caps.too_long_cell(reader.line_num) from exc
+        raise SheetError(f"invalid CSV at line {reader.line_num}: {exc}",
+                         f"Tệp CSV {display} không hợp lệ ở dòng {reader.line_num}: {exc}") from exc
 
 
-def _json_sheet(path: Path, display: str) -> Sheet:
+def _check_json_shape(text: str, display: str, s: Settings) -> None:
+    """Count values and nesting depth on the text (strings blanked) before json.loads builds anything."""
+    skeleton = _JSON_STRING.sub('""', text)
+    values = skeleton.count(",") + skeleton.count("[") + skeleton.count("{") + 1
+    if values > s.sheet_max_cells:
+        n = s.sheet_max_cells
+        raise SheetTooLarge(f"{display}: more than {n} JSON values",
+                            f"Bảng JSON {display} có hơn {n} giá trị, vượt giới hạn {n} ô.")
+    depth = deepest = 0
+    for ch in _NOT_BRACKET.sub("", skeleton):
+        depth += 1 if ch in "[{" else -1
+        if depth > deepest:
+            deepest = depth
+            if deepest > s.sheet_max_json_depth:
+                n = s.sheet_max_json_depth
+                raise SheetTooLarge(f"{display}: JSON nested deeper than {n} levels",
+                                    f"Bảng JSON {display} lồng nhau quá sâu (hơn {n} cấp), vượt giới hạn {n} cấp.")
+
+
+_JSON_KIND_VI = {bool: "giá trị đúng/sai", int: "số", float: "số", list: "danh sách", dict: "đối tượng"}
+
+
+def _json_unit(value, display: str) -> str | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str):
+        return value.strip()
+    shown = json.dumps(value, ensure_ascii=False)[:80]
+    raise SheetError(f"{display}: 'unit' must be text, not {type(value).__name__}: {shown}",
+                     f"Trường “unit” (tên đơn vị) của bảng JSON {display} phải là chuỗi chữ, không phải "
+                     f"{_JSON_KIND_VI.get(type(value), 'giá trị khác')}: {shown}.")
+
+
+def _sheet_year(value, display: str) -> int | None:
+    """The assessment year a sheet declares: None, or a whole number in MIN_YEAR..MAX_YEAR (SheetError if not)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    year = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        year = value
+    elif isinstance(value, float) and value.is_integer():
+        year = int(value)
+    elif isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 6:
+        year = int(value.strip())
+    if year is None or not MIN_YEAR <= year <= MAX_YEAR:
+        shown = json.dumps(value, ensure_ascii=False)[:40]
+        raise SheetError(f"{display}: year {shown} is not in {MIN_YEAR}..{MAX_YEAR}",
+                         f"Năm đánh giá trong bảng {display} phải là số từ {MIN_YEAR} đến {MAX_YEAR}, "
+                         f"không phải {shown}.")
+    return year
+
+
+def _json_sheet(path: Path, display: str, s: Settings) -> Sheet:
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SheetError(f"invalid JSON: {exc}", f"Tệp JSON không hợp lệ: {exc}") from exc
+    _check_json_shape(text, display, s)
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as exc:
         raise SheetError(f"invalid JSON: {exc}", f"Tệp JSON không hợp lệ: {exc}") from exc
     meta: dict = {}
     if isinstance(data, dict):
@@ -158,12 +392,14 @@ def _json_sheet(path: Path, display: str) -> Sheet:
     if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
         raise SheetError("JSON sheet must be a list of rows or {unit, year, claims: [...]}",
                          "Bảng JSON phải là danh sách các dòng hoặc {unit, year, claims: [...]}")
-    headers: list[str] = []
+    caps = _Caps(display, s)
+    headers: dict[str, None] = {}
     for row in data:
-        for k in row:
-            if k not in headers:
-                headers.append(k)
-    rows = [headers] + [[_cell_text(r.get(h)) for h in headers] for r in data]
+        headers.update(dict.fromkeys(row))
+        if len(headers) > s.sheet_max_columns:
+            raise caps.too_many_columns()
+    rows = [caps.add(list(headers))] + [caps.add([_cell_text(r.get(h)) for h in headers]) for r in data]
+    headers = list(headers)
     # JSON keys may be canonical names ("code", "claimed_score") or Vietnamese headers
     key_map = {"claimed_score": "self_score", "self_reported_value": "self_reported", "citations": "evidence"}
     mapping = {}
@@ -171,14 +407,11 @@ def _json_sheet(path: Path, display: str) -> Sheet:
         k = key_map.get(h, h) if (key_map.get(h, h) in COLUMN_LABELS) else column_key(h)
         if k and k not in mapping:
             mapping[k] = i
+    unit, year = _json_unit(meta.get("unit"), display), _sheet_year(meta.get("year"), display)
     sheet = sheet_from_rows(rows, display, header_row=0, mapping=mapping)
-    sheet.unit = sheet.unit or meta.get("unit")
-    if meta.get("year") is not None:
-        try:
-            sheet.year = int(meta["year"])
-        except (TypeError, ValueError):
-            sheet.issues.append(SheetIssue(message=f"invalid year {meta['year']!r}",
-                                           message_vi=f"Năm đánh giá không hợp lệ: {meta['year']!r}"))
+    sheet.unit = sheet.unit or unit
+    if year is not None:
+        sheet.year = year
     return sheet
 
 

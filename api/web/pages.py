@@ -2,8 +2,8 @@
 
 Screens: sign-in, submissions by unit and year, upload with live progress, the appraisal table of a
 submission, one criterion with its evidence pages (highlighted words), decisions, exports, and
-the reference search. Pages use the ``kc_token`` cookie (see ``security``); the REST API is
-unchanged and keeps bearer tokens.
+the reference search. Pages use the ``kc_token`` cookie, a server-side session (see ``security``);
+the REST API is unchanged and keeps bearer tokens.
 """
 
 from __future__ import annotations
@@ -33,14 +33,13 @@ from verifier.messages import SEVERITY_VI, VERDICT_VI, score as fmt_score
 
 from .. import decisions as decisions_mod
 from .. import exports, records
-from ..auth import Principal, may_read_document
+from ..auth import Principal, authenticate, may_read_document
 from ..errors import ApiError
-from . import security
+from . import security, sessions
 from .security import (
     COOKIE,
     CSRF_FIELD,
     LOGIN_COOKIE,
-    SESSION_SECONDS,
     api_principal,
     check_csrf,
     check_login_csrf,
@@ -64,6 +63,11 @@ VERDICTS = ["REFUTED", "NOT_ENOUGH_EVIDENCE", "MANUAL_REVIEW", "SUPPORTED"]
 STATUS_VI = {"queued": "Đang chờ", "running": "Đang xử lý", "done": "Đã kiểm tra", "failed": "Lỗi"}
 ROLE_VI = {"admin": "Quản trị", "appraiser": "Thẩm định viên", "unit": "Đơn vị"}
 IMAGE_DPI = 144  # page images: 2 px per point, crisp at fit-width and at 150 % zoom
+# What the pages use: scripts and the stylesheet from /ui/static (no inline script, style or handler
+# attributes; evidence data rides in non-executed JSON blocks), page images from /ui and the data:
+# favicon, fetch() to /ui, forms posted to /ui.
+UI_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+          "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
 
 
 class UiError(Exception):
@@ -87,10 +91,7 @@ def _render(request: Request, name: str, ctx: dict, status: int = 200) -> HTMLRe
             base["user_label"] = decisions_mod.who(s, p)
     resp = templates.TemplateResponse(request, name, {**base, **ctx}, status_code=status)
     resp.headers["Cache-Control"] = "no-store"
-    resp.headers["X-Frame-Options"] = "DENY"
-    resp.headers["Referrer-Policy"] = "same-origin"
-    resp.headers["Content-Security-Policy"] = ("default-src 'self'; img-src 'self' data:; style-src 'self'; "
-                                               "script-src 'self'; frame-ancestors 'none'; form-action 'self'")
+    resp.headers["Content-Security-Policy"] = UI_CSP  # nosniff, referrer and framing: api.headers, on every response
     return resp
 
 
@@ -147,7 +148,7 @@ def file_progress(s, sub: Submission) -> dict:
     items = []
     for f in files:
         item = {"name": f.name, "kind": f.kind, "sha256": f.sha256, "pages_done": 0, "pages_total": 0,
-                "pages_ocr": 0, "error": None}
+                "pages_ocr": 0, "error": None, "notes": []}
         doc = docs.get(f.sha256) if f.sha256 else None
         if f.status == "error" and doc is None:
             item["state"] = "error"
@@ -155,9 +156,11 @@ def file_progress(s, sub: Submission) -> dict:
         elif doc is not None:
             item["pages_done"] = item["pages_total"] = doc.page_count
             item["pages_ocr"] = len(doc.pages_ocr or [])
+            item["notes"] = list((doc.ingested or {}).get("notes") or [])
             if doc.status == "error":
+                err = (doc.extraction or {}).get("error") or {}
                 item["state"] = "error"
-                item["error"] = {"code": doc.error_code, "message": doc.error_message}
+                item["error"] = {"code": doc.error_code, "message": err.get("message_vi") or doc.error_message}
             else:
                 item["state"] = "done"
         else:
@@ -318,23 +321,28 @@ def login(request: Request, token: Annotated[str, Form(max_length=500)] = "",
           next: Annotated[str, Form(max_length=500)] = "/ui/"):
     if not check_login_csrf(request, csrf):
         return login_page(request, next, "Phiên đăng nhập đã hết hạn hoặc yêu cầu không hợp lệ; hãy thử lại.")
-    from ..auth import authenticate
-
+    svc = _svc(request)
     secret = token.strip()
-    p = authenticate(_svc(request).db, secret) if secret else None
+    p = authenticate(svc.db, secret) if secret else None
     if p is None:
         return login_page(request, next, "Mã truy cập không hợp lệ hoặc đã bị thu hồi.")
+    previous = security.session_secret(request)
+    if previous:  # a new sign-in replaces the browser's session (never keep a session id set before sign-in)
+        sessions.close_session(svc.db, previous)
+    hours = svc.settings.session_hours
     resp = RedirectResponse(safe_next(next), status_code=303)
-    resp.set_cookie(COOKIE, secret, max_age=SESSION_SECONDS, httponly=True, samesite="strict", path="/",
-                    secure=request.url.scheme == "https")
+    resp.set_cookie(COOKIE, sessions.open_session(svc.db, p, hours), max_age=int(hours * 3600), httponly=True,
+                    samesite="strict", path="/", secure=request.url.scheme == "https")
     resp.delete_cookie(LOGIN_COOKIE, path="/ui/login")
     return resp
 
 
 @router.post("/logout")
 def logout(request: Request, csrf: Annotated[str, Form(alias=CSRF_FIELD, max_length=200)] = ""):
-    if security.session_secret(request):
+    secret = security.session_secret(request)
+    if secret:
         check_csrf(request, csrf)
+        sessions.close_session(_svc(request).db, secret)  # a copy of the cookie dies with it
     resp = RedirectResponse("/ui/login", status_code=303)
     resp.delete_cookie(COOKIE, path="/")
     return resp
@@ -373,10 +381,12 @@ def submissions_page(request: Request, p: PageUser, unit: str | None = None, yea
                 "decided": decided.get(r.id, 0), "n": sum(counts[r.id].values()),
                 "progress": records.submission_progress(s, r) if r.status in ("queued", "running") else None})
         uq = select(Unit.name).order_by(Unit.name)
-        if not p.is_staff:
+        yq = select(Submission.year).where(Submission.year.is_not(None)).distinct().order_by(Submission.year.desc())
+        if not p.is_staff:  # a unit's filters offer only its own unit and the years it submitted
             uq = uq.where(Unit.id == p.unit_id)
+            yq = yq.where(Submission.unit_id == p.unit_id)
         units = s.scalars(uq).all()
-        years = [y for y in s.scalars(select(Submission.year).distinct().order_by(Submission.year.desc())) if y]
+        years = s.scalars(yq).all()
     ctx = {"groups": groups, "total": total, "page": page, "pages": max(1, -(-total // per_page)),
            "units": units, "years": years, "f": {"unit": unit or "", "year": yr or "", "status": status or ""},
            "live": any(i["status"] in ("queued", "running") for g in groups.values() for i in g)}
@@ -413,9 +423,10 @@ def upload(request: Request, p: PageUser,
 
     check_csrf(request, csrf)
 
-    def fail(status: int, message_vi: str):
+    def fail(status: int, message_vi: str, code: ErrorCode | None = None):
         if _wants_json(request):
-            return JSONResponse({"error": {"message_vi": message_vi}}, status_code=status)
+            return JSONResponse({"error": {"code": code.value if code else None, "message_vi": message_vi}},
+                                status_code=status)
         return _render(request, "upload.html", {"rubrics": _rubrics(), "error": message_vi}, status=status)
 
     files = [f for f in files if f.filename]
@@ -435,14 +446,14 @@ def upload(request: Request, p: PageUser,
     try:
         try:
             root = submission_root(save_uploads(files, tmp), tmp)
-        except UploadShapeError as exc:
-            return fail(415, exc.message_vi)
+        except UploadShapeError as exc:  # one file alone: what was wrong with it (a lone PDF, bytes named .zip)
+            return fail(exc.status, exc.message_vi, exc.info.code)
         try:
             sub_id = create_submission(_svc(request), root, display=", ".join(f.filename or "" for f in files)[:300],
                                        unit=unit_name if p.is_staff else p.unit_name, year=yr, rubric=rubric,
                                        created_by=p.token_id, required_unit=None if p.is_staff else p.unit_name)
-        except CheckError as exc:
-            return fail(403 if exc.info.code == ErrorCode.UNIT_MISMATCH else 422, exc.info.message_vi)
+        except CheckError as exc:  # the archive's or the sheet's own reason (ZIP_BOMB, CORRUPT_ARCHIVE, …)
+            return fail(403 if exc.info.code == ErrorCode.UNIT_MISMATCH else 422, exc.info.message_vi, exc.info.code)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     url = f"/ui/submissions/{sub_id}"
@@ -551,7 +562,7 @@ def export(request: Request, submission_id: str, fmt: str, p: PageUser):
                       flags=re.ASCII).strip("-") or "bao-cao"
     how = "inline" if fmt == "html" else "attachment"
     return Response(data, media_type=exports.MEDIA_TYPES[fmt],
-                    headers={"Content-Disposition": f'{how}; filename="{base}.{fmt}"'})
+                    headers={**exports.response_headers(fmt), "Content-Disposition": f'{how}; filename="{base}.{fmt}"'})
 
 
 # --------------------------------------------------------------------------- documents
@@ -591,8 +602,11 @@ def document_page(request: Request, sha256: str, number: int, p: PageUser,
         if page is None:
             raise UiError(404, "Không tìm thấy trang.")
         names = s.scalars(select(SubmissionFile.name).where(SubmissionFile.sha256 == sha256).limit(1)).all()
+        err = (doc.extraction or {}).get("error") or {}
         title = {"number": doc.number, "title": doc.title, "doc_type": doc.doc_type, "issuer": doc.issuer,
-                 "issued_on": doc.issued_on.isoformat() if doc.issued_on else None}
+                 "issued_on": doc.issued_on.isoformat() if doc.issued_on else None,
+                 "notes": list((doc.ingested or {}).get("notes") or []),
+                 "error": (err.get("message_vi") or doc.error_message) if doc.status == "error" else None}
     boxes = highlight_boxes(page, start, end, None)
     quote = page.text[start:end] if end > start else ""
     item = {"kind": "evidence" if boxes else "document", "finding": None, "code": "", "severity": "info",
@@ -649,6 +663,11 @@ def install(app) -> None:
 
         return RedirectResponse(f"/ui/login?next={quote(exc.next_url, safe='/')}", status_code=303)
 
+    def error_page(request: Request, status: int, message_vi: str):
+        return _render(request, "error.html", {"status": status, "message": message_vi}, status=status)
+
+    app.state.error_page = error_page  # used by the app's catch-all for unexpected errors under /ui
+
     @app.exception_handler(UiError)
     async def _ui_error(request: Request, exc: UiError):
-        return _render(request, "error.html", {"status": exc.status, "message": exc.message_vi}, status=exc.status)
+        return error_page(request, exc.status, exc.message_vi)

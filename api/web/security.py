@@ -1,10 +1,12 @@
-"""Sign-in for the web interface: the appraiser's API token in an HttpOnly cookie, plus CSRF checks.
+"""Sign-in for the web interface: a server-side session (``sessions``) whose secret is in an HttpOnly
+cookie, plus CSRF checks.
 
-The REST API keeps bearer tokens; only ``/ui`` routes read the ``kc_token`` cookie.
+The REST API keeps bearer tokens; only ``/ui`` routes read the ``kc_token`` cookie (the name is
+historical: it holds the session's secret, never the API token).
 
 CSRF: the cookie is ``SameSite=Strict`` (browsers do not send it on requests started by another
 site), and in addition every state-changing UI request must carry a token derived from the
-session (HMAC of a fixed label keyed by the token secret) in a hidden form field or the
+session (HMAC of a fixed label keyed by the session's secret) in a hidden form field or the
 ``X-CSRF-Token`` header, and must not come with a foreign ``Origin``. A page on another origin
 cannot read the HttpOnly cookie, so it cannot compute the token; the check also covers old
 browsers without SameSite and sibling sub-domains (same site, different origin). The sign-in
@@ -21,14 +23,14 @@ from urllib.parse import urlsplit
 
 from fastapi import Request
 
-from ..auth import Principal, authenticate
+from ..auth import Principal
 from ..errors import ApiError
+from .sessions import session_principal
 
 COOKIE = "kc_token"
 LOGIN_COOKIE = "kc_login_csrf"
 CSRF_FIELD = "csrf"
 CSRF_HEADER = "x-csrf-token"
-SESSION_SECONDS = 12 * 3600
 
 
 class LoginRequired(Exception):
@@ -47,7 +49,7 @@ def current_principal(request: Request) -> Principal | None:
     secret = session_secret(request)
     if not secret:
         return None
-    return authenticate(request.app.state.svc.db, secret)
+    return session_principal(request.app.state.svc.db, secret)
 
 
 def page_principal(request: Request) -> Principal:

@@ -1,6 +1,7 @@
 """The one place that runs Tesseract.
 
-Builds the command line, feeds the page image as a BMP in a memory-backed temporary file, runs it
+Builds the command line, feeds the page image as a BMP in a memory-backed temporary file (in this
+process's scratch folder, removed by the next process to start if this one is killed), runs it
 single-threaded (``OMP_THREAD_LIMIT=1``: one Tesseract per core is ~2.5x faster than one
 multi-threaded Tesseract, see DOMAIN §5) with a timeout, and turns failures into
 ``OcrTimeout`` / ``OcrFailed``.
@@ -20,6 +21,7 @@ import numpy as np
 from PIL import Image
 
 from ..exceptions import OcrFailed, OcrTimeout
+from . import scratch
 
 TESSERACT = os.environ.get("KIEMCHUNG_TESSERACT", "tesseract")
 
@@ -67,9 +69,6 @@ def _bmp(image: np.ndarray, dpi: int | None = None) -> bytes:
     return buf.getvalue()
 
 
-_SHM = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
-
-
 def _exec(cmd: list[str], timeout: float) -> str:
     try:
         proc = subprocess.run(cmd, capture_output=True, timeout=timeout, env=_env(), check=False)
@@ -88,7 +87,7 @@ def _run(args: list[str], image: np.ndarray, timeout: float, dpi: int | None = N
 
     Not stdin: Leptonica reads stdin in small pieces, ~0.14 s slower per A4 page at 300 dpi
     than the same BMP read from a file (bench/ingest_ocr)."""
-    with tempfile.NamedTemporaryFile(suffix=".bmp", dir=_SHM) as img:
+    with tempfile.NamedTemporaryFile(suffix=".bmp", dir=scratch.process_dir()) as img:
         img.write(_bmp(image, dpi))
         img.flush()
         return _exec([TESSERACT, img.name, "stdout", *args], timeout)
@@ -139,7 +138,7 @@ def lines_to_words(images: list[np.ndarray], *, lang: str, dpi: int, timeout: fl
     """
     if not images:
         return []
-    with tempfile.TemporaryDirectory(prefix="kc-lines-", dir=_SHM) as tmp:
+    with tempfile.TemporaryDirectory(prefix="kc-lines-", dir=scratch.process_dir()) as tmp:
         paths = []
         for k, image in enumerate(images):
             path = os.path.join(tmp, f"{k:04d}.bmp")

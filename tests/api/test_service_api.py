@@ -132,9 +132,12 @@ def test_sheet_plus_files_upload_and_errors(client, tokens):
     files = [("files", (p.name, p.read_bytes(), "application/octet-stream")) for p in sorted(EXAMPLE.iterdir())]
     r = client.post("/submissions", headers=H(tokens["appraiser"]), files=files)
     assert r.status_code == 202, r.text
-    # one file that is neither a ZIP nor a sheet
+    # one file that is neither a ZIP nor a sheet: a lone evidence file, the sheet is missing
     r = client.post("/submissions", headers=H(tokens["appraiser"]),
                     files={"files": ("a.pdf", b"%PDF-1.4 not really", "application/pdf")})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "NO_SHEET"
+    r = client.post("/submissions", headers=H(tokens["appraiser"]),
+                    files={"files": ("a.docx", b"\xd0\xcf\x11\xe0" + b"\x00" * 100, "application/msword")})
     assert r.status_code == 415 and r.json()["error"]["code"] == "UNSUPPORTED_TYPE"
     # a ZIP without a sheet
     only_pdf = io.BytesIO()

@@ -240,8 +240,9 @@ def test_appraiser_reviews_the_example_in_a_browser(server, browser, tmp_path):
     assert got[accepted][0] == float(machine)
 
     # ---- HTML export opens
-    html = httpx.get(f"{base}/ui/submissions/{sid}/report.html", cookies={"kc_token": token}).text
-    assert comment in html
+    session = {c["name"]: c["value"] for c in ctx.cookies() if c["name"] == "kc_token"}  # the session, not the token
+    report = httpx.get(f"{base}/ui/submissions/{sid}/report.html", cookies=session)
+    assert comment in report.text and "sandbox" in report.headers["content-security-policy"]
 
     # ---- which units cite a number
     page.goto(base + "/ui/references")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,7 +17,7 @@ from api.auth import create_token
 from api.service import configure
 from models.settings import Settings
 from models.tables import Document, JobRow, PageRow, Submission
-from tests.api.helpers import example_zip, poll
+from tests.api.helpers import example_zip, free_port, poll, redis_server
 from tests.api.test_check_example import EXPECTED
 
 
@@ -113,32 +112,9 @@ def test_worker_killed_mid_ocr_loses_nothing(pg_url, redis_url, tmp_path):
             _stop(second)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _redis_server(port: int) -> subprocess.Popen:
-    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                             "--appendonly", "no", "--maxmemory-policy", "noeviction"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    from redis import Redis
-
-    poll(lambda: _ping(Redis(port=port)), until=bool, timeout=20, every=0.1)
-    return proc
-
-
-def _ping(r) -> bool:
-    try:
-        return bool(r.ping())
-    except Exception:
-        return False
-
-
 def test_redis_restart_mid_run_loses_nothing(pg_url, tmp_path):
-    port = _free_port()
-    redis_proc = _redis_server(port)
+    port = free_port()
+    redis_proc = redis_server(port)
     url = f"redis://127.0.0.1:{port}/0"
     # one page per job here: long-file splitting (range jobs + merge) goes through real workers too
     env = dict(_env(pg_url, url, tmp_path / "data"), KIEMCHUNG_JOB_PAGES="1")
@@ -155,7 +131,7 @@ def test_redis_restart_mid_run_loses_nothing(pg_url, tmp_path):
         poll(finished_count, until=lambda n: n >= 1, timeout=120, every=0.2)
         redis_proc.kill()  # Redis keeps nothing on disk: every queued job is gone
         redis_proc.wait()
-        redis_proc = _redis_server(port)
+        redis_proc = redis_server(port)
         poll(lambda: _status(svc, sid), until=lambda st: st in ("done", "failed"), timeout=300)
         _assert_complete_without_duplicates(svc, sid)
         with svc.db.session() as s:

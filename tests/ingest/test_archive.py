@@ -1,6 +1,8 @@
 import io
 import zipfile
 
+import pytest
+
 from ingest import expand_submission
 from models.errors import ErrorCode
 from models.pages import FileKind
@@ -161,3 +163,122 @@ def test_legacy_cp437_name_recovered(tmp_path, settings):
 def test_single_file_submission(tmp_path, settings):
     out = expand_submission(write(tmp_path, "kh.pdf", PDF), tmp_path / "work", settings)
     assert [e.kind for e in out.entries] == [FileKind.PDF]
+
+
+# --------------------------------------------------------------------------- entries the disk cannot hold
+# Each used to escape expand_submission as an OSError (a 500 in the API); now the entry is rejected alone.
+
+def test_file_and_folder_collision_rejected_alone(tmp_path, settings):
+    for order, entries in {"file-first": [("x.pdf", PDF), ("x.pdf/y.pdf", PDF)],
+                           "folder-first": [("x.pdf/y.pdf", PDF), ("x.pdf", PDF)]}.items():
+        z = tmp_path / f"{order}.zip"
+        with zipfile.ZipFile(z, "w") as zf:
+            for name, data in entries + [("ok.pdf", PDF)]:
+                zf.writestr(name, data)
+        out = expand_submission(z, tmp_path / order, settings)
+        kept, lost = entries[0][0], entries[1][0]
+        assert sorted(e.name for e in out.entries) == sorted([kept, "ok.pdf"]), order
+        assert codes(out) == {lost: ErrorCode.UNSAFE_PATH}, order
+        vi = out.rejected[0].error.message_vi
+        assert "x.pdf" in vi and "thư mục" in vi, vi
+
+
+def test_overlong_names_and_deep_folders_rejected_alone(tmp_path, settings):
+    long_ascii = "a" * 300 + ".pdf"
+    long_viet = "Kế hoạch cải cách hành chính " * 10 + ".pdf"  # ~300 characters, over 255 bytes in UTF-8
+    deep = "/".join(["d"] * 3000) + "/x.pdf"
+    deep_but_short = "/".join(["d"] * 60) + "/x.pdf"
+    z = make_zip(tmp_path / "s.zip", {long_ascii: PDF, f"thu-muc/{long_viet}": PDF, deep: PDF,
+                                      deep_but_short: PDF, "ok.pdf": PDF})
+    out = expand_submission(z, tmp_path / "work", settings)
+    assert [e.name for e in out.entries] == ["ok.pdf"]
+    assert len(out.rejected) == 4 and {r.error.code for r in out.rejected} == {ErrorCode.UNSAFE_PATH}
+    for r in out.rejected:
+        assert len(r.name) <= 300 and r.error.message_vi, r.name  # stored and shown: a bounded display name
+    assert any("255" in r.error.message_vi for r in out.rejected)
+
+
+@pytest.mark.filterwarnings("ignore:Duplicate name")
+def test_rejected_names_stay_unique(tmp_path, settings):
+    """Two entries refused under the same name would collide as one submission's file names."""
+    z = tmp_path / "s.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        zf.writestr("../x.pdf", PDF)
+        zf.writestr("../x.pdf", PDF)
+        zf.writestr("b" * 400 + "/1.pdf", PDF)
+        zf.writestr("b" * 400 + "/2.pdf", PDF)
+    out = expand_submission(z, tmp_path / "work", settings)
+    names = [r.name for r in out.rejected]
+    assert len(names) == 4 and len(set(names)) == 4, names
+
+
+def test_undecodable_entry_data_is_a_corrupt_archive_entry(tmp_path, settings):
+    for method in (zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2):
+        z = tmp_path / f"{method}.zip"
+        with zipfile.ZipFile(z, "w", method) as zf:
+            zf.writestr("a.pdf", PDF * 3)
+            zf.writestr("ok.pdf", PDF)
+        data = bytearray(z.read_bytes())
+        start = data.find(b"a.pdf") + len("a.pdf") + 20  # inside a.pdf's compressed data
+        for i in range(start, start + 200):
+            data[i] ^= 0x5A
+        z.write_bytes(bytes(data))
+        out = expand_submission(z, tmp_path / f"w{method}", settings)
+        assert [e.name for e in out.entries] == ["ok.pdf"], method
+        assert codes(out) == {"a.pdf": ErrorCode.CORRUPT_ARCHIVE}, method
+
+
+def test_invalid_utf8_names_are_a_corrupt_archive(tmp_path, settings):
+    z = make_zip(tmp_path / "s.zip", {"ké.pdf": PDF, "ok.pdf": PDF})
+    data = z.read_bytes().replace("ké.pdf".encode(), b"k\xff\xfe.pdf")  # flagged UTF-8, not UTF-8
+    z.write_bytes(data)
+    out = expand_submission(z, tmp_path / "work", settings)
+    assert not out.entries and codes(out) == {"s.zip": ErrorCode.CORRUPT_ARCHIVE}
+    assert out.refused is out.rejected[0]
+
+
+# --------------------------------------------------------------------------- the whole archive refused
+
+def test_whole_archive_refusal_says_why(tmp_path, settings):
+    z = tmp_path / "nhieu.zip"
+    with zipfile.ZipFile(z, "w") as zf:
+        for i in range(5001):
+            zf.writestr(f"f{i}.pdf", b"x")
+    out = expand_submission(z, tmp_path / "work", settings)
+    assert out.refused is not None and out.refused.error.code == ErrorCode.ZIP_BOMB
+    assert "5001" in out.refused.error.message and "5000" in out.refused.error.message
+    assert "5001" in out.refused.error.message_vi and "5000" in out.refused.error.message_vi
+    corrupt = expand_submission(write(tmp_path, "hong.zip", b"PK\x03\x04" + b"\x00" * 40), tmp_path / "w2", settings)
+    assert corrupt.refused.error.code == ErrorCode.CORRUPT_ARCHIVE and "hong.zip" in corrupt.refused.error.message_vi
+    # a ZIP that opens is never "refused" as a whole, even when every entry is rejected
+    enc = make_zip(tmp_path / "enc.zip", {"a.pdf": PDF}, encrypted={"a.pdf"})
+    assert expand_submission(enc, tmp_path / "w3", settings).refused is None
+
+
+def test_random_bytes_named_zip_is_a_corrupt_archive(tmp_path, settings):
+    import random
+
+    blob = random.Random(7).randbytes(5000)
+    for where in ("alone", "in-folder"):
+        root = tmp_path / where
+        path = write(root, "x.zip", blob)
+        out = expand_submission(path if where == "alone" else root, tmp_path / f"w-{where}", settings)
+        assert codes(out) == {"x.zip": ErrorCode.CORRUPT_ARCHIVE}, where
+        assert "x.zip" in out.rejected[0].error.message_vi and "ZIP" in out.rejected[0].error.message_vi
+
+
+def test_nul_in_entry_name_is_unsafe_not_cut(tmp_path, settings):
+    """zipfile cuts a name at NUL ("a.pdf\\0.exe" would extract as "a.pdf"): the entry is refused instead."""
+    z = make_zip(tmp_path / "s.zip", {"evil.pdf_.exe": PDF, "ok.pdf": PDF})
+    z.write_bytes(z.read_bytes().replace(b"evil.pdf_.exe", b"evil.pdf\x00.exe"))
+    out = expand_submission(z, tmp_path / "work", settings)
+    assert [e.name for e in out.entries] == ["ok.pdf"]
+    [bad] = out.rejected
+    assert bad.error.code == ErrorCode.UNSAFE_PATH and "\x00" not in bad.name and bad.name.startswith("evil.pdf")
+
+
+def test_deeply_nested_json_is_still_a_sheet_candidate(tmp_path, settings):
+    root = tmp_path / "sub"
+    write(root, "bang.json", b"[" * 100_000 + b"]" * 100_000)
+    out = expand_submission(root, tmp_path / "work", settings)
+    assert [(e.name, e.kind) for e in out.entries] == [("bang.json", FileKind.JSON)]

@@ -49,6 +49,9 @@ def tiff_bytes() -> bytes:
         ("sheet.xlsx", xlsx_bytes(), FileKind.XLSX),
         ("doc.docx", _zip({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w/>"}), FileKind.UNKNOWN),
         ("t.csv", "mã;tên;điểm\n1.1.1;Kế hoạch;1\n1.1.2;Thực hiện;0,5\n".encode(), FileKind.CSV),
+        ("titled.csv", ("BẢNG TỰ ĐÁNH GIÁ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2024\nĐơn vị: Sở Tư pháp tỉnh Đồng Nai\n"
+                        "STT;Mã;Điểm tối đa;Điểm tự đánh giá\n1;1.1.1;1;1\n2;1.1.2;2;1,5\n").encode(), FileKind.CSV),
+        ("prose.txt", "Năm 2024, đơn vị đã hoàn thành kế hoạch.\nKết quả tốt.\nCảm ơn.\n".encode(), FileKind.UNKNOWN),
         ("t.json", json.dumps({"criteria": [{"code": "1.1.1", "score": 1}]}).encode(), FileKind.JSON),
         ("notes.txt", "Đây là ghi chú không phải bảng.".encode(), FileKind.UNKNOWN),
         ("empty.pdf", b"", FileKind.UNKNOWN),

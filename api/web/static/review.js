@@ -39,6 +39,12 @@ document.addEventListener("DOMContentLoaded", () => {
         td.appendChild(b);
         td.appendChild(document.createTextNode(" " + (f.error.message || "")));
       }
+      if (f.notes && f.notes.length) {
+        const n = document.createElement("span");
+        n.className = "notes";
+        n.textContent = "Ghi chú khi đọc: " + f.notes.join("; ");
+        td.appendChild(n);
+      }
       tr.appendChild(td);
       tbody.appendChild(tr);
     }
