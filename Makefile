@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # Debian packages the product needs at run time (OCR, fonts for generated fixtures)...
-APT_RUNTIME := tesseract-ocr tesseract-ocr-vie fonts-dejavu-core $(shell $(PYTHON) -c "import ensurepip" 2>/dev/null || echo python3-venv)
+APT_RUNTIME := tesseract-ocr tesseract-ocr-vie fonts-dejavu-core fonts-liberation2 $(shell $(PYTHON) -c "import ensurepip" 2>/dev/null || echo python3-venv)
 # ...and the services and tools the test suite talks to.
 APT_TEST := redis-server redis-tools postgresql postgresql-client libreoffice-calc-nogui chromium
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres

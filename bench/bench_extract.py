@@ -19,7 +19,7 @@ import yaml
 from extractors import extract, find_metrics, find_references, fold, read_identity
 from models.pages import IngestedFile, Page, PageMethod
 
-from .common import CORPUS, ROOT, target
+from .common import ROOT, corpus_dir, target
 
 GOLD = ROOT / "tests" / "extractors" / "gold"
 IDENTITY_FIELDS = ("number", "issued_on", "doc_type", "issuer")
@@ -69,7 +69,7 @@ def gold_identity() -> list[dict]:
 def _references() -> dict:
     rows = []
     for d in gold_references():
-        text = (CORPUS / d["file"]).read_text(encoding="utf-8")
+        text = (corpus_dir() / d["file"]).read_text(encoding="utf-8")
         rows.append((d["file"], d["references"], [r.number for r in find_references(_page(text))]))
     return score_references(rows)
 
@@ -103,7 +103,7 @@ def _identity() -> dict:
     right, total, wrong = Counter(), Counter(), []
     recs = gold_identity()
     for rec in recs:
-        text = (CORPUS / rec["file"]).read_text(encoding="utf-8")
+        text = (corpus_dir() / rec["file"]).read_text(encoding="utf-8")
         ident = read_identity([_page(text)])
         for f in IDENTITY_FIELDS:
             if f in rec:
@@ -161,7 +161,7 @@ def _subjects_measure(snap_subject, sample_metrics: int) -> dict:
         gold[name] = {"contains_label": sum(ok), "of": len(rows),
                       "mean_extra_syllables": round(sum(extra) / len(extra), 2) if extra else None}
     laws = []
-    for path in sorted((CORPUS / "laws").glob("*.txt"))[::10]:
+    for path in sorted((corpus_dir() / "laws").glob("*.txt"))[::10]:
         text = path.read_text(encoding="utf-8")
         laws += [(text, m) for m in find_metrics(_page(text))[:40]]
     laws = laws[:sample_metrics]
@@ -188,7 +188,7 @@ def paged_file(name: str, text: str, page_chars: int = PAGE_CHARS) -> IngestedFi
 
 
 def _throughput() -> dict:
-    files = [paged_file(p.name, p.read_text(encoding="utf-8")) for p in sorted((CORPUS / "laws").glob("*.txt"))]
+    files = [paged_file(p.name, p.read_text(encoding="utf-8")) for p in sorted((corpus_dir() / "laws").glob("*.txt"))]
     nbytes = sum(f.size for f in files)
     counts = Counter()
     extract(files[0])  # warm caches (YAML tables, compiled patterns)

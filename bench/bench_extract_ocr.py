@@ -46,7 +46,7 @@ from .bench_extract import (
     metric_key,
     paged_file,
 )
-from .common import CORPUS, target
+from .common import corpus_dir, target
 
 VARIANTS = {
     "clean": {"dpi": 300, "skew_deg": 0.0, "noise": 0.0, "jpeg_quality": 92, "seed": 1},
@@ -82,7 +82,7 @@ def _reference_sources(workdir: Path) -> tuple[list[dict], dict]:
     docs, unplaced, total_pages = [], 0, 0
     budget = MAX_REF_PAGES
     for d in gold_references():
-        text = (CORPUS / d["file"]).read_text(encoding="utf-8")
+        text = (corpus_dir() / d["file"]).read_text(encoding="utf-8")
         pdf = render_text_pdf(text, rules="drawn")
         pages = _text_pages(pdf)
         total_pages += len(pages)
@@ -124,7 +124,7 @@ def _metric_source(workdir: Path) -> tuple[Path, Counter]:
 def _identity_sources(workdir: Path) -> list[dict]:
     out = []
     for rec in gold_identity()[::IDENTITY_STEP]:
-        text = (CORPUS / rec["file"]).read_text(encoding="utf-8")[:HEADER_CHARS]
+        text = (corpus_dir() / rec["file"]).read_text(encoding="utf-8")[:HEADER_CHARS]
         text = text[: text.rfind("\n")] if "\n" in text else text
         pdf = render_text_pdf(text, rules="drawn")
         path = workdir / "src" / ("id-" + Path(rec["file"]).stem + ".pdf")

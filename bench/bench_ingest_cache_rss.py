@@ -1,6 +1,6 @@
 """Result cache and memory: re-ingest of a processed 50-page scan; peak RSS on a 200-page scan.
 
-Input: five half-page law excerpts (../shared/corpus/laws) rendered with ``render_text_pdf``
+Input: five half-page law excerpts (``corpus_dir()/laws``) rendered with ``render_text_pdf``
 and scanned with ``rasterize_scan`` (docgen defaults: 200 dpi, ~0.6° skew, noise, JPEG q70);
 the five image pages are repeated to 50 and to 200 pages (``insert_pdf``: each copy is its
 own image object, as in a real scan).
@@ -26,7 +26,7 @@ from pathlib import Path
 import psutil
 import pymupdf
 
-from bench.common import CORPUS, ROOT, target
+from bench.common import ROOT, corpus_dir, target
 
 DISTINCT = 5
 LAWS = ["Luat-68-2020-QH14-cu-tru-435315.txt", "Luat-08-2017-QH14-Thuy-loi-2017-322933.txt",
@@ -55,7 +55,7 @@ def distinct_scan(workdir: Path) -> Path:
 
     out = pymupdf.open()
     for i, name in enumerate(LAWS[:DISTINCT]):
-        text = (CORPUS / "laws" / name).read_text(encoding="utf-8")[:2500]
+        text = (corpus_dir() / "laws" / name).read_text(encoding="utf-8")[:2500]
         src = pymupdf.open(stream=render_text_pdf(text), filetype="pdf")
         one = pymupdf.open()
         one.insert_pdf(src, to_page=0)

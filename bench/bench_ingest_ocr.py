@@ -1,6 +1,6 @@
 """OCR ingest: speed vs the plain Tesseract CLI, 2-worker scaling, and accuracy (CER/WER).
 
-Input: page 1 of eight laws from ../shared/corpus/laws (header, "Luật số: 68/2020/QH14",
+Input: page 1 of eight laws from ``corpus_dir()/laws`` (header, "Luật số: 68/2020/QH14",
 "Căn cứ ..." lines full of document numbers), rendered with ``render_text_pdf(rules="drawn")``
 and turned into image-only scans with ``rasterize_scan``.  The corpus files write the
 horizontal rules of the header (under "QUỐC HỘI", under "Độc lập - Tự do - Hạnh phúc") as
@@ -38,7 +38,7 @@ from pathlib import Path
 
 import pymupdf
 
-from bench.common import CORPUS, target
+from bench.common import corpus_dir, target
 
 LAWS = [
     "Luat-68-2020-QH14-cu-tru-435315.txt",
@@ -66,7 +66,7 @@ def source_pages(n: int = len(LAWS)) -> list[tuple[bytes, str]]:
 
     out = []
     for name in LAWS[:n]:
-        text = (CORPUS / "laws" / name).read_text(encoding="utf-8")[:6000]
+        text = (corpus_dir() / "laws" / name).read_text(encoding="utf-8")[:6000]
         doc = pymupdf.open(stream=render_text_pdf(text, rules="drawn"), filetype="pdf")
         one = pymupdf.open()
         one.insert_pdf(doc, to_page=0)

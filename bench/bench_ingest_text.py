@@ -1,6 +1,6 @@
 """Born-digital ingest speed: ``ingest_file`` on a text-layer PDF vs plain PyMuPDF ``get_text()``.
 
-Input: the first ~300 pages of laws from ../shared/corpus/laws rendered to PDF with
+Input: the first ~300 pages of laws from ``corpus_dir()/laws`` rendered to PDF with
 ``tests.support.docgen.render_text_pdf`` (A4, 12 pt, ~500 words a page).  Both sides open
 the same file; the best of several interleaved runs counts (the machine is shared).  Ours is
 the whole pipeline with one worker: size/kind checks, sha256, blob copy, open, triage
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pymupdf
 
-from bench.common import CORPUS, target
+from bench.common import corpus_dir, target
 
 PAGES_WANTED = 300
 RUNS = 7
@@ -33,7 +33,7 @@ def build_pdf(workdir: Path) -> Path:
     for name in LAWS:
         if out.page_count >= PAGES_WANTED:
             break
-        part = pymupdf.open(stream=render_text_pdf((CORPUS / "laws" / name).read_text(encoding="utf-8")),
+        part = pymupdf.open(stream=render_text_pdf((corpus_dir() / "laws" / name).read_text(encoding="utf-8")),
                             filetype="pdf")
         out.insert_pdf(part, to_page=min(part.page_count, PAGES_WANTED - out.page_count) - 1)
         part.close()

@@ -20,7 +20,7 @@ from pathlib import Path
 import psycopg
 from redis import Redis
 
-from bench.common import CORPUS, ROOT, target
+from bench.common import ROOT, corpus_dir, target
 from tests.support.docgen import rasterize_scan, render_text_pdf
 
 ADMIN_URL = os.environ.get("KIEMCHUNG_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres").replace(
@@ -30,7 +30,7 @@ SUBMISSIONS, SCANS_PER_SUBMISSION = 4, 3
 
 
 def _scans() -> list[bytes]:
-    laws = sorted((CORPUS / "laws").glob("*.txt"))[:SUBMISSIONS * SCANS_PER_SUBMISSION]
+    laws = sorted((corpus_dir() / "laws").glob("*.txt"))[:SUBMISSIONS * SCANS_PER_SUBMISSION]
     out = []
     for i, law in enumerate(laws):
         text = law.read_text(encoding="utf-8")[:2200]

@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 WORK = ROOT / "bench" / "work"
-CORPUS = ROOT.parent / "shared" / "corpus"
+VENDORED_CORPUS = ROOT / "tests" / "corpus"
 
 _OPS = {">=": lambda a, b: a >= b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, "<": lambda a, b: a < b}
 
@@ -33,6 +33,17 @@ def timer():
     box["seconds"] = time.perf_counter() - t0
 
 
+def corpus_dir() -> Path:
+    """The real-text corpus the benchmarks read: ``$KIEMCHUNG_BENCH_CORPUS`` if set, else
+    ``../shared/corpus`` beside the clone if it exists, else the subset vendored for the tests
+    (``tests/corpus``, see its README) so that a bare clone's ``make bench`` still runs."""
+    env = os.environ.get("KIEMCHUNG_BENCH_CORPUS")
+    if env:
+        return Path(env)
+    shared = ROOT.parent / "shared" / "corpus"
+    return shared if shared.is_dir() else VENDORED_CORPUS
+
+
 def machine() -> dict:
     try:
         tess = subprocess.run(["tesseract", "--version"], capture_output=True, text=True).stdout.split("\n")[0]
@@ -48,7 +59,8 @@ def peak_rss_mb_children() -> float:
 
 def write_result(name: str, result: dict) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
-    result = {"name": name, "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "machine": machine(), **result}
+    result = {"name": name, "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "machine": machine(),
+              "corpus": str(corpus_dir()), **result}
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return path

@@ -3,12 +3,14 @@
     raw page text ──normalize──▶ patterns (regex) ──▶ references ─┐
                                                     ├─▶ dates ────┼─▶ confidence (words ▶ box, min conf)
                                                     ├─▶ metrics ──┤        │
-                            page 1 (+2), last page ─▶ identity ───┘        ▼
+         page 1's header zone, signing block ─▶ identity ───┘        ▼
                                                                      models.extraction
 
 Every result is a ``models.extraction`` object carrying page, span, box and
-confidence.  Plain functions never import spaCy; ``extractors.spacy_pipeline``
-wraps the same finders as spaCy components for callers who want a ``Doc``.
+confidence.  Identity comes only from page 1's ND30 header zone and a signing block
+(``document.kind`` says when there is none: an article, an annex, a photo); references
+are joined across line ends and page breaks, and never include the document's own number.  Plain functions never import spaCy;
+``extractors.spacy_pipeline`` wraps the same finders as spaCy components for callers who want a ``Doc``.
 Page text normalisation is ingest's (``ingest.normalize``); here only one-for-one
 look-alike fixes keep offsets valid.  underthesea is used for one thing only: moving
 metric subjects to word boundaries (``extractors.subjects``), never to find values.

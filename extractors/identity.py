@@ -1,83 +1,191 @@
-"""Document identity from the header (page 1, page 2 if needed) and the signature block.
+"""Document identity from the header zone of page 1 and from the signature block.
 
-The header is a two-column table, so its lines come out interleaved and in
-varying order.  We therefore classify lines instead of relying on positions:
-motto lines, the ``Số:`` line, the place-and-date line, the type line; issuing
-body lines are the remaining upper-case lines above the type line.
+A document has an identity only when its first page carries a Decree-30 header in
+its top band: the two-column table (issuing body and ``Số:`` on the left, Quốc hiệu
+and the place-and-date line on the right), then the type line and the trích yếu.
+Anything else — a news article, a web print-out, a slide, a later page of a letter,
+an annex, a lone signature page — is ``no_header`` and gets no number, type, date or
+issuer, however many numbers its body cites.  A number that is not on a ``Số:`` /
+``Luật số:`` line of that zone is never the document's own number.
+
+The header table comes out of a PDF or OCR with its columns interleaved, so the zone is
+cut into *cells* (a line, split at wide gaps between its words where word boxes exist)
+and each cell is classified: motto, number, place-and-date, type line; issuing body
+cells are the remaining upper-case cells above the number.  Word boxes also bound the
+zone (the top half of the page).
+
+The signer comes only from a signature block: a signing title (``TM.``, ``KT.``,
+``Q.``, ``TL.``, ``TUQ.`` or a position such as ``BỘ TRƯỞNG``), in the right column
+where word boxes say where that is, then the name.  A byline has no title above it and
+is not a signer.
+
+A printed number that looks odd (blank number, look-alike letters from another script,
+private-use characters, a number under 10 without its leading zero, a type code that
+disagrees with the type line, a year that disagrees with the date, an unknown code) is
+reported as printed — look-alike letters replaced by the Latin letters they imitate —
+with ``needs_review`` and a lower confidence, and the reason in ``DocumentIdentity.notes``.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import re
+import statistics
+from bisect import bisect_left
 from dataclasses import dataclass
 
-from models.extraction import DocumentIdentity, IdentityField
+from models.extraction import DocumentIdentity, DocumentKind, IdentityField
 from models.pages import Page
+from models.provenance import Box
 
 from . import patterns as P
 from .confidence import WordIndex
 from .dates import copy_stamp_at, date_at, time_after
 from .normalize import fix_chars, fold_chars
-from .references import _parts, doc_type_name
+from .references import _parts, _split_codes, doc_type_name
 
-HEADER_LINES = 40
-SIGNATURE_CHARS = 4000  # the signature block and Nơi nhận sit in the page's last lines
+HEADER_LINES = 40  # the header table, type line and trích yếu sit in page 1's first lines
+HEADER_BAND = 0.5  # with word boxes: the header zone is the top half of page 1
+SIGNATURE_SPAN = 240.0  # with word boxes: the name sits at most this far (points) under its title
+SIGNATURE_COLUMN = 0.35  # with word boxes: a signing title centred left of this is not in the right column
+ODD_CONFIDENCE = 0.5  # confidence cap of a value whose printed form is odd
+MIN_LETTERS = 10  # fewer letters than this on every page: nothing readable (a photograph)
+
 _DECOR = re.compile(r"[-–—_*=~.]{3,}|[-_*]{2,}\s*$")
 _MOTTO = re.compile(
-    r"cong\s*hoa\s+xa\s+hoi\s+chu\s+nghia\s+viet\s+nam|doc\s+lap\s*[-–]?\s*tu\s+do\s*[-–]?\s*hanh\s+phuc"
+    r"cong\s*hoa\s+xa\s+hoi\s+chu\s+nghia(?:\s+viet(?:\s+nam)?)?|doc\s+lap\s*[-–]?\s*tu\s+do\s*[-–]?\s*hanh\s+phuc"
+    r"|dang\s+cong\s+san\s+viet\s+nam"
 )
-_NUMBER_LINE = re.compile(
-    r"(?:^|\s)(?:(?:bo\s+)?luat\s+)?(?:so|s6)\s*[:.]\s*_?\s*(?=\d|$)|^(?:(?:bo\s+)?luat\s+)?so\s+(?=\d)"
-)
+_TYPE_LINE_WORDS = [
+    "bo luat", "luat", "phap lenh", "sac lenh", "hien phap", "nghi quyet lien tich", "nghi quyet", "nghi dinh",
+    "quyet dinh", "thong tu lien tich", "thong tu", "chi thi", "quy che", "quy dinh", "thong cao",
+    "thong bao", "thong tri", "huong dan", "chuong trinh", "ke hoach", "phuong an", "de an", "du an", "bao cao",
+    "bien ban", "to trinh", "hop dong", "cong dien", "cong van", "giay moi", "giay gioi thieu",
+    "giay uy quyen", "van ban hop nhat", "ket luan", "lenh",
+]
+_TYPE_ALT = "|".join(_TYPE_LINE_WORDS)
+_TYPE_LINE = re.compile(r"^(" + _TYPE_ALT + r")(?![a-z])\s*(.*)$")
+# "Số:", "Số 06/…" (capital S, no colon), "Luật số:", "Nghị quyết số:", "Só:465" (OCR)
+_NUMBER_CELL = re.compile(r"^(?:(?:" + _TYPE_ALT + r")\s+)?(?P<so>so|s6|s0)(?P<colon>\s*[:.;]\s*_?\s*|\s+(?=\d))")
+_NUMBER_INNER = re.compile(r"\s(?:so|s6)\s*:\s*_?\s*")  # "SỞ NỘI VỤ Số: 12/…" (two columns on one line)
 _PLACE_DATE = re.compile(
     r"(?P<place>[^\W\d_][^,\n:]{0,40}?)\s*,\s*ngay\s*(?P<d>\d{1,2}|[ ._…]*)\s*thang\s*(?P<m>\d{1,2})\s*nam\s*(?P<y>\d{4})"
 )
-_TYPE_LINE_WORDS = [
-    "bo luat", "luat", "phap lenh", "sac lenh", "nghi quyet lien tich", "nghi quyet", "nghi dinh",
-    "quyet dinh", "thong tu lien tich", "thong tu", "chi thi", "quy che", "quy dinh", "thong cao",
-    "thong bao", "huong dan", "chuong trinh", "ke hoach", "phuong an", "de an", "du an", "bao cao",
-    "bien ban", "to trinh", "hop dong", "cong dien", "cong van", "giay moi", "giay gioi thieu",
-    "giay uy quyen", "van ban hop nhat", "lenh",
-]
-_TYPE_LINE = re.compile(r"^(" + "|".join(_TYPE_LINE_WORDS) + r")(?![a-z])\s*(.*)$")
 _VV = re.compile(r"^\s*(?:v/v|v\.v|về việc)\s*[:.]?\s*", re.IGNORECASE)
 _BODY_START = re.compile(
     r"^(?:can cu|kinh gui|dieu \d|chuong [ivx\d]|phan [ivx\d]|thuc hien|de |nham |trong nam|qua |theo |i\.|1\.|a\)|ngay \d)"
 )
+_BAND_END = re.compile(
+    r"^(?:can cu|kinh gui|dieu\s+\d|chuong\s+[ivxl\d]+\b|phan\s+(?:thu\s+)?[ivx\d]+\b|muc\s+\d|theo de nghi"
+    r"|[ivx]+\.\s|\d{1,2}\.\s|[a-d]\)\s)"
+)
+_BLANK_NUMBER = re.compile(
+    rf"[ ._…]*(?P<sym>/[ ]?(?:(?P<year>{P._YEAR})[ ]?/[ ]?)?(?P<codes>{P._CODES}))"
+)
+_CONTINUES = re.compile(r"^[-/]")  # a symbol running on into the next line: "- CP - ĐCTUBTWMTQVN"
+_DOTTED = re.compile(r"(?P<a>\d{1,4})\.\d{1,3}(?=[ ]?/)")
 _SIGN_MODE = re.compile(r"^\s*(TM|KT|Q|TL|TUQ)\s*\.\s*(\S.*)?$")
+_POSITION = re.compile(
+    r"^(?:(?:pho|quyen)\s+)?(?:thu tuong|bo truong|thu truong|chu tich|tong giam doc|giam doc|tong cuc truong"
+    r"|cuc truong|vu truong|chanh van phong|chanh thanh tra|tong thanh tra|thanh tra truong"
+    r"|truong\s+(?:ban|phong|khoa|doan|tram|cong an|thon|ap|van phong|chi nhanh)"
+    r"|hieu truong|vien truong|chanh an|tong kiem toan|kiem toan truong|thong doc|chu nhiem|tong thu ky"
+    r"|tong bi thu|bi thu|tong bien tap)(?![a-z])"
+)
+_LEAD_JUNK = " -–—_~.*•|"
 _NAME = re.compile(rf"^[{P.VN_UPPER}][{P.VN_LOWER}]+(?:\s+[{P.VN_UPPER}][{P.VN_LOWER}]*){{1,4}}$")
+_RANK = re.compile(  # a rank or degree printed before the signer's name
+    r"^(?:(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy)|Đại\s+úy|Chuẩn\s+đô\s+đốc|Phó\s+đô\s+đốc|Đô\s+đốc"
+    r"|(?:GS|PGS|TS|ThS|BS|KS)\.?(?:\s*(?:TS|BS|KS|ThS)\.?)*)\s+"
+)
+_SIGNED_MARK = re.compile(r"^(?:\(?\s*đã\s+ký\s*\)?|\[.*?\])\s*", re.IGNORECASE)
+_FORM_HINT = re.compile(r"^\(\s*(?:ky|ghi ro|dong dau|chu ky)")  # "(Ký, ghi rõ họ tên)": a form to fill in
 _NAME_STOP = re.compile(r"(?:^|\s)(?:noi nhan|luu|nhu tren|kinh gui|dia chi|dien thoai|email|trang)(?:\s|:|$)")
+_BLOCK_STOP = re.compile(r"^(?:dieu\s+\d|chuong\s|phu luc|mau so|can cu)")
 _RECIPIENTS = re.compile(r"^\s*n[oơ]i\s+nh[aậ]n\s*:?", re.IGNORECASE)
-_TRAILING_JUNK = re.compile(r"(?:\s+[^\w\s]+)+\s*$")
-_ITEM = re.compile(r"^\s*[-+•–]\s*(.+?)\s*[;.,]?\s*$")
+_TRAILING_JUNK = re.compile(r"(?:\s+(?:[^\w\s]+|_+))+\s*$")
+_ITEM = re.compile(r"^\s*[-+•–~]\s*(.+?)\s*[;.,]?\s*$")
+
+# Letters of other scripts that look like Latin ones, one for one (offsets are kept).
+_LOOKALIKE = str.maketrans({
+    **dict(zip("АВСЕНІЈКМОРЅТХУаеорсхуіјѕ", "ABCEHIJKMOPSTXYaeopcxyijs")),  # Cyrillic
+    **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧοι", "ABEZHIKMNOPTYXoi")),  # Greek
+    **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)},  # fullwidth A-Z
+    **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)},  # fullwidth a-z
+    **{chr(0xFF10 + i): chr(0x30 + i) for i in range(10)},  # fullwidth digits
+    **{chr(0xF000 + c): chr(c) for c in range(0x21, 0x7F)},  # a symbol font's private-use copy of ASCII
+})
+_LOOKALIKE_CHARS = re.compile("[" + "".join(re.escape(chr(k)) for k in _LOOKALIKE if not 0xE000 <= k <= 0xF8FF) + "]")
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 
 
 @dataclass
-class _Line:
+class _Cell:
     start: int
     end: int
     text: str  # with decorations removed
     folded: str
+    y0: float | None = None  # top of its words (None: no word boxes)
+    x0: float | None = None
+    x1: float | None = None
 
 
-def _lines(text: str, limit: int | None = None) -> list[_Line]:
-    out = []
-    pos = 0
+def _cell(text: str, s: int, e: int, box: tuple[float, float, float] | None = None) -> _Cell:
+    raw = text[s:e]
+    clean = _DECOR.sub(" ", raw)
+    lead = len(clean) - len(clean.lstrip())
+    stripped = clean.strip()
+    st = s + lead
+    y0, x0, x1 = box if box else (None, None, None)
+    return _Cell(st, st + len(stripped), stripped, fold_chars(stripped), y0, x0, x1)
+
+
+def _line_spans(text: str, limit: int | None = None) -> list[tuple[int, int]]:
+    out, pos = [], 0
     for raw in text.split("\n"):
-        s, e = pos, pos + len(raw)
-        pos = e + 1
-        clean = _DECOR.sub(" ", raw)
-        lead = len(clean) - len(clean.lstrip())
-        stripped = clean.strip()
-        if not stripped:
-            out.append(_Line(s, e, "", ""))
-        else:
-            st = s + lead
-            out.append(_Line(st, st + len(stripped), stripped, fold_chars(stripped)))
+        out.append((pos, pos + len(raw)))
+        pos += len(raw) + 1
         if limit and len(out) >= limit:
             break
     return out
+
+
+def _cells(page: Page, text: str, limit: int | None = None) -> list[_Cell]:
+    """The page's lines as cells, each line split at wide gaps between its words (when boxed)."""
+    spans = _line_spans(text, limit)
+    w = page.words
+    if not len(w):
+        return [_cell(text, s, e) for s, e in spans]
+    order = sorted(range(len(w)), key=w.start.__getitem__)
+    starts = [w.start[i] for i in order]
+    heights = [w.y1[i] - w.y0[i] for i in order if w.y1[i] > w.y0[i]]
+    gap = max(2.0 * statistics.median(heights), 18.0) if heights else 18.0
+    out: list[_Cell] = []
+    for s, e in spans:
+        k = bisect_left(starts, s)
+        ids = []
+        while k < len(order) and starts[k] < e:
+            ids.append(order[k])
+            k += 1
+        if not ids:
+            out.append(_cell(text, s, e))
+            continue
+        group = [ids[0]]
+        for i in ids[1:]:
+            prev = group[-1]
+            if abs(w.x0[i] - w.x1[prev]) > gap:
+                out.append(_group_cell(text, w, group))
+                group = [i]
+            else:
+                group.append(i)
+        out.append(_group_cell(text, w, group))
+    return out
+
+
+def _group_cell(text: str, w, group: list[int]) -> _Cell:
+    s, e = w.start[group[0]], w.end[group[-1]]
+    box = (min(w.y0[i] for i in group), min(w.x0[i] for i in group), max(w.x1[i] for i in group))
+    return _cell(text, s, e, box)
 
 
 def _upper_ratio(s: str) -> float:
@@ -87,26 +195,56 @@ def _upper_ratio(s: str) -> float:
     return sum(c.isupper() for c in letters) / len(letters)
 
 
+def _letters(s: str) -> int:
+    return sum(c.isalpha() for c in s)
+
+
 class _Builder:
     def __init__(self) -> None:
         self.ident = DocumentIdentity()
 
-    def set(self, name: str, value, page: Page, idx: WordIndex, start: int, end: int, shown: str | None = None):
+    def set(self, name: str, value, page: Page, idx: WordIndex, start: int, end: int, shown: str | None = None,
+            odd: str | None = None, pieces: list[tuple[int, int]] | None = None):
+        """Record a field; ``odd`` (a reason) flags it for review and caps its confidence.
+
+        ``pieces``: the spans that hold the value when it is printed in parts (a name wrapped
+        over two lines with the other column between them); confidence is theirs only."""
         if value is None or value == "" or value == []:
             return
-        loc = idx.locate(start, end)
+        locs = [idx.locate(s, e) for s, e in (pieces or [(start, end)])]
+        boxes = [x.box for x in locs if x.box is not None]
+        box = Box(x0=min(x.x0 for x in boxes), y0=min(x.y0 for x in boxes), x1=max(x.x1 for x in boxes),
+                  y1=max(x.y1 for x in boxes)) if boxes else None
+        conf, review = min(x.confidence for x in locs), any(x.needs_review for x in locs)
+        if odd:
+            conf, review = min(conf, ODD_CONFIDENCE), True
+            self.note(odd)
         setattr(self.ident, name, value)
         self.ident.fields[name] = IdentityField(
-            text=page.text[start:end], page=page.number, start=start, end=end, box=loc.box,
-            confidence=loc.confidence, needs_review=loc.needs_review,
+            text=page.text[start:end], page=page.number, start=start, end=end, box=box,
+            confidence=conf, needs_review=review,
             value=shown if shown is not None else (value if isinstance(value, str) else "; ".join(value)),
         )
-        self.ident.confidence[name] = loc.confidence
+        self.ident.confidence[name] = conf
+
+    def flag(self, name: str, reason: str) -> None:
+        """Flag an already recorded field (a disagreement found after it was read)."""
+        f = self.ident.fields.get(name)
+        if f is None:
+            return
+        f.needs_review = True
+        f.confidence = min(f.confidence, ODD_CONFIDENCE)
+        self.ident.confidence[name] = f.confidence
+        self.note(reason)
+
+    def note(self, reason: str) -> None:
+        if reason not in self.ident.notes:
+            self.ident.notes.append(reason)
 
 
-def _strip_motto(line: _Line) -> tuple[str, int, int]:
-    """Remove motto phrases from a line; return the rest and its span."""
-    text, folded = line.text, line.folded
+def _strip_motto(c: _Cell) -> tuple[str, int, int]:
+    """Remove motto phrases from a cell; return the rest and its span."""
+    text, folded = c.text, c.folded
     m = _MOTTO.search(folded)
     while m:
         text = (text[: m.start()] + " " * (m.end() - m.start()) + text[m.end():])
@@ -114,147 +252,81 @@ def _strip_motto(line: _Line) -> tuple[str, int, int]:
         m = _MOTTO.search(folded)
     lead = len(text) - len(text.lstrip())
     rest = text.strip()
-    return rest, line.start + lead, line.start + lead + len(rest)
+    return rest, c.start + lead, c.start + lead + len(rest)
 
 
-def _header(b: _Builder, page: Page, idx: WordIndex) -> None:
-    text = fix_chars(page.text)
-    lines = _lines(text, HEADER_LINES)
-    num_i = date_i = type_i = None
+def _is_motto(c: _Cell) -> bool:
+    """Quốc hiệu / tiêu ngữ as a cell of its own (what is left is another column's upper-case cell)."""
+    m = _MOTTO.search(c.folded)
+    if not m:
+        return False
+    if m.group(0).startswith("cong") and _upper_ratio(c.text[m.start():m.end()]) < 0.8:
+        return False  # "nước Cộng hòa xã hội chủ nghĩa Việt Nam" inside a sentence
+    rest, _, _ = _strip_motto(c)
+    return not rest or _upper_ratio(rest) > 0.8 or _letters(rest) <= 3
 
-    for i, ln in enumerate(lines):
-        if not ln.text:
+
+# ---------------------------------------------------------------------------------------
+# header zone
+
+
+def _band(cells: list[_Cell], page: Page) -> list[_Cell]:
+    """Cells of the header zone: page 1's top band, before the body starts."""
+    out = []
+    for c in cells:
+        if not c.text:
             continue
-        if num_i is None:
-            m = _NUMBER_LINE.search(ln.folded)
-            if m:
-                rm = P.REFERENCE.search(text, ln.start + m.end(), ln.end + 40)
-                if rm and rm.start() - (ln.start + m.end()) <= 2:
-                    parts = _parts(rm)
-                    b.set("number", parts.canonical, page, idx, rm.start(), rm.end())
-                    num_i = i
-                    if parts.type_code:
-                        b._sym_type = parts.type_code
-                    b._sym_has_type = bool(parts.type_code)
-                    b._sym_parts = parts
-        if date_i is None:
-            m = _PLACE_DATE.search(ln.folded)
-            if m and not _NUMBER_LINE.match(ln.folded[m.start("place"):]):
-                place = ln.text[m.start("place"):m.end("place")].strip()
-                # the other column may share the line: keep what follows a symbol or colon
-                toks = place.split()
-                while toks and re.search(r"[\d/&:\-]", " ".join(toks)):
-                    toks = toks[1:]
-                place = " ".join(toks)
-                ps = ln.start + ln.text.find(place, m.start("place")) if place else ln.start
-                if place and place[0].isupper():
-                    b.set("place", place, page, idx, ps, ps + len(place))
-                d = ln.start + m.end()
-                ds = ln.start + m.start("d")
-                if m["d"].strip(" ._…").isdigit():
-                    try:
-                        val = _dt.date(int(m["y"]), int(m["m"]), int(m["d"])).isoformat()
-                    except ValueError:
-                        val = None
-                    if val:
-                        b.set("issued_on", val, page, idx, ds, d)
-                date_i = i
-        if type_i is None and ln.text and _upper_ratio(ln.text) > 0.8 and not _MOTTO.search(ln.folded):
-            m = _TYPE_LINE.match(ln.folded)
-            if m and (num_i is not None or date_i is not None or i < 12):
-                type_i = i
-                tword = m.group(1)
-                name = _type_name(tword)
-                b.set("doc_type", name, page, idx, ln.start, ln.start + len(tword))
-                rest = ln.text[len(tword):].strip()
-                b._type_rest = (rest, ln.start + len(ln.text) - len(rest), ln.end) if rest else None
-        if type_i is not None and num_i is not None and date_i is not None:
+        if _BAND_END.match(c.folded):
             break
-
-    # issuing body: upper-case lines above the number / type line that are not motto/date/number
-    stop = min(x for x in (num_i, type_i, date_i, len(lines)) if x is not None)
-    if num_i is not None:
-        stop = num_i
-    body_lines = []
-    for i, ln in enumerate(lines[: max(stop, 0)]):
-        if not ln.text or i in (date_i, num_i, type_i):
+        if c.y0 is not None and c.y0 > HEADER_BAND * page.height:
             continue
-        rest, s, e = _strip_motto(ln)
-        if not rest or _PLACE_DATE.search(fold_chars(rest)) or _upper_ratio(rest) < 0.6 or re.search(r"\d{3,}", rest):
-            continue
-        if _TYPE_LINE.fullmatch(fold_chars(rest)):
-            continue
-        junk = _TRAILING_JUNK.search(rest)  # OCR of decoration: "QUỐC HỘI *&#+"
-        if junk and junk.start() > 0:
-            e -= len(rest) - junk.start()
-            rest = rest[: junk.start()]
-        body_lines.append((rest, s, e))
-    if body_lines and (num_i is not None or date_i is not None):
-        rest, s, e = body_lines[-1]
-        b.set("issuer", rest, page, idx, s, e)
-        if len(body_lines) >= 2:
-            rest, s, e = body_lines[0]
-            b.set("parent_issuer", rest, page, idx, s, e)
-
-    # type: from the symbol, or công văn when a V/v line stands under a type-less number
-    vv_i = next((i for i, ln in enumerate(lines) if ln.text and _VV.match(ln.text) and re.match(r"(?i)v/v|v\.v", ln.text)), None)
-    if b.ident.doc_type is None:
-        parts = getattr(b, "_sym_parts", None)
-        f = b.ident.fields.get("number")
-        if parts is not None and parts.type_code and f:
-            b.set("doc_type", doc_type_name(parts.type_code) or parts.type_code, page, idx, f.start, f.end)
-        elif parts is not None and f and (vv_i is not None or not parts.type_code):
-            name = "Luật" if parts.codes and parts.codes[0].startswith("QH") else "Công văn"
-            b.set("doc_type", name, page, idx, f.start, f.end)
-    if b.ident.doc_type:
-        code = _type_code_for(b.ident.doc_type)
-        parts = getattr(b, "_sym_parts", None)
-        if parts is not None and parts.type_code:
-            code = parts.type_code
-        if code:
-            f = b.ident.fields["doc_type"]
-            b.set("doc_type_code", code, page, idx, f.start, f.end)
-
-    # title: after the type line (or after V/v) until the body starts
-    tlines: list[_Line] = []
-    first = None
-    if type_i is not None:
-        tr = getattr(b, "_type_rest", None)
-        if tr:
-            tlines.append(_Line(tr[1], tr[2], tr[0], fold_chars(tr[0])))
-        first = type_i + 1
-    elif vv_i is not None:
-        ln = lines[vv_i]
-        m = _VV.match(ln.text)
-        rest = ln.text[m.end():]
-        tlines.append(_Line(ln.start + m.end(), ln.end, rest, fold_chars(rest)))
-        first = vv_i + 1
-    if first is not None:
-        for ln in lines[first:]:
-            if not ln.text or len(tlines) >= 4:
-                break
-            if _BODY_START.match(ln.folded) or _MOTTO.search(ln.folded) or _PLACE_DATE.search(ln.folded):
-                break
-            if _NUMBER_LINE.match(ln.folded):
-                break
-            if tlines and (tlines[-1].text.endswith((".", ":", ";")) or len(ln.text) > 160):
-                break
-            if not tlines and len(ln.text) > 200:
-                break
-            if type_i is None and tlines and ln.text[:1].isupper() and _upper_ratio(ln.text) < 0.5:
-                break  # after V/v only lower-case continuation lines belong to the title
-            tlines.append(ln)
-    if tlines:
-        title = " ".join(t.text for t in tlines).strip()
-        title = re.sub(r"\s+", " ", title)
-        b.set("title", title, page, idx, tlines[0].start, tlines[-1].end)
+        out.append(c)
+    return out
 
 
-def _type_name(folded_word: str) -> str:
-    for k, v in P.tables()["type_words"].items():
-        if fold_chars(k) == folded_word:
-            return v
-    return folded_word
+def _number_at(c: _Cell) -> int | None:
+    """Offset in ``c.text`` where the number of a ``Số:`` cell starts, else ``None``."""
+    m = _NUMBER_CELL.match(c.folded)
+    if m:
+        if m["colon"].strip() or c.text[m.start("so")].isupper():  # "số 12/…" wrapped from a sentence is not
+            return m.end()
+        return None
+    m = _NUMBER_INNER.search(c.folded)
+    if m:
+        rest, _, _ = _strip_motto(_Cell(c.start, c.start + m.start(), c.text[:m.start()], c.folded[:m.start()]))
+        if not rest or _upper_ratio(rest) > 0.8:
+            return m.end()
+    return None
+
+
+def _date_in(c: _Cell) -> re.Match | None:
+    """The place-and-date phrase when it ends the cell (not a date inside a sentence)."""
+    m = _PLACE_DATE.search(c.folded)
+    if not m or _NUMBER_CELL.match(c.folded[m.start("place"):]):
+        return None
+    tail = c.folded[m.end():].strip(" .,;:)|")
+    return m if len(tail) <= 2 else None
+
+
+def _type_in(c: _Cell) -> re.Match | None:
+    if _upper_ratio(c.text) <= 0.8 or _MOTTO.search(c.folded):
+        return None
+    m = _TYPE_LINE.match(c.folded)
+    if not m:
+        return None
+    rest = c.text[len(m.group(1)):].strip()
+    if rest and _upper_ratio(rest) < 0.8:
+        return None
+    return m
+
+
+_TYPE_NAMES = {fold_chars(k): v for k, v in P.tables()["type_words"].items()}
+
+
+def _type_name(folded_word: str, shown: str) -> str:
+    if folded_word in _TYPE_NAMES:
+        return _TYPE_NAMES[folded_word]
+    return shown[:1].upper() + shown[1:].lower()
 
 
 def _type_code_for(name: str) -> str | None:
@@ -264,62 +336,396 @@ def _type_code_for(name: str) -> str | None:
     return None
 
 
-def _signature(b: _Builder, pages: list[Page]) -> None:
-    for page in reversed(pages):
-        text = fix_chars(page.text)
-        tail = max(0, len(text) - SIGNATURE_CHARS)
-        tail = text.rfind("\n", 0, tail) + 1 if tail else 0
-        lines = _lines(text[tail:])
-        for ln in lines:
-            ln.start += tail
-            ln.end += tail
-        rec_i = next((i for i in range(len(lines) - 1, -1, -1) if _RECIPIENTS.match(lines[i].text)), None)
-        mode_i = next((i for i in range(len(lines) - 1, -1, -1) if _SIGN_MODE.match(lines[i].text)), None)
-        if rec_i is None and mode_i is None and page is not pages[-1]:
+def _cell_below(band: list[_Cell], i: int) -> int | None:
+    """Index of the cell under ``band[i]`` in its column (the next line when there are no word boxes)."""
+    c = band[i]
+    for j in range(i + 1, min(len(band), i + 4)):
+        d = band[j]
+        if c.x0 is None or d.x0 is None:
+            return j
+        if d.y0 > c.y0 and d.x0 < c.x1 + 40 and d.x1 > c.x0 - 40:
+            return j
+    return None
+
+
+def _number_spans(band: list[_Cell], i: int, at: int, text: str) -> list[tuple[int, int]]:
+    """Where the header number is printed: after ``Số:`` in its cell (or in the cell below when
+    ``Số:`` ends its cell), plus the next cell of the column when the symbol runs on into it."""
+    c = band[i]
+    if c.text[at:].strip(" _"):
+        spans = [(c.start + at, c.end)]
+    else:
+        j = _cell_below(band, i)
+        if j is None:
+            return []
+        spans, i = [(band[j].start, band[j].end)], j
+    j = _cell_below(band, i)
+    first = text[spans[0][0]:spans[0][1]].rstrip()
+    if j is not None and (first.endswith(("-", "/")) or _CONTINUES.match(band[j].text)):
+        spans.append((band[j].start, band[j].end))
+    return spans
+
+
+def _read_number(b: _Builder, page: Page, idx: WordIndex, text: str, spans: list[tuple[int, int]]):
+    """Record the header number printed in ``spans``; return its parts (None for a blank number)."""
+    pieces = [text[s:e] for s, e in spans]
+    window = " ".join(pieces)
+    fixed = window.translate(_LOOKALIKE)  # one for one: offsets into ``window`` hold
+
+    def at(off: int) -> int:  # offset in ``window`` -> offset in the page text
+        if len(spans) == 1 or off <= len(pieces[0]):
+            return spans[0][0] + off
+        return spans[1][0] + off - len(pieces[0]) - 1
+
+    lead = len(fixed) - len(fixed.lstrip(" _"))
+    if lead > 3:
+        return None
+    dot = _DOTTED.match(fixed, lead)  # "66.15/2026/NQ-CP": read with the dot as a digit, then put it back
+    if dot:
+        fixed = fixed[:dot.end("a")] + "0" + fixed[dot.end("a") + 1:]
+    m = P.REFERENCE.match(fixed, lead)
+    if m is not None:
+        s, e = at(m.start()), at(m.end())
+        odd = []
+        bad = sorted(set(_LOOKALIKE_CHARS.findall(window, m.start(), m.end())))
+        if bad:
+            odd.append(f"printed number holds look-alike letters of another script ({''.join(bad)}); read as Latin")
+        if _PRIVATE_USE.search(text, max(0, s - 2), min(len(text), e + 2)):
+            odd.append("printed number holds private-use characters")
+        parts = _parts(m)
+        if parts.num.isdigit() and len(parts.num) == 1:
+            odd.append(f"printed number {parts.num} has no leading zero")
+        why = parts.suspect() if idx.is_ocr else None  # code tables lag new bodies (BNNMT): text layers are trusted
+        if why:
+            odd.append(f"printed number looks odd: {why}")
+        value = parts.canonical
+        if dot:
+            value = dot.group(0) + value[len(dot.group(0)):]
+        b.set("number", value, page, idx, s, e, odd="; ".join(odd) or None)
+        return parts
+    bm = _BLANK_NUMBER.match(fixed)
+    if bm is not None:
+        s, e = at(bm.start("sym")), at(bm.end())
+        year = re.sub(r"\s", "", bm["year"]) + "/" if bm["year"] else ""
+        value = "/" + year + "-".join(P.standard_case(x) for x in _split_codes(bm["codes"]))
+        b.set("number", value, page, idx, s, e, odd="header number is blank (printed without its digits)")
+    return None
+
+
+def _header(b: _Builder, page: Page, idx: WordIndex) -> DocumentKind:
+    text = fix_chars(page.text)
+    band = _band(_cells(page, text, HEADER_LINES), page)
+    num_i = date_i = type_i = None
+    num_at = 0
+    date_m = type_m = None
+    motto = False
+    for i, c in enumerate(band):
+        if _is_motto(c):
+            motto = True
+        if num_i is None:
+            at = _number_at(c)
+            if at is not None:
+                num_i, num_at = i, at
+        if date_i is None:
+            m = _date_in(c)
+            if m:
+                date_i, date_m = i, m
+        if type_i is None:
+            m = _type_in(c)
+            if m and (num_i is not None or date_i is not None or motto or i < 12):
+                type_i, type_m = i, m
+    found = sum(x is not None for x in (date_i, type_i)) + motto
+    if not ((num_i is not None and found >= 1) or (motto and found >= 2)):
+        return DocumentKind.NO_HEADER
+
+    spans = _number_spans(band, num_i, num_at, text) if num_i is not None else []
+    parts = _read_number(b, page, idx, text, spans) if spans else None
+
+    if date_m is not None:
+        c, m = band[date_i], date_m
+        place = c.text[m.start("place"):m.end("place")].strip()
+        # the other column may share the cell: keep what follows a symbol or colon
+        toks = place.split()
+        while toks and re.search(r"[\d/&:\-]", " ".join(toks)):
+            toks = toks[1:]
+        place = " ".join(toks)
+        ps = c.start + c.text.find(place, m.start("place")) if place else c.start
+        if place and place[0].isupper():
+            b.set("place", place, page, idx, ps, ps + len(place))
+        if m["d"].strip(" ._…").isdigit():
+            try:
+                val = _dt.date(int(m["y"]), int(m["m"]), int(m["d"])).isoformat()
+            except ValueError:
+                val = None
+            if val:
+                b.set("issued_on", val, page, idx, c.start + m.start("d"), c.start + m.end())
+
+    if type_m is not None:
+        c = band[type_i]
+        tword = type_m.group(1)
+        b.set("doc_type", _type_name(tword, c.text[:len(tword)]), page, idx, c.start, c.start + len(tword))
+
+    # issuing body: upper-case cells above the number (or the first marker) that are not motto/date/number/type
+    stop = num_i if num_i is not None else min(x for x in (type_i, date_i, len(band)) if x is not None)
+    body_cells = []
+    for i, c in enumerate(band[:stop]):
+        if i in (date_i, num_i, type_i):
             continue
-        idx = WordIndex(page)
-        # the signature block: from the signing-mode line (or a little above Nơi nhận) on
-        if mode_i is not None:
-            lo = mode_i
-        elif rec_i is not None:
-            lo = max(0, rec_i - 6)
-        else:
-            lo = max(0, len(lines) - 12)
-        hi = min(len(lines), lo + 30)
-        if mode_i is not None:
-            m = _SIGN_MODE.match(lines[mode_i].text)
-            ln = lines[mode_i]
-            b.set("signing_mode", m.group(1) + ".", page, idx, ln.start, ln.start + len(m.group(1)) + 1)
-        name = None
-        for ln in lines[lo:hi]:
-            t = ln.text
-            if not t or _ITEM.match(t) or _NAME_STOP.search(ln.folded) or t.startswith("("):
+        rest, s, e = _strip_motto(c)
+        box = idx.locate(s, e).box if c.x0 is not None and rest else None
+        if box is not None and (box.x0 + box.x1) / 2 > page.width / 2:
+            continue  # the issuing body sits in the left column
+        if not rest or _PLACE_DATE.search(fold_chars(rest)) or _upper_ratio(rest) < 0.6 or re.search(r"\d{3,}", rest):
+            continue
+        if _TYPE_LINE.fullmatch(fold_chars(rest)):
+            continue
+        junk = _TRAILING_JUNK.search(rest)  # OCR of decoration: "QUỐC HỘI *&#+"
+        if junk and junk.start() > 0:
+            e -= len(rest) - junk.start()
+            rest = rest[: junk.start()]
+        body_cells.append((rest, [(s, e)]))
+    body_cells = _join_wrapped(body_cells)
+    if body_cells:
+        rest, sp = body_cells[-1]
+        b.set("issuer", rest, page, idx, sp[0][0], sp[-1][1], pieces=sp)
+        if len(body_cells) >= 2:
+            rest, sp = body_cells[0]
+            b.set("parent_issuer", rest, page, idx, sp[0][0], sp[-1][1], pieces=sp)
+
+    # type: from the symbol, or công văn when a V/v line stands under a type-less number
+    vv_i = next((i for i, c in enumerate(band) if _VV.match(c.text) and re.match(r"(?i)v/v|v\.v", c.text)), None)
+    f = b.ident.fields.get("number")
+    if b.ident.doc_type is None and parts is not None and f:
+        if parts.form == "hyphen":  # "14-KL/TU", "21-LCT/HĐNN8"
+            t = P.tables()
+            name = t["hyphen_form_types"].get(parts.type_code) or t["types"].get(parts.type_code)
+            b.set("doc_type", name, page, idx, f.start, f.end)
+        elif parts.type_code:
+            b.set("doc_type", doc_type_name(parts.type_code) or parts.type_code, page, idx, f.start, f.end)
+        elif vv_i is not None or not parts.type_code:
+            name = "Luật" if parts.codes and parts.codes[0].startswith("QH") else "Công văn"
+            b.set("doc_type", name, page, idx, f.start, f.end)
+    if b.ident.doc_type:
+        code = _type_code_for(b.ident.doc_type)
+        if parts is not None and parts.type_code:
+            code = parts.type_code
+        if code:
+            t = b.ident.fields["doc_type"]
+            b.set("doc_type_code", code, page, idx, t.start, t.end)
+    _cross_check(b, parts, type_i is not None)
+    _title(b, page, idx, band, type_i, type_m, vv_i)
+    return DocumentKind.ND30
+
+
+_WRAP_END = re.compile(r"(?:^|\s)(?:va|ve|cua|thuoc|nhan dan|thuong vu|trung uong|-)$")
+_WRAP_START = re.compile(r"^(?:va|ve|cua|thuoc)\s")
+# words an issuing body's name starts with: a line starting so is a body of its own
+_ORG_HEAD = re.compile(
+    r"^(?:bo|so|ubnd|hdnd|uy ban|cuc|tong cuc|chi cuc|vu|vien|truong|ban|phong|hoi dong|hoi|trung tam|van phong"
+    r"|thanh tra|kho bac|bao hiem|cong an|quoc hoi|chinh phu|toa an|dang|tinh uy|huyen uy|thanh uy|quan uy"
+    r"|mat tran|doan|cong|tap doan|ngan hang|benh vien|hoc vien|dai hoc|dai|bao|kiem toan|lien doan|chu tich)(?![a-z])"
+)
+
+
+def _join_wrapped(cells: list[tuple[str, list[tuple[int, int]]]]) -> list[tuple[str, list[tuple[int, int]]]]:
+    """Join an issuing body's name wrapped over two lines ("BỘ NÔNG NGHIỆP VÀ MÔI" / "TRƯỜNG",
+    "ỦY BAN NHÂN DÂN" / "TỈNH ĐỒNG NAI", "NGÂN HÀNG NHÀ NƯỚC" / "VIỆT NAM"); a line that starts
+    like a body's name ("UBND TỈNH ĐỒNG NAI" / "SỞ NỘI VỤ") is a body of its own."""
+    out: list[tuple[str, list[tuple[int, int]]]] = []
+    for rest, spans in cells:
+        if out:
+            prev, pspans = out[-1]
+            rf = fold_chars(rest)
+            if _WRAP_END.search(fold_chars(prev)) or _WRAP_START.match(rf) or len(rest.split()) == 1 \
+                    or not _ORG_HEAD.match(rf):
+                out[-1] = (f"{prev} {rest}", pspans + spans)
                 continue
-            t2 = re.sub(r"^(?:\(?đã ký\)?|\[.*?\])\s*", "", t).strip()
-            if _NAME.match(t2) and len(t2.split()) >= 2:
-                name = (t2, ln.start + (len(t) - len(t2)), ln.end)
-        if name:
-            b.set("signer", name[0], page, idx, name[1], name[2])
-        if rec_i is not None:
-            items, s0, e0, misses = [], None, None, 0
-            first = lines[rec_i]
-            m0 = _RECIPIENTS.match(first.text)
-            after = first.text[m0.end():].strip()
-            cand = ([_Line(first.start + m0.end(), first.end, after, fold_chars(after))] if after else []) + lines[rec_i + 1:]
-            for ln in cand:
-                im = _ITEM.match(ln.text)
-                if im:
-                    items.append(im.group(1).strip())
-                    s0 = ln.start if s0 is None else s0
-                    e0 = ln.end
-                    misses = 0
-                elif ln.text:
-                    misses += 1
-                    if misses > 3:
-                        break
-            if items:
-                b.set("recipients", items, page, idx, s0, e0)
+        out.append((rest, spans))
+    return out
+
+
+def _cross_check(b: _Builder, parts, has_type_line: bool) -> None:
+    """Flag a printed number that disagrees with the rest of its own header."""
+    ident = b.ident
+    if parts is None:
         return
+    if has_type_line and parts.type_code and parts.form != "hyphen":
+        sym_type = doc_type_name(parts.type_code)
+        if sym_type and ident.doc_type and sym_type != ident.doc_type:
+            why = f"the number's type code {parts.type_code} disagrees with the type line ({ident.doc_type})"
+            b.flag("number", why)
+            b.flag("doc_type", why)
+    if parts.year and ident.issued_on and parts.year != ident.issued_on[:4]:
+        why = f"the number's year {parts.year} disagrees with the issue date {ident.issued_on}"
+        b.flag("number", why)
+        b.flag("issued_on", why)
+
+
+def _title(b: _Builder, page: Page, idx: WordIndex, band: list[_Cell], type_i, type_m, vv_i) -> None:
+    """Trích yếu: after the type line (or after V/v) until the body starts."""
+    tcells: list[_Cell] = []
+    first = None
+    if type_i is not None:
+        c = band[type_i]
+        rest = c.text[len(type_m.group(1)):].strip()
+        if rest:
+            s = c.start + len(c.text) - len(rest)
+            tcells.append(_Cell(s, c.end, rest, fold_chars(rest)))
+        first = type_i + 1
+    elif vv_i is not None:
+        c = band[vv_i]
+        m = _VV.match(c.text)
+        rest = c.text[m.end():]
+        tcells.append(_Cell(c.start + m.end(), c.end, rest, fold_chars(rest)))
+        first = vv_i + 1
+    if first is None:
+        return
+    for c in band[first:]:
+        if len(tcells) >= 4:
+            break
+        if _BODY_START.match(c.folded) or _MOTTO.search(c.folded) or _PLACE_DATE.search(c.folded):
+            break
+        if _NUMBER_CELL.match(c.folded):
+            break
+        if tcells and (tcells[-1].text.endswith((".", ":", ";")) or len(c.text) > 160):
+            break
+        if not tcells and len(c.text) > 300:
+            break
+        if type_i is None and tcells and c.text[:1].isupper() and _upper_ratio(c.text) < 0.5:
+            break  # after V/v only lower-case continuation lines belong to the title
+        tcells.append(c)
+    if tcells:
+        title = re.sub(r"\s+", " ", " ".join(t.text for t in tcells).strip())
+        b.set("title", title, page, idx, tcells[0].start, tcells[-1].end)
+
+
+# ---------------------------------------------------------------------------------------
+# signature block
+
+
+def _is_title(c: _Cell) -> bool:
+    """A signing title: ``TM.``/``KT.``/… or an upper-case position line (``BỘ TRƯỞNG``)."""
+    t = c.text.lstrip(_LEAD_JUNK)  # a dash or rule of the other column read into the cell
+    if not t or len(t) > 90:
+        return False
+    if _SIGN_MODE.match(t):
+        return True
+    return _upper_ratio(t) > 0.9 and bool(_POSITION.match(c.folded[len(c.text) - len(t):]))
+
+
+def _right_column(c: _Cell, page: Page) -> bool:
+    if c.x0 is None or c.x1 is None:
+        return True  # no word boxes: the line structure is all there is
+    return (c.x0 + c.x1) / 2 >= SIGNATURE_COLUMN * page.width
+
+
+def _column(cells: list[_Cell], k: int, below: bool) -> list[int]:
+    """Cells under (``below``) or above ``cells[k]`` in its column, nearest first; without word
+    boxes, the next (previous) cells in reading order."""
+    c = cells[k]
+    if c.y0 is None:
+        return list(range(k + 1, min(len(cells), k + 16))) if below else list(range(k - 1, max(-1, k - 9), -1))
+    lo, hi = c.x0 - 60, c.x1 + 60
+    out = [j for j, d in enumerate(cells) if j != k and d.y0 is not None and lo <= (d.x0 + d.x1) / 2 <= hi
+           and (0 < d.y0 - c.y0 <= SIGNATURE_SPAN if below else 0 < c.y0 - d.y0 <= SIGNATURE_SPAN / 3)]
+    return sorted(out, key=lambda j: abs(cells[j].y0 - c.y0))
+
+
+def _name_after(cells: list[_Cell], k: int) -> tuple[int, str, int, int] | None:
+    """The signer's name under a signing title, else ``None`` (also for a blank form)."""
+    for j in _column(cells, k, below=True):
+        c = cells[j]
+        t = c.text
+        if not t or _ITEM.match(t) or _RECIPIENTS.match(t) or _NAME_STOP.search(c.folded):
+            continue
+        if _BLOCK_STOP.match(c.folded) or _SIGN_MODE.match(t) or _FORM_HINT.match(c.folded):
+            return None  # another block, the annex, or a form to fill in ("(Ký, ghi rõ họ tên)")
+        if _upper_ratio(t) > 0.9 or _letters(t) < 4:
+            continue  # title continuation, seal or signature strokes read as letters
+        t2 = _SIGNED_MARK.sub("", t).strip()
+        t2 = t2[_RANK.match(t2).end():] if _RANK.match(t2) else t2
+        if not t2:
+            continue
+        if _NAME.match(t2):
+            if len(t2.split()[-1]) == 1:
+                return None  # "Nguyễn Văn A": a form's sample name
+            return j, t2, c.start + (len(t) - len(t2)), c.end
+        if len(t) > 60:
+            return None  # prose: the block is over
+    return None
+
+
+def _block(cells: list[_Cell], page: Page) -> tuple[_Cell | None, tuple[int, str, int, int]] | None:
+    """The last signature block on the page: its signing-mode cell (if any) and the name."""
+    for k in range(len(cells) - 1, -1, -1):
+        c = cells[k]
+        if not _is_title(c) or not _right_column(c, page):
+            continue
+        got = _name_after(cells, k)
+        if got is None:
+            continue
+        # the title lines above (TM. CHÍNH PHỦ / KT. THỦ TƯỚNG / PHÓ THỦ TƯỚNG): a long title
+        # wraps, and in reading order the recipients column may be interleaved with them
+        titles = [c]
+        for i in _column(cells, k, below=False):
+            t = cells[i].text
+            if _is_title(cells[i]):
+                titles.append(cells[i])
+            elif not (_ITEM.match(t) or _RECIPIENTS.match(t) or (_upper_ratio(t) > 0.9 and len(t) <= 60)):
+                break
+        mode = next((x for x in titles if _SIGN_MODE.match(x.text.lstrip(_LEAD_JUNK))), None)  # nearest: KT. under TM.
+        return mode, got
+    return None
+
+
+def _signature(b: _Builder, pages: list[Page]) -> None:
+    """Signer and signing mode from the last page with a signature block; recipients beside it."""
+    found = None
+    for page in reversed(pages):
+        cells = [c for c in _cells(page, fix_chars(page.text)) if c.text]
+        block = _block(cells, page)
+        if block is not None:
+            found = (page, cells, block)
+            break
+    if found is None:  # no signing title anywhere: no signer, but a recipients list may still be there
+        for page in reversed(pages):
+            cells = [c for c in _cells(page, fix_chars(page.text)) if c.text]
+            rec = [i for i, c in enumerate(cells) if _RECIPIENTS.match(c.text)]
+            if rec:
+                _recipients(b, page, WordIndex(page), cells, rec[-1])
+                return
+        return
+    page, cells, (ln, (j, name, s, e)) = found
+    idx = WordIndex(page)
+    if ln is not None:
+        lead = len(ln.text) - len(ln.text.lstrip(_LEAD_JUNK))
+        mode = _SIGN_MODE.match(ln.text[lead:]).group(1)
+        b.set("signing_mode", mode + ".", page, idx, ln.start + lead, ln.start + lead + len(mode) + 1)
+    b.set("signer", name, page, idx, s, e)
+    rec = [i for i, c in enumerate(cells) if _RECIPIENTS.match(c.text) and abs(i - j) <= 40]
+    if rec:
+        _recipients(b, page, idx, cells, min(rec, key=lambda i: abs(i - j)))
+
+
+def _recipients(b: _Builder, page: Page, idx: WordIndex, cells: list[_Cell], rec_i: int) -> None:
+    items, s0, e0, misses = [], None, None, 0
+    first = cells[rec_i]
+    m0 = _RECIPIENTS.match(first.text)
+    after = first.text[m0.end():].strip()
+    cand = ([_Cell(first.end - len(after), first.end, after, fold_chars(after))] if after else []) + cells[rec_i + 1:]
+    for c in cand:
+        im = _ITEM.match(c.text)
+        if im:
+            items.append(im.group(1).strip())
+            s0 = c.start if s0 is None else s0
+            e0 = c.end
+            misses = 0
+        elif c.text:
+            misses += 1
+            if misses > 3:
+                break
+    if items:
+        b.set("recipients", items, page, idx, s0, e0)
 
 
 def _copy_stamp(b: _Builder, pages: list[Page]) -> None:
@@ -340,15 +746,18 @@ def _copy_stamp(b: _Builder, pages: list[Page]) -> None:
 
 
 def read_identity(pages: list[Page]) -> DocumentIdentity:
-    """Identity of the document whose pages are given (header on page 1, else page 2)."""
+    """Identity of the document whose pages are given.
+
+    The header is looked for on the first page with text only (never on a later page:
+    a later page of a letter or an annex has no identity of its own); the signature
+    block on the last page that has one.
+    """
     b = _Builder()
     pages = [p for p in pages if p.text]
-    if not pages:
+    if not pages or all(_letters(p.text) < MIN_LETTERS for p in pages):
+        b.ident.kind = DocumentKind.NOT_A_DOCUMENT
         return b.ident
-    for page in pages[:2]:
-        _header(b, page, WordIndex(page))
-        if b.ident.number or b.ident.doc_type:
-            break
+    b.ident.kind = _header(b, pages[0], WordIndex(pages[0]))
     _signature(b, pages)
     _copy_stamp(b, pages)
     return b.ident

@@ -8,13 +8,24 @@
   phải bằng 85%``, ``không được quá 30%``); negations flip (``không ít hơn`` ge,
   ``không được sở hữu vượt quá`` le).
 * Subject: searched back within the clause to the nearest "tỷ lệ"; else, for a
-  percentage, the noun phrase after it ("70% các đơn vị"); else the clause tail.
-  Both ends are then moved to underthesea word boundaries (:mod:`extractors.subjects`).
+  percentage, the noun phrase after it ("70% các đơn vị"), joined to the clause before it
+  when that names something too ("lãi suất nợ quá hạn … lãi suất vay vốn" for "lãi suất nợ
+  quá hạn bằng 130% lãi suất vay vốn"); else the clause tail (after "thì"/"có"/"mà"/"hưởng").
+  Line wraps inside a paragraph are read through; a second figure of one list ("80% … và
+  90% …") shares the first one's subject and qualifier.
+  Cut ends are then moved to underthesea word boundaries (:mod:`extractors.subjects`).
 * Not metrics: digits of dates, periods and document numbers, list indices
   (``1.``), numbers after ``Điều``/``khoản``/``năm``/``thứ``..., bare numbers
   followed by no counted noun.
-* Fractions ``25/27 nhiệm vụ``: one count metric with value 25 and the noun as unit;
-  ``text`` keeps ``25/27 nhiệm vụ`` and :func:`denominator` returns 27.
+* Fractions ``25/27 nhiệm vụ``, ``25 trên 27 nhiệm vụ``, ``25 nhiệm vụ trong tổng số 27 nhiệm
+  vụ``, and a bare ``là 25/27`` after a counted noun ("số nhiệm vụ hoàn thành là 25/27"): one
+  count metric with value 25 and the noun as unit; ``text`` keeps the fraction and
+  :func:`denominator` returns 27 (the verifier derives a rate from it).
+* Where the clause gives no subject of its own (``đạt tỷ lệ 98%``, ``(đạt 90%)``, ``Dịch vụ:
+  5%``, a table cell holding only the value), the subject is what the value refers to: the
+  clause before the parenthesis, the label before the colon, the row's label cell (cells are
+  joined by `` | `` in text layers, or are wide gaps between words on OCR lines), or the
+  "tỷ lệ ..." phrase / last clause of the previous sentence.
 """
 
 from __future__ import annotations
@@ -26,14 +37,14 @@ from functools import lru_cache
 import yaml
 
 from models.extraction import Metric, Qualifier
-from models.pages import Page
+from models.pages import Page, PageMethod
 
 from . import patterns as P
 from .confidence import WordIndex
 from .dates import _scan as _scan_dates
-from .normalize import fix_chars, fold_chars, parse_vn_number
+from .normalize import fix_chars, fold, fold_chars, parse_vn_number
 from .references import scan_references
-from .subjects import snap
+from .subjects import snap, subject_words
 
 SNAP_SUBJECTS = True  # move subject ends to underthesea word boundaries (see extractors.subjects)
 
@@ -53,6 +64,7 @@ _BLOCK_BEFORE = re.compile(
     r"luat|nghi dinh|nghi quyet|thong tu|quyet dinh|so hieu|ma|ma so|dien thoai|fax|tai khoan|"
     r"khu pho|to|ap|thon|duong|quoc lo|tinh lo|phong|tang|nha)\s*[:.]?\s*$"
 )
+_FROM = re.compile(r"(?<![a-z])tu\s*$")  # "từ 50%" (checked against the accents: "đầu tư" is no "từ")
 _QUALS = [
     (re.compile(r"(?:bang hoac lon hon|bang hoac cao hon|lon hon hoac bang)\s*$"), Qualifier.GE),
     (re.compile(r"(?:bang hoac nho hon|bang hoac thap hon|nho hon hoac bang)\s*$"), Qualifier.LE),
@@ -65,40 +77,79 @@ _QUALS = [
     (re.compile(r"(?:khong vuot qua|toi da|<=|≤)\s*$"), Qualifier.LE),
     (re.compile(r"(?:khong duoi|it nhat|toi thieu|>=|≥)\s*$"), Qualifier.GE),
     (re.compile(r"(?:thap hon|nho hon|it hon|(?<![a-z])duoi|<)\s*$"), Qualifier.LT),
-    (re.compile(r"(?:nhieu hon|cao hon|lon hon|(?<![a-z])vuot|(?<![a-z])tren|(?<![a-z])hon|>)\s*$"), Qualifier.GT),
-    (re.compile(r"(?:(?<![a-z])xap xi|khoang|(?<![a-z])gan|uoc tinh|(?<![a-z])uoc|chung|~)\s*$"), Qualifier.APPROX),
-    (re.compile(r"(?<![a-z])tu\s*$"), Qualifier.GE),
+    (re.compile(r"(?:nhieu hon|cao hon|lon hon|(?<![a-z])vuot(?: qua)?|(?<![a-z])tren|(?<![a-z])hon|>)\s*$"),
+     Qualifier.GT),
+    (re.compile(r"(?:(?<![a-z])xap xi|khoang|(?<![a-z])gan|(?<![a-z])uoc tinh|(?<![a-z])uoc|(?<![a-z])chung|~)\s*$"), Qualifier.APPROX),
+    (_FROM, Qualifier.GE),
 ]
 # words that may stand between a qualifier and its number: "tối đa bằng 6%", "ít nhất phải bằng
 # 85%", "tối thiểu là 10%", "không được quá 30%" (stripped before the qualifier rules run)
-_QUAL_FILLER = re.compile(r"(?:\s+|(?<![a-z])(?:phai|duoc|la|bang|o muc|muc)(?![a-z]))+$")
-_AFTER_QUAL = re.compile(r"^\s*(?:tro len|tro xuong)")
+_QUAL_FILLER = re.compile(r"(?:\s+|(?<![a-z])(?:phai|duoc|la|bang|o muc|muc|chiem)(?![a-z]))+$")
+_AFTER_QUAL = re.compile(r"\s*(?:tro len|tro xuong)")  # used with match(text, pos): no "^"
 _TAIL_VERBS = re.compile(
-    r"(?:[\s,:]|(?<![^\W\d_])(?:đạt tỷ lệ|đạt tỉ lệ|đạt mức|đạt|là|chiếm|bằng|ở mức|tăng|giảm|còn|chỉ|được|có|"
+    r"(?:[\s,:]|(?<![^\W\d_])(?:đạt tỷ lệ|đạt tỉ lệ|đạt mức|đạt|là|chiếm|bằng|ở mức|(?<!gia )tăng|giảm|còn|chỉ|được|có|"
     r"với|tương ứng|khoảng|trên|dưới|từ|ít nhất|tối thiểu|tối đa|không quá|gần|hơn)(?![^\W\d_]))+$",
     re.IGNORECASE,
 )
-_CLAUSE_CUT = re.compile(r"[;:\n(]|\.(?!\d)|,(?!\d)\s+(?=(?:va|con|trong do|dong thoi|nhung)\b)")
+_CLAUSE_CUT = re.compile(r"[;:\n(|\t]|\.(?!\d)|,(?!\d)\s+(?=(?:va|con|trong do|dong thoi|nhung)\b)")
 _TY_LE = re.compile(r"(?<![a-z])(?:ty le|ti le)(?![a-z])")
-_AFTER_STOP = re.compile(r"^(?:so voi|,|\.|;|:|\))")
+_AFTER_STOP = re.compile(r"^(?:so voi|,|\.|;|:|\)|\|)")
 _AFTER_SKIP = re.compile(r"^(?:tro len|tro xuong)(?![a-z])\s*")  # "từ 25% trở lên số lượng lao động ..."
 _WORD = re.compile(rf"[{P.VN_LETTER}0-9&]+")
+# "25 trên 27 nhiệm vụ", "25 nhiệm vụ trên tổng số 27 nhiệm vụ", "25 trong tổng số 27 hồ sơ"
+# "là 25/27", "đạt 25/27" with no counted noun after it (the noun is earlier in the clause)
+_INT = r"\d{1,3}(?:\.\d{3})+|\d{1,6}"
+_BARE_FRACTION = re.compile(rf"(?<![\w/.,\-:])(?P<a>{_INT})/(?P<b>{_INT})(?![\w/%]|[.,]\d)")
+_OUT_OF_FULL = re.compile(
+    rf"(?<![\w/.,\-:])(?P<a>{P.NUMBER})(?P<mid>(?:\s+[a-z]+){{0,4}}?)\s+(?:tren|trong)\s+"
+    rf"(?:tong\s+so\s+|tong\s+|so\s+)?(?P<b>{P.NUMBER})(?![\w/%]|[.,]\d)"
+)
+_DENOMINATOR = re.compile(
+    rf"\s*[\d.,]+(?:/(?P<slash>\d[\d.]*)|(?:\s+[^\d]+?)?\s+(?:trên|trong)\s+(?:tổng\s+số\s+|tổng\s+|số\s+)?"
+    rf"(?P<word>{P.NUMBER}))",
+    re.IGNORECASE,
+)
+_LIST_MARK = re.compile(r"^(?:[\-–•+*]\s*|\(?[0-9ivxlcđa-z]{1,4}(?:\.[0-9]{1,3})*[.)]\s+|\d+(?:\.\d+)+\s+)+", re.IGNORECASE)
+_SENT_END = re.compile(r"[.!?](?=\s)|\n")
+_VALUE_CELL = re.compile(rf"^[\s\d.,%≥≤<>=~+\-–x…()/]*$|^(?:đạt|không đạt|có|không|x)$", re.IGNORECASE)
 
 
 def denominator(metric: Metric) -> float | None:
-    """The ``27`` of a fraction count ``25/27 nhiệm vụ``; ``None`` for other metrics."""
-    m = re.match(r"\s*[\d.,]+/(\d[\d.]*)", metric.text)
-    return parse_vn_number(m.group(1)) if m else None
+    """The ``27`` of a fraction count (``25/27 nhiệm vụ``, ``25 trên 27 nhiệm vụ``, ``25 nhiệm vụ
+    trong tổng số 27``); ``None`` for other metrics."""
+    if metric.unit == "%":
+        return None
+    m = _DENOMINATOR.match(metric.text)
+    if not m:
+        return None
+    return parse_vn_number(m.group("slash") or m.group("word"))
 
 
 def _count_unit(text: str, folded: str, pos: int) -> tuple[str, int] | None:
     """The counted noun starting at ``pos`` and its end, if it is one."""
     m = re.match(r"[A-ZĐ][A-ZĐ0-9]{1,9}(?![\w])", text[pos:pos + 12])
     if m and not m.group(0).isdigit():
+        if _capital_line(text, pos):
+            return None  # in a heading written in capitals a capital word is a word, not an abbreviation
         return m.group(0), pos + m.end()
     m = _nouns().match(folded, pos)
+    if not m:
+        return None
+    word = " ".join(text[pos:m.end()].split()).lower()
+    if " " not in word:  # one syllable folds to many words: "01 phương tiện" is not "01 phường"
+        spellings = subject_words()["single_syllable_nouns"].get(folded[pos:m.end()])
+        if spellings and word not in spellings and not word.isascii():
+            return None
     # list nouns are lower-case words; OCR case errors ("hồ SƠ") must not make a new unit
-    return (" ".join(text[pos:m.end()].split()).lower(), m.end()) if m else None
+    return word, m.end()
+
+
+def _capital_line(text: str, pos: int) -> bool:
+    lo = text.rfind("\n", 0, pos) + 1
+    hi = text.find("\n", pos)
+    line = text[lo:hi if hi >= 0 else len(text)]
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 12 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
 def _clause_start(folded: str, pos: int, floor: int) -> int:
@@ -109,11 +160,54 @@ def _clause_start(folded: str, pos: int, floor: int) -> int:
     return last
 
 
-def _subject(text: str, folded: str, qstart: int, vend: int, is_pct: bool, floor: int) -> tuple[str, bool]:
-    """The subject phrase and whether it was cut at a syllable cap (then it may split a word)."""
+def _subject(text: str, folded: str, qstart: int, vend: int, is_pct: bool, floor: int,
+             rows: _Rows | None = None, prev: tuple | None = None) -> tuple[str, bool]:
+    """The subject phrase and whether it was cut at a syllable cap (then it may split a word).
+    ``prev``: the subject and end of the figure before, which a second figure of one list shares."""
+    cells = rows.cells(qstart) if rows is not None else None
+    cell = next((c for c in cells if c[0] <= qstart < c[1]), None) if cells else None
+    cell_floor = cell[0] if cell else 0
+    subj, cut, bare = _clause_subject(text, folded, qstart, vend, is_pct, max(floor, cell_floor))
+    if bare and cells:  # "đạt tỷ lệ ≥65%" in a table row: the rate of the row's indicator
+        label = _row_label(text, folded, cells, cell, rate_only=True)
+        if label:
+            return label
+    if prev is not None and prev[2] == is_pct and _continues(folded, prev[1], qstart):
+        return prev[0], False
+    if (prev is not None and is_pct and prev[5] and _clause_start(folded, qstart, 0) <= prev[4]
+            and (_generic(_TY_LE.sub("", fold(subj))) or len(text[prev[1]:qstart].split()) <= 6)
+            and (_generic(subj) or not _TY_LE.search(fold(subj)))):  # its own "tỷ lệ …" wins
+        # "đã kiểm tra 4/10 đơn vị trực thuộc, đạt 40%": the rate of the fraction just before
+        return _words_cap(f"{prev[0]} {text[prev[4]:qstart]}", 20)[0], False
+    if not _generic(subj):
+        return subj, cut
+    for alt in (_paren_subject(text, folded, qstart, cell_floor),
+                _colon_label(text, folded, qstart, cell_floor),
+                _row_label(text, folded, cells, cell) if cells else None,
+                _previous_sentence(text, folded, qstart, cell_floor) if not cells else None):
+        if alt and not _generic(alt[0]):
+            return alt
+    return subj, cut
+
+
+# "80% đối với đất đá và 90% đối với quặng", "lớn hơn 0,5% và nhỏ hơn 1%": a second figure joined
+# to the first by "và"/"hoặc" in the same clause, with no noun of its own before it
+_CONTINUES = re.compile(r"[^.;:()|\n]{0,40}?(?<![a-z])(?:va|hoac)\s+(?:(?:nho|lon|cao|thap|it|nhieu) hon|tren|duoi|"
+                        r"khong qua|toi da|toi thieu|it nhat|tu|den|bang|dat|la|chiem)?\s*$")
+
+
+def _continues(folded: str, prev_end: int, qstart: int) -> bool:
+    """Is the figure at ``qstart`` the next of a list that the figure ending at ``prev_end`` began?"""
+    return 0 <= qstart - prev_end <= 48 and bool(_CONTINUES.match(folded, prev_end, qstart))
+
+
+def _clause_subject(text: str, folded: str, qstart: int, vend: int, is_pct: bool,
+                    floor: int) -> tuple[str, bool, bool]:
+    """Subject from the value's own clause; the last flag says it came from a bare "tỷ lệ"."""
     cs = _clause_start(folded, qstart, floor)
     window = folded[cs:qstart]
     tl = None
+    bare = False
     for m in _TY_LE.finditer(window):
         tl = m
     if tl is not None:
@@ -121,38 +215,177 @@ def _subject(text: str, folded: str, qstart: int, vend: int, is_pct: bool, floor
         tail = _TAIL_VERBS.search(text, s, qstart)
         e = tail.start() if tail else qstart
         if e - s > 6:  # a bare "tỷ lệ" ("... chiếm tỷ lệ từ 25%") says nothing: use what precedes it
-            return _clean(text[s:e]), False
-        qstart = s
+            return _clean(text[s:e]), False, False
+        qstart, bare = s, True
+    tail = _TAIL_VERBS.search(text, cs, qstart)
+    e = tail.start() if tail else qstart
+    words = text[cs:e].split()
+    words = _after_marker(words)
+    before = (_clean(" ".join(words[-BEFORE_WORDS:])), len(words) > BEFORE_WORDS, bare)
     if is_pct:
-        after = folded[vend:vend + 100].lstrip()
-        off = vend + (len(folded[vend:vend + 100]) - len(after))
+        after = folded[vend:vend + 140].lstrip()
+        off = vend + (len(folded[vend:vend + 140]) - len(after))
         skip = _AFTER_SKIP.match(after)
         if skip:
             after, off = after[skip.end():], off + skip.end()
         if after and not _AFTER_STOP.match(after) and after[:1].isalpha():
-            m = re.match(r"[^,.;:()\n]{1,80}", after)
-            if m:
-                words = text[off:off + m.end()].split()
-                return _clean(" ".join(words[:8])), len(words) > 8
-    tail = _TAIL_VERBS.search(text, cs, qstart)
-    e = tail.start() if tail else qstart
-    words = text[cs:e].split()
-    return _clean(" ".join(words[-10:])), len(words) > 10
+            n = _after_phrase(after)
+            # "thuế suất 15% áp dụng đối với ...": a phrase after the value that is no noun phrase
+            # of its own leaves the subject before the value
+            if n and (_generic(before[0]) or not _not_subject_after(after[:n])):
+                words = text[off:off + n].split()
+                noun, cut = _clean(" ".join(words[:AFTER_WORDS])), len(words) > AFTER_WORDS
+                if not _generic(before[0]):  # "lãi suất nợ quá hạn bằng 130% lãi suất vay vốn": both say it
+                    return f"{before[0]} … {noun}", cut, bare
+                return noun, cut, bare
+    return before
+
+
+AFTER_WORDS = 16  # words of the noun phrase after a percentage ("đạt 70% các đơn vị, địa phương")
+_AFTER_END = re.compile(r"[.;:()\n|\t]|,(?!\s+[a-zđ])|,\s+(?:va|trong do|tang|giam|dong thoi|nhung|con|dat|la)(?![a-z])")
+
+
+def _after_phrase(after: str) -> int:
+    """Length of the phrase after a value: to the clause end; a comma goes on when the next word
+    continues a list in lower case ("100% viên chức, người lao động đáp ứng ...")."""
+    m = _AFTER_END.search(after, 0, 120)
+    return m.start() if m else min(len(after), 120)
+
+
+def _not_subject_after(after: str) -> bool:
+    words = after.split()
+    for phrase in subject_words()["not_subject_after"]:
+        n = phrase.count(" ") + 1
+        if " ".join(words[:n]) == phrase:
+            return True
+    return False
+
+
+def _generic(subject: str) -> bool:
+    """True when the subject names nothing ("", "tỷ lệ", "kết quả đạt")."""
+    rest = " " + fold(subject) + " "
+    for phrase in sorted(subject_words()["generic_subjects"], key=len, reverse=True):
+        rest = rest.replace(f" {phrase} ", " ")
+    return not re.search(r"[a-z]", rest.replace("  ", " "))
+
+
+BEFORE_WORDS = 14  # words of the clause before a value
+# words after which a clause names what it measures: "Đô thị … thì mức tối thiểu … bằng 60%",
+# "Công ty … có dư nợ tín dụng tiêu dùng chiếm 65%", "… được hưởng phụ cấp … bằng 40%"
+_SUBJECT_MARKERS = ("thì", "có", "mà", "hưởng")
+
+
+def _after_marker(words: list[str]) -> list[str]:
+    """The words after the last subject marker of the clause, when at least two are left."""
+    for i in range(len(words) - 3, -1, -1):
+        if words[i].lower().strip(",") in _SUBJECT_MARKERS:
+            return words[i + 1:]
+    return words
+
+
+def _words_cap(s: str, n: int, last: bool = False) -> tuple[str, bool]:
+    words = s.split()
+    kept = words[-n:] if last else words[:n]
+    return _clean(" ".join(kept)), len(words) > n
+
+
+def _paren_subject(text: str, folded: str, qstart: int, floor: int) -> tuple[str, bool] | None:
+    """"hoàn thành 27/30 nhiệm vụ (đạt 90%)": the clause before the parenthesis."""
+    lo = max(floor, qstart - 40)
+    p = folded.rfind("(", lo, qstart)
+    if p < 0 or ")" in folded[p:qstart]:
+        return None
+    if not _generic(_TAIL_VERBS.sub("", text[p + 1:qstart])):
+        return None
+    cs = _clause_start(folded, p, floor)
+    tail = _TAIL_VERBS.search(text, cs, p)
+    return _words_cap(text[cs:tail.start() if tail else p], 12, last=True)
+
+
+def _colon_label(text: str, folded: str, qstart: int, floor: int) -> tuple[str, bool] | None:
+    """"Lãi tiền vay: 5%", "Số hồ sơ đúng hạn: 27/30": the label before the colon."""
+    i = qstart
+    while i > floor and text[i - 1] in " \t":
+        i -= 1
+    if i <= floor or text[i - 1] != ":":
+        return None
+    colon = i - 1
+    cs = max(_clause_start(folded, colon, floor), _last_value_end(text, max(floor, colon - 220), colon))
+    label = _LIST_MARK.sub("", text[cs:colon].strip())
+    return _words_cap(label, 18) if label else None
+
+
+def _last_value_end(text: str, lo: int, hi: int) -> int:
+    end = lo
+    for m in re.finditer(r"\d\s?%,?", text[lo:hi]):
+        end = lo + m.end()
+    return end
+
+
+def _row_label(text: str, folded: str, cells: list[tuple[int, int]], cell: tuple[int, int] | None,
+               rate_only: bool = False) -> tuple[str, bool] | None:
+    """The label cell of a table row for a value in a later cell ("Tỷ lệ hộ nghèo | ≤2% | ≤5%")."""
+    before = [c for c in cells if cell is None or c[1] <= cell[0]]
+    texts = [(c, _LIST_MARK.sub("", text[c[0]:c[1]].strip())) for c in reversed(before)]
+    texts = [(c, t) for c, t in texts if t and not _VALUE_CELL.match(t) and len(_WORD.findall(t)) >= 2]
+    if rate_only:
+        texts = [(c, t) for c, t in texts if _TY_LE.search(fold(t))]
+    plain = [(c, t) for c, t in texts if not P.PERCENT.search(t)]
+    words_only = [(c, t) for c, t in plain if not t[:1].isdigit()]  # a label, not "27/30 nhiệm vụ"
+    pick = (words_only or plain or texts)[:1]
+    if not pick:
+        return None
+    label = pick[0][1]
+    tl = None
+    for m in _TY_LE.finditer(fold(label)):
+        tl = m
+        break
+    if tl is not None:
+        label = label[tl.start():]
+    label = re.split(r"[;(]", label, maxsplit=1)[0]
+    return _words_cap(label, 14)
+
+
+def _previous_sentence(text: str, folded: str, qstart: int, floor: int) -> tuple[str, bool] | None:
+    """A value whose sentence names nothing ("Kết quả đạt 98%.") refers to the previous sentence."""
+    lo = max(floor, qstart - 320)
+    ends = [m for m in _SENT_END.finditer(text, lo, qstart)]
+    if not ends:
+        return None
+    start = ends[-1].start()
+    prev_lo = ends[-2].end() if len(ends) > 1 else lo
+    prev = text[prev_lo:start]
+    if not prev.strip() or P.PERCENT.search(prev):
+        return None  # a sentence with a figure of its own is about that figure
+    tl = None
+    for m in _TY_LE.finditer(fold_chars(prev)):
+        tl = m
+    if tl is not None:  # folded offsets are text offsets (fold_chars keeps lengths)
+        k = prev_lo + fold_chars(prev).rfind(tl.group(0))
+        return _words_cap(_clean(text[k:start]), 14)
+    cs = _clause_start(folded, start, prev_lo)
+    return _words_cap(_LIST_MARK.sub("", text[cs:start].strip()), 14)  # a sentence names its subject first
 
 
 def _clean(s: str) -> str:
     return s.strip(" ,;:-–\t\n\"'“”")
 
 
-def _qualifier(folded: str, start: int, end: int) -> tuple[Qualifier, int]:
-    before = folded[max(0, start - 48):start]
+def _qualifier(folded: str, start: int, end: int, text: str | None = None,
+               noun_end: int | None = None) -> tuple[Qualifier, int]:
+    """The qualifier of the number at ``start:end`` and where it begins. ``text`` tells "từ" from
+    the "tư" of "đầu tư" (both fold to "tu"); ``noun_end`` (a count) also reads "03 người trở lên"."""
+    lo = max(0, start - 48)
+    before = folded[lo:start]
     f = _QUAL_FILLER.search(before)
     core = before[: f.start()] if f and f.start() < len(before) else before
-    for rx, q in _QUALS:
-        m = rx.search(core)
+    for i, (rx, q) in enumerate(_QUALS):
+        m = rx.search(before if i < 2 else core)  # "nhỏ hơn hoặc bằng": "bằng" is no filler there
         if m:
+            if rx is _FROM and text is not None and text[lo + m.start():lo + m.start() + 2].lower() != "từ":
+                continue  # "đầu tư 2%", "tự 5%": not "từ"
             return q, start - (len(before) - m.start())
-    after = _AFTER_QUAL.match(folded, end)
+    after = _AFTER_QUAL.match(folded, end) or (_AFTER_QUAL.match(folded, noun_end) if noun_end else None)
     if after:
         return (Qualifier.GE if "len" in after.group(0) else Qualifier.LE), start
     return Qualifier.EQ, start
@@ -180,6 +413,111 @@ class _Spans:
         self.starts.insert(i, s)
         self.spans.insert(i, (s, e))
         self.max_len = max(self.max_len, e - s)
+
+
+_CELL_BREAK = re.compile(r"[ \t]*\|[ \t]*|\t+|[ ]{4,}")
+OCR_CELL_GAP = 2.0  # a gap between two words of an OCR line wider than this many word heights parts cells
+
+
+class _Rows:
+    """Table rows of a page: lines whose cells are joined by `` | `` (text layers), tabs or wide
+    runs of spaces, or (OCR) words of one line set apart by a column-wide gap."""
+
+    def __init__(self, text: str, page: Page):
+        self.text = text
+        self.gaps = _ocr_gaps(page) if page.method == PageMethod.OCR and len(page.words) else []
+        self._cache: dict[int, list[tuple[int, int]] | None] = {}
+
+    def cells(self, pos: int) -> list[tuple[int, int]] | None:
+        text = self.text
+        lo = text.rfind("\n", 0, pos) + 1
+        if lo in self._cache:
+            return self._cache[lo]
+        hi = text.find("\n", pos)
+        hi = len(text) if hi < 0 else hi
+        breaks = [(m.start(), m.end()) for m in _CELL_BREAK.finditer(text, lo, hi)]
+        breaks += [g for g in self.gaps if lo <= g[0] and g[1] <= hi]
+        cells: list[tuple[int, int]] | None = None
+        if breaks:
+            cells, cur = [], lo
+            for a, b in sorted(breaks):
+                if a > cur:
+                    cells.append((cur, a))
+                cur = max(cur, b)
+            if hi > cur:
+                cells.append((cur, hi))
+        self._cache[lo] = cells
+        return cells
+
+
+def _ocr_gaps(page: Page) -> list[tuple[int, int]]:
+    """Text spans between consecutive words of one OCR line that stand a column apart."""
+    w = page.words
+    order = sorted(range(len(w)), key=w.start.__getitem__)
+    gaps = []
+    for i, j in zip(order, order[1:]):
+        if w.line[i] != w.line[j]:
+            continue
+        height = max(w.y1[i] - w.y0[i], w.y1[j] - w.y0[j], 1.0)
+        if w.x0[j] - w.x1[i] > OCR_CELL_GAP * height:
+            gaps.append((w.end[i], w.start[j]))
+    return gaps
+
+
+_UNIT_CELL = re.compile(r"^\(?%\)?$")
+_LABEL_PERCENT = re.compile(r"\(%\)\s*$")
+_BARE_NUMBER = re.compile(rf"^(?:{P.NUMBER})$")
+
+
+def _unit_cell_numbers(text: str, rows: _Rows) -> list[tuple[int, int]]:
+    """Bare numbers of table rows whose unit is a cell of its own ("| % | 10") or ends the label
+    cell ("Tỷ lệ định mức chi phí (%) | 0,96 | 0,645"): percentages without a sign."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    while True:
+        i = text.find("%", pos)
+        if i < 0:
+            return out
+        lo = text.rfind("\n", 0, i) + 1
+        hi = text.find("\n", i)
+        hi = len(text) if hi < 0 else hi
+        pos = hi + 1
+        cells = rows.cells(i)
+        if not cells:
+            continue
+        unit_at = next((k for k, (a, b) in enumerate(cells)
+                        if _UNIT_CELL.match(text[a:b].strip()) or _LABEL_PERCENT.search(text[a:b])), None)
+        if unit_at is None:
+            continue
+        for a, b in cells[unit_at + 1:]:
+            cell = text[a:b]
+            core = cell.strip()
+            if _BARE_NUMBER.match(core) and not (core.isdigit() and len(core) == 4 and 1900 <= int(core) <= 2100):
+                start = a + cell.index(core)
+                out.append((start, start + len(core)))
+
+
+def _last_noun(text: str, folded: str, lo: int, hi: int) -> str | None:
+    """The last counted noun in ``text[lo:hi]`` ("số nhiệm vụ hoàn thành là" -> "nhiệm vụ")."""
+    last, taken = None, lo
+    for m in re.finditer(r"(?<![^\W_])[^\W\d_]", folded[lo:hi]):
+        if lo + m.start() < taken:
+            continue  # inside the noun just found ("vụ" of "nhiệm vụ")
+        u = _count_unit(text, folded, lo + m.start())
+        if u is not None and u[1] <= hi:
+            last, taken = u[0], u[1]
+    return last
+
+
+_SOFT_BREAK = re.compile(rf"(?<![.:;!?|\n])[ \t]*\n[ \t]*(?=[{P.VN_LOWER}]|\d(?!\d{{0,2}}[.)]\s))")
+
+
+def _soft_breaks(text: str) -> str:
+    """``text`` with the line breaks that wrap a paragraph ("tỷ lệ thực hiện\nkế hoạch 94%": the next
+    line goes on in lower case or with a number) turned into spaces; offsets are kept."""
+    if "\n" not in text:
+        return text
+    return _SOFT_BREAK.sub(lambda m: " " * len(m.group(0)), text)
 
 
 def find_metrics(page: Page, _refs=None, _dates=None) -> list[Metric]:
@@ -216,9 +554,42 @@ def find_metrics(page: Page, _refs=None, _dates=None) -> list[Metric]:
         v = parse_vn_number(m["n"])
         if v is None:
             continue
-        q, qs = _qualifier(folded, s, e)
+        q, qs = _qualifier(folded, s, e, text)
         found.append((qs, e, dict(value=v, unit="%", qualifier=q, _vstart=s)))
         spans.add(s, e)
+
+    for m in _OUT_OF_FULL.finditer(folded):  # "25 trên 27 nhiệm vụ", "25 nhiệm vụ trong tổng số 27"
+        s, e = m.start(), m.end()
+        if overlaps(s, e) or _BLOCK_BEFORE.search(folded, max(0, s - 16), s):
+            continue
+        a, b = parse_vn_number(text[m.start("a"):m.end("a")]), parse_vn_number(text[m.start("b"):m.end("b")])
+        if a is None or b is None or b <= 0 or a > b:
+            continue
+        mid = None
+        if m.group("mid"):
+            at = m.start("mid") + len(m.group("mid")) - len(m.group("mid").lstrip())
+            mid = _count_unit(text, folded, at)
+            if mid is None or mid[1] != m.end("mid"):
+                continue  # the words between the numbers must be exactly the counted noun
+        post = _count_unit(text, folded, e + 1) if text[e:e + 1] == " " else None
+        if mid and post and fold(mid[0]) != fold(post[0]):
+            continue  # "10 điểm cầu trên 63 tỉnh": two things counted, not a fraction
+        unit = mid or post
+        if unit is None:
+            continue
+        end = post[1] if post else e
+        q, qs = _qualifier(folded, s, m.end("a"), text, end)
+        found.append((qs, end, dict(value=a, unit=unit[0], qualifier=q, _vstart=s, _vend=m.end("a"))))
+        spans.add(s, end)
+
+    rows = _Rows(text, page)
+    for s, e in _unit_cell_numbers(text, rows):  # "Tỷ lệ nợ xấu | % | 1,50 | 1,55"
+        if overlaps(s, e):
+            continue
+        v = parse_vn_number(text[s:e])
+        if v is not None:
+            found.append((s, e, dict(value=v, unit="%", qualifier=Qualifier.EQ)))
+            spans.add(s, e)
 
     for m in P.COUNT.finditer(text):
         s = m.start()
@@ -236,19 +607,45 @@ def find_metrics(page: Page, _refs=None, _dates=None) -> list[Metric]:
         if v is None:
             continue
         noun, e = unit
-        q, qs = _qualifier(folded, s, ve)
+        q, qs = _qualifier(folded, s, ve, text, e)
         found.append((qs, e, dict(value=v, unit=noun, qualifier=q, _vstart=s, _vend=ve)))
         spans.add(s, e)
 
+    for m in _BARE_FRACTION.finditer(text):  # "số nhiệm vụ hoàn thành là 27/30"
+        s, e = m.start(), m.end()
+        if overlaps(s, e) or _BLOCK_BEFORE.search(folded, max(0, s - 16), s):
+            continue
+        a, b = parse_vn_number(m["a"]), parse_vn_number(m["b"])
+        if a is None or b is None or b <= 0 or a > b:
+            continue
+        cs = _clause_start(folded, s, 0)
+        if not text[cs:s].strip() and cs > 0 and text[cs - 1] == ":":  # "Số hồ sơ đúng hạn: 1.140/1.200"
+            cs = _clause_start(folded, cs - 1, 0)
+        noun = _last_noun(text, folded, cs, s)
+        if noun is None:
+            continue
+        q, qs = _qualifier(folded, s, e, text)
+        found.append((qs, e, dict(value=a, unit=noun, qualifier=q, _vstart=s, _vend=e)))
+        spans.add(s, e)
+
+    prev: tuple | None = None
+    stext = _soft_breaks(text)  # subjects read across the line wraps of a paragraph
+    sfolded = fold_chars(stext) if stext is not text else folded
     found.sort(key=lambda t: t[0])
     out: list[Metric] = []
     prev_end = 0
     for s, e, d in found:
         vstart = d.pop("_vstart", s)
         vend = d.pop("_vend", e)
-        subject, cut = _subject(text, folded, s, vend, d["unit"] == "%", prev_end)
-        if cut and SNAP_SUBJECTS:
-            subject = snap(text, subject, s, e)
+        subject, cut = _subject(stext, sfolded, s, vend, d["unit"] == "%", prev_end, rows, prev)
+        if cut and SNAP_SUBJECTS:  # the cut end is the phrase after the value in "A … B"
+            head, sep, tail = subject.rpartition(" … ")
+            subject = head + sep + snap(stext, tail, s, e)
+        if (prev is not None and d["qualifier"] == Qualifier.EQ and prev[3] not in (Qualifier.EQ, Qualifier.RANGE)
+                and prev[2] == (d["unit"] == "%") and _continues(sfolded, prev[1], s)):
+            d["qualifier"] = prev[3]  # "tối thiểu là 80% đối với đất đá và 90% đối với quặng": both at least
+        prev = (subject, e, d["unit"] == "%", d["qualifier"], vstart, d["unit"] != "%" and "/" in page.text[vstart:e]
+                or bool(_OUT_OF_FULL.match(folded, vstart)))
         # confidence: the number's own words count, not only the qualifier's
         loc = idx.locate(min(s, vstart), e)
         out.append(

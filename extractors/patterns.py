@@ -22,28 +22,59 @@ VN_LETTER = VN_LOWER + VN_UPPER
 # --- document numbers ------------------------------------------------------------------
 _CODE = r"(?:(?:UBTVQH|QH|HĐNN)[ ]\d{1,2}(?![\d/])|[A-ZĐ][A-Za-zĐđ0-9&]*(?:\.[0-9]+)?)"  # QĐ, TTg, CCHC&PC, PA83, QH14, L.003
 _CODE_TIGHT_NEXT = r"(?:[A-ZĐ][A-Za-zĐđ0-9&]*|[0-9]{1,4}(?![/0-9]))"  # after '-' with no space
-_CODE_LOOSE_NEXT = r"[A-ZĐ][A-ZĐ0-9&]*"  # after '- ' or a line break: all-caps only
+_CODE_LOOSE_NEXT = r"[A-ZĐ][A-ZĐ0-9&]*"  # after '- ' or a line break: all-caps only (+ the mixed-case codes)
 _NOT_LETTER = rf"(?![{VN_LETTER}])"
-_CODES = (
-    rf"{_CODE}{_NOT_LETTER}"
-    rf"(?:-{_CODE_TIGHT_NEXT}{_NOT_LETTER}"
-    rf"|[ ]?-(?:[ ]{{1,2}}|[ ]?\n[ ]?){_CODE_LOOSE_NEXT}{_NOT_LETTER})*"
-)
 _YEAR = r"(?:1[ ]?9|2[ ]?0)[ ]?\d[ ]?\d"
 _SLASH = r"[ ]?/\s?"
+# the hyphen of the party form "18-NQ/TW": tight, broken at a line end ("18-⏎NQ/TW"), or
+# spaced ("367 - QĐ/TW", checked against the code tables in references.py)
+_PARTY_HYPHEN = r"(?:-(?:[ ]?\n[ ]?)?|[ ]?-[ ]|[ ]-)"
+# "số" glued to its number by a text layer that lost the space ("số31-QĐ/TW")
+_GLUED_SO = r"(?<=[ \n][sS][ốô])"
 
-REFERENCE = re.compile(
-    rf"""
-    (?<![{VN_LETTER}0-9/.,\-])
-    (?P<num>\d{{1,5}}[a-zA-Z]?)
-    (?:
-        {_SLASH}(?P<year>{_YEAR})(?:{_SLASH}|[ ]?-[ ]?)(?P<ncodes>{_CODES})   # 137/2024/NĐ-CP, 82/2005-QĐ-UBND
-      | {_SLASH}(?P<acodes>{_CODES})                                          # 1143/QĐ-UBND, 383/BNV-CCHC
-      | -(?P<ptype>[A-ZĐ][A-Za-zĐđ]{{0,5}}){_SLASH}(?P<pcodes>{_CODES})           # 29-NQ/TW, 102-SL/L-004
+
+def _loose_next() -> str:
+    """A code after '- ' or a line break: all caps, or a mixed-case code of the tables
+    written in any case ("QĐ-⏎TTg", "QĐ- TTG")."""
+    t = tables()
+    mixed = sorted(t["mixed_upper"].values(), key=len, reverse=True)
+    alts = "|".join("".join(f"[{c}{c.swapcase()}]" if c.isalpha() and c.lower() != c.upper() else re.escape(c)
+                            for c in k) for k in mixed)
+    return rf"(?:{alts}|{_CODE_LOOSE_NEXT})" if alts else _CODE_LOOSE_NEXT
+
+
+def _codes() -> str:
+    return (
+        rf"{_CODE}{_NOT_LETTER}"
+        rf"(?:-{_CODE_TIGHT_NEXT}{_NOT_LETTER}"
+        rf"|[ ]?-(?:[ ]{{1,2}}|[ ]?\n[ ]?){_loose_next()}{_NOT_LETTER})*"
     )
-    """,
-    re.VERBOSE,
+
+
+def _reference() -> re.Pattern:
+    codes = _CODES
+    return re.compile(
+        rf"""
+        (?=\d)(?<![0-9A-Z]:)(?:(?<![{VN_LETTER}0-9/.,\-])|{_GLUED_SO})   # not a standard's year (QCVN 61-MT:2016/BTNMT)
+        (?P<num>\d{{1,5}}[a-zA-Z]?)
+        (?:
+            {_SLASH}(?P<year>{_YEAR})(?:{_SLASH}|[ ]?-[ ]?)(?P<ncodes>{codes})   # 137/2024/NĐ-CP, 82/2005-QĐ-UBND
+          | {_SLASH}(?P<acodes>{codes})                                          # 1143/QĐ-UBND, 383/BNV-CCHC
+          | (?P<phyphen>{_PARTY_HYPHEN})(?P<ptype>[A-ZĐ][A-Za-zĐđ]{{0,5}}){_SLASH}(?P<pcodes>{codes})  # 29-NQ/TW
+        )
+        """,
+        re.VERBOSE,
+    )
+
+# a form or code label just before a number: "Mẫu số 02/KK-TNCN", "Ký hiệu: C2-05a/NS" name
+# forms, not documents
+FORM_LABEL = re.compile(
+    r"(?<![\w])(?:mẫu|mẫu\s+số|biểu|biểu\s+mẫu|biểu\s+số|mẫu\s+biểu|phụ\s+lục|phụ\s+lục\s+số|ký\s+hiệu|mã\s+số|mã\s+hiệu)"
+    r"\s*[:(“\"]*\s*$",
+    re.IGNORECASE,
 )
+# the rest of a list of form codes: "Mẫu số 01/PB, 02/PB", "04-GHTD/SHTT/2020, 05-TT/SHTT/2020"
+FORM_LIST_GAP = re.compile(r"(?:/\d{4})?\s*(?:,|;|và|hoặc|đến|-)?\s*", re.IGNORECASE)
 
 # "số", "Số:", "Luật số", "Bộ luật số" just before a number (to trim a raw string)
 NUMBER_PREFIX = re.compile(r"^\s*(?:(?:bộ\s+)?luật\s+)?(?:số|so|sô|s6)\s*[:.]?\s*", re.IGNORECASE)
@@ -101,6 +132,7 @@ def tables() -> dict:
         data = yaml.safe_load(fh)
     data["types_upper"] = {k.upper(): k for k in data["types"]}
     data["issuers_upper"] = {k.upper(): k for k in data["issuers"]}
+    data["mixed_upper"] = {k.upper(): k for k in [*data["types"], *data["issuers"]] if k != k.upper()}
     return data
 
 
@@ -122,3 +154,7 @@ def is_type_code(code: str) -> bool:
 def is_issuer_code(code: str) -> bool:
     up = code.upper().rstrip("0123456789")
     return up in tables()["issuers_upper"]
+
+
+_CODES = _codes()  # the codes after a number's slash (identity.py uses it too)
+REFERENCE = _reference()

@@ -3,7 +3,15 @@
 Candidates come from one regex (``patterns.REFERENCE``) over the raw page text;
 anything without a letter code after the number (``46/132``, ``24/4/2024``,
 ``288/4``, ``9001:2015``) never matches.  The document's own number on its
-``Số:`` header line is not a reference and is skipped.
+``Số:`` header line is not a reference and is skipped, and so is every later
+citation of it (the annex's "ban hành kèm theo Thông tư số …" of the document itself).
+
+Justified text breaks lines inside numbers (``18-⏎NQ/TW``, ``2150/UBND-⏎KGVX``,
+``63/⏎2024/NĐ-CP``): the regex joins a piece ending in ``-`` or ``/`` with the next
+line's; a number at the start of a line whose previous line ends inside a token
+(``C2-⏎05a/NS``) is the tail of that token, not a reference.  A page break does the
+same between pages: :func:`join_page_breaks` joins the last line of page N with the
+first of page N+1 (after its page number) and keeps the first piece's page and start.
 """
 
 from __future__ import annotations
@@ -11,9 +19,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from models.extraction import Reference
-from models.pages import Page
+from models.pages import Page, PageMethod
 
 from . import patterns as P
 from .confidence import WordIndex
@@ -47,14 +56,45 @@ _QH_DAMAGED = re.compile(r"^(UBTV|PL-UBTV)?Q[O0]?H[Il|]?(\d{1,2})$")
 _TERM = re.compile(r"^(?:UBTVQH|QH|HĐNN)(\d{1,2})$")
 
 
+def _undouble_mixed(up: str) -> str | None:
+    """'TTTG' -> 'TTg': one doubled letter too many in a mixed-case code (OCR reads the
+    small letter as a capital and repeats its neighbour).  Mixed-case codes only: unit
+    codes are open-ended (VPP, PCC), and undoubling those would invent numbers."""
+    mixed = P.tables()["mixed_upper"]
+    for i in range(1, len(up)):
+        if up[i] == up[i - 1] and up[:i] + up[i + 1:] in mixed:
+            return mixed[up[:i] + up[i + 1:]]
+    return None
+
+
+def _repair_type_slot(code: str) -> tuple[str, bool]:
+    """The first of several codes is the type: 'QĐĐ' -> 'QĐ' when undoubling one letter
+    gives a type code (OCR repeats a letter); a repair, so the number needs review.  Only
+    where the symbol must have a type (it has a year, or an issuer follows)."""
+    up = code.upper()
+    if P.is_type_code(up) or P.is_issuer_code(up):
+        return code, False
+    for i in range(1, len(up)):
+        if up[i] == up[i - 1] and P.is_type_code(up[:i] + up[i + 1:]):
+            return P.standard_case(up[:i] + up[i + 1:]), True
+    return code, False
+
+
 def _repair_code(code: str) -> tuple[str, bool]:
-    """Undo OCR damage that leaves a legislature code unambiguous; report whether it did."""
+    """Undo OCR damage that leaves a code unambiguous; report whether it did.
+
+    A pure case change (``TTG`` -> ``TTg``, ``CTR`` -> ``CTr``) is not a repair:
+    :func:`patterns.standard_case` does it, and the number is still what the page says.
+    """
     up = code.upper()
     if P.is_type_code(up) or P.is_issuer_code(up):
         return code, False
     m = _QH_DAMAGED.match(up)
     if m:
         return f"{m.group(1) or ''}QH{m.group(2)}", True
+    fixed = _undouble_mixed(up)
+    if fixed:
+        return fixed, True
     return code, False
 
 
@@ -67,6 +107,15 @@ class _Parts:
     codes: list[str]  # all codes after the slash, standard case
     issuers: list[str] = field(default_factory=list)
     repaired: bool = False  # an OCR-damaged code was rewritten (the value needs review)
+    spaced: bool = False  # party form with a spaced hyphen ("367 - QĐ/TW")
+
+    def plausible(self) -> bool:
+        """A spaced party hyphen makes a number only when its codes are in the tables."""
+        if not self.spaced:
+            return True
+        t = P.tables()
+        known_type = self.type_code in t["types"] or self.type_code in t["hyphen_form_types"]
+        return known_type and bool(self.codes) and P.is_issuer_code(self.codes[0])
 
     def suspect(self) -> str | None:
         """Why this number looks damaged (for OCR pages), else ``None``."""
@@ -99,15 +148,18 @@ def _parts(m: re.Match) -> _Parts:
     if num[-1].isalpha():
         num = num[:-1] + num[-1].lower()
     if m["pcodes"] is not None:
-        ptype = P.standard_case(m["ptype"])
-        codes = [P.standard_case(c) for c in _split_codes(m["pcodes"])]
-        return _Parts(num, None, "hyphen", ptype, codes, codes)
+        fixed = [_repair_code(c) for c in [m["ptype"], *_split_codes(m["pcodes"])]]
+        ptype, *codes = [P.standard_case(c) for c, _ in fixed]
+        repaired = any(r for _, r in fixed)
+        return _Parts(num, None, "hyphen", ptype, codes, codes, repaired, " " in m["phyphen"])
     year = re.sub(r"\s", "", m["year"]) if m["year"] else None
     raw_codes = m["ncodes"] if m["ncodes"] is not None else m["acodes"]
     segs = _split_codes(raw_codes)
     if segs:
         segs = _fix_lost_hyphen(segs[0]) + segs[1:]
     fixed = [_repair_code(c) for c in segs]
+    if len(segs) > 1 and not fixed[0][1] and (year or P.is_issuer_code(segs[1])):
+        fixed[0] = _repair_type_slot(segs[0])  # a công văn's first code is its issuer ("CTT-TTHT")
     repaired = any(r for _, r in fixed)
     codes = [P.standard_case(c) for c, _ in fixed]
     type_code = codes[0] if codes and P.is_type_code(codes[0]) and len(codes) > 1 else None
@@ -125,10 +177,11 @@ def canonical_number(raw: str) -> str | None:
     """
     text = fix_chars(unicodedata.normalize("NFC", raw)).strip()
     text = P.NUMBER_PREFIX.sub("", text).lstrip("_ ")
-    m = P.REFERENCE.search(text)
-    if not m:
-        return None
-    return _parts(m).canonical
+    for m in P.REFERENCE.finditer(text):
+        parts = _parts(m)
+        if parts.plausible():
+            return parts.canonical
+    return None
 
 
 def number_key(number: str) -> str:
@@ -159,25 +212,68 @@ _DATE_AFTER = re.compile(
 _DATE_BEFORE = re.compile(
     r"[Nn]gày\s{1,3}$"
 )
-_OWN_NUMBER_LINE = re.compile(r"^\s*(?:(?:bộ\s+)?luật\s+)?(?:số|sô)\s*[:.]\s*_?$", re.IGNORECASE)
+# "Số:", "Luật số:", "Nghị quyết số:" at the start of a line (a header cell: the colon marks it)
+_OWN_NUMBER_LINE = re.compile(
+    r"^\s*(?:(?:" + "|".join(re.escape(k) for k, _ in _TYPE_WORDS) + r")\s+)?(?:số|sô)\s*[:.]\s*_?$",
+    re.IGNORECASE,
+)
 
 
 # "Số 12/KH-STP" without a colon: capitalised (a body line wrapped before "số 77/2015/QH13"
-# is lower-case), near the top of the text, and nothing but the number on the line
+# is lower-case), near the top of the text, before the body starts ("Căn cứ ..."), under a
+# line that does not end mid-sentence (the issuer, "LUẬT", "-----"), and nothing but the
+# number on its line: a justified line may start with "Luật số 36/2009/QH12;", a citation
 _OWN_NUMBER_NO_COLON = re.compile(r"^\s*(?:(?:Bộ\s+[Ll]uật|Luật)\s+số|(?:BỘ\s+LUẬT|LUẬT)\s+SỐ|Số|SỐ)\s*$")
+_BODY_STARTED = re.compile(r"căn cứ|theo đề nghị", re.IGNORECASE)
+_PLACE_DATE_AFTER = re.compile(r"[ \t]+[^\n,]{2,40},[ \t]*ngày\b", re.IGNORECASE)  # "Số 12/KH-STP  Hà Nội, ngày"
+_MOTTO = re.compile(r"Hạnh\s+phúc\W*$", re.IGNORECASE)  # the header's right column, beside the number
+
+# more text follows the number on its line (a comma or a semicolon counts)
+_REST_OF_LINE = re.compile(r"[ \t]*[^\s.]")
 
 
-_REST_OF_LINE = re.compile(r"[ \t]*[^\s,;.]")  # more text follows the number on its line
+def _prev_line(text: str, ls: int) -> str:
+    """The line before the one starting at ``ls``, stripped ("" at the top)."""
+    if ls <= 0:
+        return ""
+    return text[text.rfind("\n", 0, ls - 1) + 1:ls - 1].strip()
+
+
+def _ends_with_type_word(line: str) -> str | None:
+    """'... CỦA NGHỊ ĐỊNH' -> 'whole' if the line is only the type word, 'end' if it ends with one."""
+    folded = fold_chars(line)
+    for m in _TYPE_WORD_RE.finditer(folded):
+        if m.end() == len(folded):
+            return "whole" if m.start() == 0 else "end"
+    return None
+
+
+# the header zone of page 1, where the document's own number stands
+_HEADER_ZONE = 1500
 
 
 def _is_own_number(text: str, s: int, e: int) -> bool:
-    """The document's own number on its header line (``Số: ...``), not a reference."""
+    """The document's own number on its header line (``Số: ...``), not a reference.
+
+    Without the colon (old laws, some headers) the number is its own only near the top,
+    before the body ("Căn cứ ..."), and not where justified text wrapped a citation
+    ("... của Nghị định⏎số 35/2023/NĐ-CP", "... BỞI NGHỊ ĐỊNH⏎SỐ 35/2023/NĐ-CP NGÀY").
+    """
     ls = text.rfind("\n", 0, s) + 1
     head = text[ls:s]
     if _OWN_NUMBER_LINE.match(head):
         return True
-    if s < 600 and _OWN_NUMBER_NO_COLON.match(head) and (head.isupper() or not _REST_OF_LINE.match(text, e)):
-        return True  # an all-caps title line ("LUẬT SỐ 102-SL/L-004 NGÀY ...") may run on
+    if s < 600 and not _BODY_STARTED.search(text, 0, ls):
+        prev = _prev_line(text, ls)
+        prev_type = _ends_with_type_word(prev)
+        if _OWN_NUMBER_NO_COLON.match(head):
+            if prev and (not (prev[-1].isupper() or prev[-1] in "-*_=~" or _MOTTO.search(prev)) or prev_type == "end"):
+                return False  # under a body line ("... Điều 78⏎Luật số 54/2014/QH13."), or a
+                # wrapped title ("<TYPE>⏎SỐ X"): the header's lines above end in capitals or a rule
+            if not _REST_OF_LINE.match(text, e) or _PLACE_DATE_AFTER.match(text, e):
+                return True  # nothing but the number on its line (or the header row's date beside it)
+            # an all-caps title line may run on: "LUẬT SỐ 102-SL/L-004 NGÀY ...", "LUẬT⏎SỐ 18-L/CTN NGÀY"
+            return head.isupper() and (head.strip() not in ("SỐ",) or prev_type == "whole")
     if not head.strip() and ls > 0:  # "Số:" alone on the previous line
         pls = text.rfind("\n", 0, ls - 1) + 1
         return bool(_OWN_NUMBER_LINE.match(text[pls:ls - 1]))
@@ -194,13 +290,32 @@ class RawRef:
     date_start: int | None  # where the stated date's digits start (for date roles)
 
 
+# A line break ends a paragraph only after closing punctuation or before a list item;
+# otherwise it is where justified text wrapped a sentence ("Nghị quyết⏎số 45/2019/QH14").
+_LIST_ITEM = re.compile(r"[ \t]*(?:[-+•*]|\d{1,3}[.)]|[a-zđ][.)])[ \t]")
+_WRAPPED_NL = re.compile(r"\n")
+
+
+def _last_cut(window: str, text: str, lo: int, chars: str) -> int:
+    """Index in ``window`` (= ``text[lo:...]``) of the last sentence or paragraph boundary, else -1."""
+    cut = max(window.rfind(c) for c in chars)
+    nl = window.rfind("\n")
+    while nl > cut:
+        if _LIST_ITEM.match(text, lo + nl + 1):
+            return nl
+        nl = window.rfind("\n", 0, nl)
+    return cut
+
+
 def _context_type(text: str, folded: str, start: int, floor: int) -> str | None:
     lo = max(floor, start - 100)
     window = folded[lo:start]
-    cut = max(window.rfind(c) for c in ".;\n(")
+    cut = _last_cut(window, text, lo, ".;(")
     if cut >= 0:
         window, lo = window[cut + 1:], lo + cut + 1
     best = None
+    # "Nghị⏎quyết" is one type word; "Bộ⏎Luật" (a capital after the break) is two
+    window = _WRAPPED_NL.sub(lambda n: " " if text[lo + n.start() + 1:lo + n.start() + 2].islower() else "\n", window)
     for m in _TYPE_WORD_RE.finditer(window):
         if text[lo + m.start()].isupper():
             best = m
@@ -210,6 +325,10 @@ def _context_type(text: str, folded: str, start: int, floor: int) -> str | None:
 def _doc_type(parts: _Parts, ctx: str | None) -> str | None:
     t = P.tables()
     if parts.form == "hyphen":
+        if parts.codes and parts.codes[0].rstrip("0123456789") in t["party_issuers"]:
+            party = t["party_hyphen_types"].get(parts.type_code)
+            if party:
+                return party
         return t["hyphen_form_types"].get(parts.type_code) or t["types"].get(parts.type_code) or ctx
     if parts.type_code:
         return t["types"][parts.type_code]
@@ -230,33 +349,93 @@ def _stated_date(text: str, start: int, end: int) -> tuple[str | None, int | Non
     # "Ngày 21/6/2024, Bộ Nội vụ ban hành Báo cáo số 3579/BC-BNV"
     lo = max(0, start - 160)
     before = text[lo:start]
-    cut = max(before.rfind(c) for c in ".;\n")
+    cut = _last_cut(before, text, lo, ".;")
     if cut >= 0:
         before, lo = before[cut + 1:], lo + cut + 1
     m2 = re.search(r"[Nn]gày\s{1,3}(?=\d)", before)
-    if m2 and re.search(r"\bban hành\b", before[m2.end():], re.IGNORECASE) and not re.search(r"\d", before[m2.end() + 12:]):
+    if m2 and re.search(r"\bban\s+hành\b", before[m2.end():], re.IGNORECASE) and not re.search(r"\d", before[m2.end() + 12:]):
         got = date_at(text, lo + m2.end())
         if got and not re.search(r"\d", text[got[2]:start]):
             return got[0].isoformat(), got[1]
     return None, None
 
 
-def scan_references(text: str) -> list[RawRef]:
-    """All references in ``text`` (already passed through ``fix_chars``)."""
+# a line that ends inside a token ("Ký hiệu: C2-", "Mẫu số 02a/", a blank "....../" or
+# "số /"): the next line's first characters are that token's tail ("-------" is a rule,
+# " - " a dash)
+_ENDS_INSIDE_TOKEN = re.compile(r"(?:[^\s\-/][-/]|\s/)[ \t]*$")
+
+
+def _continues_token(text: str, s: int) -> bool:
+    """``s`` starts a line whose previous line ends inside a token (``C2-⏎05a/NS``)."""
+    ls = text.rfind("\n", 0, s)
+    if ls < 0 or text[ls + 1:s].strip():
+        return False
+    return bool(_ENDS_INSIDE_TOKEN.search(text, max(0, ls - 40), ls))
+
+
+# Cyrillic capitals that look like Latin ones, as found inside published numbers
+# ("06/2026/TT-BTС"); one for one, so offsets stay valid
+_CYRILLIC_LOOKALIKES = str.maketrans("АВСЕНКМОРТХ", "ABCEHKMOPTX")
+_CYRILLIC = re.compile("[АВСЕНКМОРТХ]")
+
+
+_SO_BEFORE = re.compile(r"(?:số|sô)\s*:?\s*$", re.IGNORECASE)
+
+
+def _break_plausible(m: re.Match) -> bool:
+    """A number broken right after its first separator ("11/⏎Di chuyển", "02/⏎UBND" in a
+    table's cells, "18-⏎NQ/TW") is taken only when the second piece is a symbol on its own:
+    after "/", two codes, the first in capitals or a mixed-case code of the tables (one
+    known code right after "số"); after "-", a type code of the tables."""
+    if m["acodes"] is not None and "\n" in m.string[m.end("num"):m.start("acodes")]:
+        segs = _split_codes(m["acodes"])
+        if not (segs[0].isupper() or segs[0].upper() in P.tables()["mixed_upper"]):
+            return False
+        # one code: only a known one after "số" ("Nghị định số 25/⏎CP")
+        return len(segs) >= 2 or (P.is_issuer_code(segs[0]) and bool(_SO_BEFORE.search(m.string, max(0, m.start() - 8), m.start())))
+    if m["ptype"] is not None and "\n" in m["phyphen"]:
+        t = P.tables()
+        code = P.standard_case(m["ptype"])
+        return code in t["types"] or code in t["hyphen_form_types"]
+    return True
+
+
+def scan_references(text: str, own: str | None = None) -> list[RawRef]:
+    """All references in ``text`` (already passed through ``fix_chars``).
+
+    ``own``: the document's own number (:func:`number_key`), when it was read on an
+    earlier page; its citations are not references.  ``""``: none is known, and none is
+    looked for (a text that is not a page's start).
+    """
     out: list[RawRef] = []
     folded = None
     prev_end = 0
-    own = None
+    label_end = -1  # end of the last form code skipped (a list of them: "Mẫu số 01/PB, 02/PB")
+    printed = text
+    if _CYRILLIC.search(text):
+        text = text.translate(_CYRILLIC_LOOKALIKES)  # "TT-BTС" (Cyrillic С) is read as TT-BTC
     for m in P.REFERENCE.finditer(text):
         s, e = m.start(), m.end()
+        parts = _parts(m)
+        if printed is not text and printed[s:e] != text[s:e]:
+            parts.repaired = True  # not what the page says: a person must look
+        if not parts.plausible() or not _break_plausible(m):
+            continue
         if _is_own_number(text, s, e):
-            own = number_key(_parts(m).canonical)
+            if own is None and s < _HEADER_ZONE:
+                own = number_key(parts.canonical)
             prev_end = e
             continue
-        if own and s < 800 and number_key(_parts(m).canonical) == own:
-            prev_end = e  # the header's title restating the document's own number
+        if own and number_key(parts.canonical) == own and _self_citation(text, s, e, parts):
+            prev_end = e  # the title or an annex restating the document's own number
             continue
-        parts = _parts(m)
+        if _continues_token(text, s):
+            continue
+        if P.FORM_LABEL.search(text, max(0, s - 30), s) or (
+                label_end >= 0 and P.FORM_LIST_GAP.fullmatch(text, label_end, s)):
+            label_end = prev_end = e  # a form's code, not a document
+            continue
         ctx = None
         if parts.form != "hyphen" and not parts.type_code:
             if folded is None:
@@ -268,14 +447,57 @@ def scan_references(text: str) -> list[RawRef]:
     return out
 
 
+# "(Ban hành) kèm theo Quyết định số": an annex naming the document it belongs to
+_ANNEX_OF = re.compile(r"kèm\s+theo\s+(?:\S+\s+){0,6}?(?:số\s*:?\s*)?$", re.IGNORECASE)
+
+
+def _self_citation(text: str, s: int, e: int, parts: _Parts) -> bool:
+    """A citation of the document's own number that is the document itself.
+
+    With a year the number is unique; without one (``12/QĐ-UBND``) numbering restarts
+    every year, so a dated citation in the body may be last year's ``12/QĐ-UBND``: only
+    the header's title, an undated one or an annex's "kèm theo …" is the document itself.
+    """
+    if parts.year or not _BODY_STARTED.search(text, 0, s):
+        return True  # unique with its year; or the header's title restating it
+    return _ANNEX_OF.search(text, max(0, s - 80), s) is not None or _stated_date(text, s, e)[0] is None
+
+
+_WITH_YEAR = re.compile(r"\d+[a-z]?/\d{4}/")
+
+
+def _is_self(text: str, r: Reference) -> bool:
+    """:func:`_self_citation` for a reference already made (a later page's)."""
+    return bool(_WITH_YEAR.match(r.number) or r.issued_on is None
+                or _ANNEX_OF.search(text, max(0, r.start - 80), r.start))
+
+
+def own_number_key(text: str) -> str | None:
+    """:func:`number_key` of the document's own number on its header line (``Số: …``) in
+    the header zone of ``text`` (page 1), else ``None``."""
+    text = fix_chars(text[:_HEADER_ZONE + 200])
+    if _CYRILLIC.search(text):
+        text = text.translate(_CYRILLIC_LOOKALIKES)
+    for m in P.REFERENCE.finditer(text):
+        if m.start() >= _HEADER_ZONE:
+            break
+        if _is_own_number(text, m.start(), m.end()):
+            return number_key(_parts(m).canonical)
+    return None
+
+
+def _review(parts: _Parts, needs_review: bool, is_ocr: bool) -> bool:
+    # a rewritten code is not what the page says; on OCR text a damaged-looking number is
+    # never returned as confident
+    return needs_review or parts.repaired or (is_ocr and parts.suspect() is not None)
+
+
 def _to_reference(page: Page, r: RawRef, idx: WordIndex) -> Reference:
     loc = idx.locate(r.start, r.end)
     year = int(r.parts.year) if r.parts.year else (int(r.issued_on[:4]) if r.issued_on else None)
-    # on OCR text a damaged-looking number is never returned as confident
-    review = loc.needs_review or (idx.is_ocr and r.parts.suspect() is not None)
     return Reference(
         text=page.text[r.start:r.end], page=page.number, start=r.start, end=r.end, box=loc.box,
-        confidence=loc.confidence, needs_review=review,
+        confidence=loc.confidence, needs_review=_review(r.parts, loc.needs_review, idx.is_ocr),
         number=r.parts.canonical, doc_type=r.doc_type, doc_type_code=r.parts.type_code,
         issuers=list(r.parts.issuers), year=year, issued_on=r.issued_on,
     )
@@ -314,3 +536,125 @@ def find_references(page: Page, _raw: list[RawRef] | None = None) -> list[Refere
         _raw = scan_references(fix_chars(page.text))
     idx = WordIndex(page)
     return resolve_references([_to_reference(page, r, idx) for r in _raw])
+
+
+# ---------------------------------------------------------------------------------------
+# across a page break
+
+# a page number or running footer on its own line ("2", "- 2 -", "Trang 2", "2/5")
+_PAGE_NUMBER_LINE = re.compile(r"[ \t]*(?:-[ \t]*\d{1,3}[ \t]*-|(?:[Tt]rang[ \t]+)?\d{1,3}(?:[ \t]*/[ \t]*\d{1,3})?)[ \t]*$")
+_TAIL_CHARS = 240  # how much of page N's end and page N+1's start is joined and re-scanned
+_TOP_CHARS = 60  # the start of page N+1 whose reading page N's end can change
+
+
+def _tail(text: str) -> tuple[int, int]:
+    """(start, end) of page N's last lines, a trailing page-number line left out."""
+    end = len(text.rstrip())
+    ls = text.rfind("\n", 0, end) + 1
+    if ls > 0 and _PAGE_NUMBER_LINE.fullmatch(text, ls, end):
+        end = len(text[:ls].rstrip())
+    lo = max(0, end - _TAIL_CHARS)
+    if lo > 0:
+        lo = text.rfind("\n", 0, lo) + 1
+    return lo, end
+
+
+def _head(text: str) -> tuple[int, int]:
+    """(start, end) of page N+1's first lines, after its page number (ND30: top centre)."""
+    start = len(text) - len(text.lstrip())
+    le = text.find("\n", start)
+    if le > 0 and _PAGE_NUMBER_LINE.fullmatch(text, start, le):
+        start = le + 1
+        start += len(text[start:]) - len(text[start:].lstrip())
+    end = text.find("\n", min(len(text), start + _TAIL_CHARS))
+    return start, len(text) if end < 0 else end
+
+
+def _joined_reference(a: Page, b: Page, r: RawRef, joined: str, a_lo: int, a_end: int, b_lo: int) -> Reference:
+    """A reference whose first piece ends page ``a`` and second piece starts page ``b``.
+
+    One page and span as the model has: page ``a``, the first piece's start and end
+    there; ``text`` is the whole citation as joined (``"2150/UBND-\\nKGVX"``); the
+    confidence and review cover both pieces.
+    """
+    boundary = a_end - a_lo
+    s_a = a_lo + r.start
+    e_b = b_lo + (r.end - boundary - 1)
+    la, lb = WordIndex(a).locate(s_a, a_end), WordIndex(b).locate(b_lo, e_b)
+    is_ocr = a.method == PageMethod.OCR or b.method == PageMethod.OCR
+    year = int(r.parts.year) if r.parts.year else (int(r.issued_on[:4]) if r.issued_on else None)
+    return Reference(
+        text=joined[r.start:r.end], page=a.number, start=s_a, end=a_end, box=la.box,
+        confidence=min(la.confidence, lb.confidence),
+        needs_review=_review(r.parts, la.needs_review or lb.needs_review, is_ocr),
+        number=r.parts.canonical, doc_type=r.doc_type, doc_type_code=r.parts.type_code,
+        issuers=list(r.parts.issuers), year=year, issued_on=r.issued_on,
+    )
+
+
+def join_page_breaks(pages: list[Page], refs: list[Reference]) -> list[Reference]:
+    """A file's references: each page's (``refs``, in page order) with the citations a
+    page break cut in two joined, the document's own number dropped, short repeats
+    resolved across pages.
+
+    Page N's last lines and page N+1's first lines (its page number skipped) are joined
+    with a line break and scanned again.  A citation found across the join replaces the
+    pieces the pages gave alone (``2150/UBND`` on N, ``2024/NĐ-CP`` on N+1); at the top
+    of N+1 the joined reading wins (a number continuing a token cut at the end of N,
+    ``C2-``, or a form code after ``Mẫu`` is dropped); the first citation on N+1 takes its
+    type and date from the sentence that began on N.
+    """
+    by_page: dict[int, list[Reference]] = {}
+    for r in refs:
+        by_page.setdefault(r.page, []).append(r)
+    own = own_number_key(pages[0].text) if pages else None
+    for a, b in pairwise(pages):
+        if b.number != a.number + 1 or not a.text.strip() or not b.text.strip():
+            continue
+        ta, tb = fix_chars(a.text), fix_chars(b.text)
+        a_lo, a_end = _tail(ta)
+        b_lo, b_end = _head(tb)
+        joined = ta[a_lo:a_end] + "\n" + tb[b_lo:b_end]
+        boundary = a_end - a_lo
+        scanned = scan_references(joined, own=own or "")
+        refs_a, refs_b = by_page.setdefault(a.number, []), by_page.setdefault(b.number, [])
+        # what the top of N+1 holds, read with N's end before it ("Mẫu⏎số 06/TT" split by the
+        # break is a form code; "C2-⏎05a/NS" the tail of a token): page N+1 alone is overruled
+        seen = {b_lo + (r.start - boundary - 1) for r in scanned if r.start > boundary}
+        refs_b[:] = [x for x in refs_b if not (b_lo <= x.start < b_lo + _TOP_CHARS) or x.start in seen]
+        for r in scanned:
+            if r.start < boundary < r.end:
+                e_b = b_lo + (r.end - boundary - 1)
+                refs_a[:] = [x for x in refs_a if x.start < a_lo + r.start]
+                refs_b[:] = [x for x in refs_b if x.start >= e_b]
+                refs_a.append(_joined_reference(a, b, r, joined, a_lo, a_end, b_lo))
+            elif r.start > boundary:
+                # the first citation on N+1 seen with page N's end before it: the type and date
+                # of the sentence that began on N; found only so (page N+1 alone took a wrapped
+                # "SỐ 95/2020/TT-BTC NGÀY" at its top for a header), it is added
+                pos = b_lo + (r.start - boundary - 1)
+                same = [x for x in refs_b if x.start == pos and x.number == r.parts.canonical]
+                for x in same:
+                    if not x.doc_type_code and x.doc_type != r.doc_type and r.doc_type:
+                        x.doc_type = r.doc_type
+                    if x.issued_on is None and r.issued_on:
+                        x.issued_on = r.issued_on
+                        x.year = x.year or int(r.issued_on[:4])
+                if not same and not any(x.start <= pos < x.end for x in refs_b):
+                    shifted = RawRef(pos, b_lo + (r.end - boundary - 1), r.parts, r.doc_type, r.issued_on, None)
+                    refs_b.insert(sum(1 for x in refs_b if x.start < pos), _to_reference(b, shifted, WordIndex(b)))
+                break  # only the first citation after the break
+    out = [r for p in sorted(by_page) for r in by_page[p]]
+    if own:
+        text_of = {p.number: fix_chars(p.text) for p in pages}
+        out = [r for r in out if r.page == pages[0].number or number_key(r.number) != own
+               or not _is_self(text_of[r.page], r)]
+    for r in out:
+        r.resolved_to = None
+    return resolve_references(out)
+
+
+def find_document_references(pages: list[Page]) -> list[Reference]:
+    """References of a whole file (its readable pages, in order): :func:`find_references`
+    per page, then :func:`join_page_breaks`."""
+    return join_page_breaks(pages, [r for p in pages for r in find_references(p)])

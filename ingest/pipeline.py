@@ -40,6 +40,7 @@ from .ocr import PageJob, PageOutcome, run_page_job
 from .pagetext import build_page_text
 from .pdf import damaged, lost_pages, open_pdf, triage_page
 from .preflight import check_size_and_kind
+from .signatures import read_signatures
 from .store import BlobStore, ResultCache, blob_store_for, result_cache_for, sha256_file
 
 log = logging.getLogger(__name__)
@@ -138,6 +139,8 @@ def _prepare(index: int, entry: Entry, s: Settings, store: BlobStore, cache: Res
         doc, notes = open_pdf(blob, max_pages=s.max_pages)
         result.notes.extend(notes)
         try:
+            if entry.pages is None or entry.pages[0] <= 1:  # a long file's signatures: once, with its first pages
+                result.signatures = read_signatures(blob, doc)
             result.page_count = doc.page_count
             indexes = _page_range(entry, doc.page_count)
             work.expected = len(indexes)
@@ -220,7 +223,8 @@ def merge_parts(parts: list[IngestedFile]) -> IngestedFile:
         return lost[0].model_copy(update={"pages": [], "notes": notes, "from_cache": False})
     pages = sorted((pg for part in parts for pg in part.pages), key=lambda pg: pg.number)
     merged = base.model_copy(update={"pages": pages, "notes": notes, "status": "ok", "error": None,
-                                     "from_cache": False})
+                                     "from_cache": False,
+                                     "signatures": next((p.signatures for p in parts if p.signatures), [])})
     settle_status(merged)
     return merged
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Literal
 
 from pydantic import BaseModel
 
@@ -26,13 +27,27 @@ class IdentityField(Located):
     value: str
 
 
+class DocumentKind(str, Enum):
+    """What the file's first page shows, which decides whether an identity may be claimed."""
+
+    ND30 = "nd30"  # a Decree-30 header (issuing body, Số:, Quốc hiệu, place and date) on page 1's top band
+    NO_HEADER = "no_header"  # readable text without such a header: article, web print-out, annex, later page
+    NOT_A_DOCUMENT = "not_a_document"  # no readable text at all (a photograph)
+    UNKNOWN = "unknown"  # the file was not read
+
+
 class DocumentIdentity(BaseModel):
     """Who issued the document, what it is, when — read from its header.
 
-    Values are plain fields (the output contract); ``fields`` keeps each field's
-    provenance and confidence under the same name.
+    Number, type, date, issuer, place and title come only from the header zone of a
+    ``kind == nd30`` document (page 1, top band); the signer, signing mode and
+    recipients only from a signature block (a signing title, then the name).  Values are
+    plain fields (the output contract); ``fields`` keeps each field's provenance and
+    confidence under the same name, with ``needs_review`` when its words were read with
+    low confidence or the printed value looks odd (then ``notes`` says why).
     """
 
+    kind: DocumentKind = DocumentKind.UNKNOWN
     number: str | None = None  # canonical, e.g. "1143/QĐ-UBND"
     doc_type: str | None = None  # full Vietnamese name, e.g. "Quyết định"
     doc_type_code: str | None = None  # e.g. "QĐ"
@@ -47,6 +62,7 @@ class DocumentIdentity(BaseModel):
     recipients: list[str] = []
     confidence: dict[str, float] = {}
     fields: dict[str, IdentityField] = {}
+    notes: list[str] = []  # why a field needs review ("printed number holds a Cyrillic letter", …)
 
 
 class Reference(Located):
@@ -94,6 +110,34 @@ class Metric(Located):
     subject: str = ""  # what the metric is about, e.g. "tỷ lệ hồ sơ giải quyết đúng hạn"
 
 
+class Signature(BaseModel):
+    """One digital signature (chữ ký số) embedded in a PDF, as read by ``ingest/signatures.py`` (pyHanko).
+
+    ``intact``: the signed bytes still hash to the digest the signer signed, and the signature
+    verifies with the certificate's key.  ``modified_after_signing``: the file carries later
+    incremental updates that change more than other signatures (content, pages, annotations),
+    or the signature does not cover its own revision; adding another signature after this one is
+    not a modification.  The certificate is read but never checked against a trust list (there
+    is none offline): ``trust`` is always ``not_verified`` — never call such a signature "valid".
+    """
+
+    field_name: str  # the signature form field, fully qualified
+    kind: str = "signature"  # "signature" | "document_timestamp" (/DocTimeStamp: a TSA, not a person)
+    intact: bool | None = None  # None when the signature could not be checked (see error)
+    modified_after_signing: bool | None = None
+    coverage: str | None = None  # entire_file | entire_revision | contiguous_block_from_start | unclear
+    modification_level: str | None = None  # later updates: none | lta_updates | form_filling | annotations | other
+    signer_organization: str | None = None  # certificate subject O, e.g. "UBND TỈNH ĐỒNG NAI"
+    signer_name: str | None = None  # certificate subject CN, e.g. "Nguyễn Văn A"
+    signer_subject: str | None = None  # the whole subject, RFC 4514 ("CN=Nguyễn Văn A,O=UBND TỈNH ĐỒNG NAI,C=VN")
+    certificate_issuer: str | None = None  # the issuing CA's subject, RFC 4514
+    signing_time: str | None = None  # ISO 8601 with offset
+    signing_time_source: str | None = None  # timestamp_token | signed_attribute | signature_dictionary
+    trust: Literal["not_verified"] = "not_verified"  # certificate trust is not checked: never "valid"
+    trust_vi: str = "chưa kiểm tra với danh sách tin cậy"
+    error: str | None = None  # the signature could not be parsed or checked: why
+
+
 class Extraction(BaseModel):
     """Everything extracted from one file (the `kiemchung extract --json` object)."""
 
@@ -108,3 +152,4 @@ class Extraction(BaseModel):
     references: list[Reference] = []
     dates: list[DateMention] = []
     metrics: list[Metric] = []
+    signatures: list[Signature] = []  # digital signatures of a PDF, from ingest

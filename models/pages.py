@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field, GetCoreSchemaHandler, GetJsonSchemaHandle
 from pydantic_core import CoreSchema, core_schema
 
 from .errors import ErrorInfo
+from .extraction import Signature
 from .provenance import Box
 
 
@@ -288,6 +289,7 @@ class IngestedFile(BaseModel):
     pages: list[Page] = []
     pipeline_version: str = ""
     from_cache: bool = False
+    signatures: list[Signature] = []  # digital signatures of a PDF (ingest/signatures.py)
 
     @property
     def pages_ocr(self) -> list[int]:

@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from .claims import SheetIssue
 from .errors import ErrorInfo
+from .extraction import Signature
 from .provenance import Evidence
 
 REPORT_SCHEMA_VERSION = "1.0"
@@ -45,6 +46,7 @@ class FindingCode(str, Enum):
     DUPLICATE_EVIDENCE = "DUPLICATE_EVIDENCE"
     DOCUMENT_MATCHED = "DOCUMENT_MATCHED"  # info: which document was used, and how it was found
     MANUAL_CHECK = "MANUAL_CHECK"  # info: what a human must check
+    SIGNATURE_MODIFIED = "SIGNATURE_MODIFIED"  # warning: a cited file changed after it was digitally signed
 
 
 class Finding(BaseModel):
@@ -80,6 +82,9 @@ class FileSummary(BaseModel):
     doc_type: str | None = None
     issued_on: str | None = None
     notes: list[str] = []
+    kind: str = "unknown"  # models.extraction.DocumentKind: nd30 | no_header | not_a_document | unknown
+    needs_review: list[str] = []  # identity fields (number, issued_on, …) a human must confirm
+    signatures: list[Signature] = []  # digital signatures; trust never verified (see Signature)
 
 
 class FieldTotal(BaseModel):

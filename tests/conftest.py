@@ -11,7 +11,7 @@ from models.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "submission-2024"
-CORPUS = ROOT.parent / "shared" / "corpus"
+CORPUS = ROOT / "tests" / "corpus"  # vendored subset of ../shared/corpus (see its README.md)
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,28 @@ CHECK_VI = {
 }
 
 
+KIND_VI = {  # models.extraction.DocumentKind, as an appraiser reads it
+    "nd30": "Văn bản hành chính (có phần đầu theo Nghị định 30/2020/NĐ-CP)",
+    "no_header": "Không có phần đầu văn bản (bài báo, bản in trang web, phụ lục, trang sau): không xác định số, ngày",
+    "not_a_document": "Không phải văn bản (không có chữ đọc được)",
+    "unknown": "Chưa đọc được tệp",
+}
+FIELD_VI = {"number": "số hiệu", "doc_type": "loại văn bản", "issued_on": "ngày ban hành", "issuer": "cơ quan ban hành",
+            "parent_issuer": "cơ quan chủ quản", "place": "địa danh", "title": "trích yếu", "signer": "người ký",
+            "signing_mode": "hình thức ký"}
+
+
+def file_notes(fs) -> list[str]:
+    """What an appraiser should know of how a file was read (a ``FileSummary``): its kind when it is not an
+    administrative document, the identity fields to check by eye, the ingest notes."""
+    out = []
+    if fs.status == "ok" and fs.kind in ("no_header", "not_a_document"):  # "unknown": a report from before kinds
+        out.append(KIND_VI.get(fs.kind, fs.kind))
+    if fs.needs_review:
+        out.append("Cần kiểm tra lại: " + ", ".join(FIELD_VI.get(k, k) for k in fs.needs_review))
+    return out + list(fs.notes)
+
+
 def score(v: float | None) -> str:
     """0.5 -> '0,5'; 2.0 -> '2' (decimal comma, as in the sheets)."""
     if v is None:

@@ -7,7 +7,6 @@ decided in :mod:`verifier.verify` from the outcome and the claimed score.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 
 from extractors import fold
@@ -29,11 +28,20 @@ from models.rubric import (
 
 from . import messages as M
 from .evidence import LOW_CONFIDENCE, EvidenceFile
-from .matching import Match, SpecCheck, check_spec, match_citation, phrase_in, search
+from .matching import (
+    Match,
+    MetricCandidate,
+    SpecCheck,
+    agree,
+    check_spec,
+    match_citation,
+    matching_settings,
+    metric_candidates,
+    search,
+)
 from .relative_dates import resolve, vn_date
+from .signatures import SignedBound, issue_bound, signature_findings
 
-
-_PAGE_NUMBER_LINE = re.compile(r"^\s*\d{1,3}\s*\n")
 
 
 @dataclass
@@ -55,8 +63,10 @@ class Outcome:
         self.findings.append(Finding(code=code, severity=severity, message=message, evidence=evidence or []))
 
     def use(self, f: EvidenceFile) -> None:
+        """``f`` is evidence of this criterion; a file changed after it was signed says so (SIGNATURE_MODIFIED)."""
         if f.name not in self.documents:
             self.documents.append(f.name)
+            self.findings.extend(signature_findings(f))
 
 
 # --------------------------------------------------------------------------- citations
@@ -170,6 +180,28 @@ def locate_document(spec: DocumentSpec, claim: Claim, ctx: Context, out: Outcome
     return check
 
 
+def _unsure_date(f: EvidenceFile) -> str:
+    if f.issued_on is None:
+        return "không đọc được ngày ban hành"
+    return f"ngày ban hành đọc được ({vn_date(f.issued_on)}, độ tin cậy thấp) muộn hơn thời gian ký số"
+
+
+def _scored_by_signature(rule: DocumentRule, f: EvidenceFile, bound: SignedBound, ctx: Context, out: Outcome) -> bool:
+    """Score by the signing day, an upper bound of an issue date that was not read (or cannot be
+    right); a human still confirms, since the signature's trust is not verified. False when the
+    signature comes after the last deadline and so decides nothing."""
+    score, limit = _level_score(rule.levels, bound.day, ctx.year)
+    if score is None:
+        return False
+    out.decided = False
+    out.supported = score
+    out.add(FindingCode.MANUAL_CHECK, Severity.INFO,
+            f"Văn bản {M.doc_label(f)}: {_unsure_date(f)}; {bound.explain()}, không muộn hơn hạn {vn_date(limit)}: "
+            f"minh chứng hỗ trợ ít nhất {M.score(score)} điểm. Cần đối chiếu ngày ban hành trên văn bản.",
+            f.field_evidence("issued_on") or f.field_evidence("number"))
+    return True
+
+
 def _level_score(levels, issued: dt.date, year: int) -> tuple[float | None, dt.date]:
     for lv in levels:
         limit = resolve(lv.until, year)
@@ -186,6 +218,9 @@ def eval_document(rule: DocumentRule, item: SubCriterion, claim: Claim, ctx: Con
     if check is None:
         return
     f = check.file
+    bound = issue_bound(f)
+    if bound is not None and _scored_by_signature(rule, f, bound, ctx, out):
+        return
     if f.issued_on is None:
         out.decided = False
         out.add(FindingCode.LOW_CONFIDENCE, Severity.WARNING,
@@ -234,6 +269,13 @@ def eval_document_set(rule: DocumentSetRule, item: SubCriterion, claim: Claim, c
         deadline = resolve(it.deadline, ctx.year)
         if f.issued_on is None or f.field_needs_review("issued_on"):
             out.decided = False
+            bound = issue_bound(f)
+            if bound is not None and bound.day <= deadline:  # on time whatever the unread date
+                out.add(FindingCode.MANUAL_CHECK, Severity.INFO,
+                        f"{it.label} {M.doc_label(f)}: {_unsure_date(f)}; {bound.explain()}, trước hạn "
+                        f"{vn_date(deadline)}. Cần đối chiếu ngày ban hành trên văn bản.",
+                        f.field_evidence("issued_on") or f.field_evidence("number"))
+                continue
             out.add(FindingCode.LOW_CONFIDENCE, Severity.WARNING,
                     f"Không đọc chắc chắn được ngày ban hành của {it.label} {M.doc_label(f)}; cần kiểm tra trực tiếp.",
                     f.field_evidence("issued_on") or f.field_evidence("number"))
@@ -250,44 +292,83 @@ def eval_document_set(rule: DocumentSetRule, item: SubCriterion, claim: Claim, c
     out.supported = rule.score_all if all_ok else rule.score_otherwise
 
 
-def _metric_match(m: Metric, f: EvidenceFile, spec: MetricSpec) -> float:
-    """How well a metric fits the wanted subject: length of the longest subject phrase found."""
-    if spec.unit == "%":
-        if m.unit != "%":
-            return 0.0
-    elif fold(m.unit) != fold(spec.unit):
-        return 0.0
-    page = f.page(m.page)
-    window = m.subject or ""
-    if page is not None:
-        lo = max(0, m.start - 120)
-        ctx_text = page.text[lo:m.start]
-        prev = f.page(m.page - 1) if m.start < 120 else None
-        if prev is not None and prev.text:  # a sentence split by a page break (and the page number)
-            ctx_text = prev.text[-(120 - m.start):] + " " + _PAGE_NUMBER_LINE.sub("", ctx_text, count=1)
-        for sep in (".", ";"):
-            if sep in ctx_text:
-                ctx_text = ctx_text.rsplit(sep, 1)[1]
-        window = f"{window} {ctx_text}"
-    best = 0.0
-    for phrase in spec.subjects:
-        if phrase_in(phrase, window):
-            best = max(best, float(len(fold(phrase))))
-    return best
+@dataclass
+class MetricChoice:
+    """The figure a rule reads, and why it may not decide alone.
+
+    ``rivals``: other candidates scoring within the data file's ``rival_margin`` whose value
+    disagrees (or falls in another band) — a human decides. ``weak``: the best candidate scores
+    under ``min_score``. ``support``: agreeing candidates (a stated rate and its fraction)."""
+
+    primary: MetricCandidate
+    rivals: list[MetricCandidate] = field(default_factory=list)
+    support: list[MetricCandidate] = field(default_factory=list)
+    weak: bool = False
 
 
-def find_metric(spec: MetricSpec, sources: list[EvidenceFile], pages: list[int]) -> tuple[Metric, EvidenceFile] | None:
-    best: tuple[float, int, Metric, EvidenceFile] | None = None
-    for order, f in enumerate(sources):
-        for m in f.extraction.metrics:
-            score = _metric_match(m, f, spec)
-            if score <= 0:
-                continue
-            bonus = 1 if pages and m.page in pages else 0
-            key = (score + bonus, -order)
-            if best is None or key > (best[0], best[1]):
-                best = (key[0], key[1], m, f)
-    return (best[2], best[3]) if best else None
+def find_metric(spec: MetricSpec, sources: list[EvidenceFile], pages: list[int], bands: list[Band] | None = None,
+                tolerance: float = 0.5) -> MetricChoice | None:
+    """The best-fitting figure for ``spec`` (see :func:`verifier.matching.metric_candidates`)."""
+    cands = metric_candidates(spec, sources, pages)
+    if not cands:
+        return None
+    cfg = matching_settings()
+    best = cands[0]
+    comparable = [c for c in cands[1:] if c.score >= best.score - cfg["rival_margin"]]
+    rivals, support = [], []
+    for c in comparable:
+        same_band = not bands or _band_scores(c, bands) == _band_scores(best, bands)
+        (support if agree(best, c, tolerance) and same_band else rivals).append(c)
+    # an agreeing stated figure is the document's own: read it rather than the rate derived from a fraction
+    primary = best
+    if best.fraction:
+        stated = next((c for c in support if not c.fraction), None)
+        if stated is not None:
+            primary = stated
+            support = [best] + [c for c in support if c is not stated]
+    return MetricChoice(primary, rivals, support, best.score < cfg["min_score"])
+
+
+def _band_scores(c: MetricCandidate, bands: list[Band]) -> set[float]:
+    lo, hi = c.interval()
+    eps = 1e-6
+    if c.qualifier == Qualifier.GT:
+        lo += eps
+    elif c.qualifier == Qualifier.LT:
+        hi -= eps
+    return {b.score for b in _bands_in(max(lo, 0.0), min(hi, 100.0), bands)}
+
+
+def _quote(c: MetricCandidate) -> str:
+    what = f"“{c.metric.text}”"
+    if c.fraction:
+        what += f" (= {M.percent(round(c.value, 2))})"
+    return f"{what} trong {M.doc_label(c.file)}, trang {c.metric.page}"
+
+
+def _manual_candidates(choice: MetricChoice, bands: list[Band], out: Outcome) -> bool:
+    """Conflicting or weak candidates: MANUAL_REVIEW quoting every figure (file, page, words). The
+    supported score is the lowest band any of them allows. True when the rule must stop here."""
+    c = choice.primary
+    if choice.rivals:
+        found = [c] + choice.rivals
+        for x in found:
+            out.use(x.file)
+        out.decided = False
+        scores = [b for x in found for b in _band_scores(x, bands)] if bands else []
+        out.supported = min(scores) if scores else None
+        out.add(FindingCode.MANUAL_CHECK, Severity.WARNING,
+                "Có nhiều số liệu khác nhau có thể là số liệu của tiêu chí: "
+                + "; ".join(_quote(x) for x in found)
+                + ". Cần thẩm định thủ công để xác định số liệu đúng.",
+                [x.file.sentence_evidence(x.metric) for x in found])
+        return True
+    if choice.weak:
+        out.decided = False
+        out.add(FindingCode.MANUAL_CHECK, Severity.WARNING,
+                f"Số liệu {_quote(c)} chỉ khớp một phần với nội dung tiêu chí (độ khớp {c.score:.0%}); "
+                f"cần thẩm định thủ công.", [c.file.sentence_evidence(c.metric)])
+    return False
 
 
 def bands_for(m: Metric, bands: list[Band]) -> list[Band]:
@@ -306,6 +387,10 @@ def bands_for(m: Metric, bands: list[Band]) -> list[Band]:
         lo, hi = m.value, m.value_max
     if m.unit == "%":
         lo, hi = max(lo, 0.0), min(hi, 100.0)
+    return _bands_in(lo, hi, bands)
+
+
+def _bands_in(lo: float, hi: float, bands: list[Band]) -> list[Band]:
     found = []
     for b in bands:
         for probe in (lo, hi):
@@ -333,7 +418,7 @@ def _no_sources(spec: DocumentSpec, matches: list[Match], ctx: Context, out: Out
     if not matches:
         evidence_missing(out, "Không có báo cáo của đơn vị chứa số liệu của tiêu chí trong hồ sơ minh chứng.")
     out.evidence_found = bool(matches)
-    out.supported = 0.0 if matches else None
+    out.supported = 0.0  # no report, no figure: the evidence supports nothing
 
 
 def _metric_not_found(subjects: list[str], sources: list[EvidenceFile], matches: list[Match], out: Outcome) -> None:
@@ -341,11 +426,11 @@ def _metric_not_found(subjects: list[str], sources: list[EvidenceFile], matches:
     sheet cites nothing, the claim simply has no evidence (the reports searched are named)."""
     where = ", ".join(M.doc_label(f) for f in sources)
     what = ", ".join(f"“{s}”" for s in subjects)
-    out.supported = None
+    out.supported = 0.0  # the figure is in no report: the evidence supports nothing
+    out.evidence_found = False  # the reports were read, the figure is not in them: NOT_ENOUGH_EVIDENCE
     if matches:
         for f in sources:
             out.use(f)
-        out.evidence_found = True
         out.add(FindingCode.METRIC_NOT_FOUND, Severity.ERROR, f"Không tìm thấy số liệu {what} trong {where}.")
     else:
         evidence_missing(out, f"Bảng tự đánh giá không trích dẫn báo cáo nào; không tìm thấy số liệu {what} "
@@ -365,7 +450,7 @@ def _consistent(m: Metric, value: float, reported: float, tolerance: float) -> b
 
 
 def _judge_value(value_metric: Metric, f: EvidenceFile, value: float, bands: list[Band], claim: Claim,
-                 tolerance: float, out: Outcome, label: str) -> None:
+                 tolerance: float, out: Outcome, label: str, weak: bool = False) -> None:
     ev = [f.sentence_evidence(value_metric)]
     if value_metric.needs_review or value_metric.confidence < LOW_CONFIDENCE:
         out.decided = False
@@ -380,6 +465,8 @@ def _judge_value(value_metric: Metric, f: EvidenceFile, value: float, bands: lis
         out.supported = max((b.score for b in candidates), default=None)
     else:
         out.supported = candidates[0].score
+    if weak:  # a figure that only may be the one asked for proves no mismatch (MANUAL_CHECK says why)
+        return
     if claim.self_reported_value is not None and not _consistent(value_metric, value, claim.self_reported_value,
                                                                  tolerance):
         # a wrong figure that does not change the band is a warning; one that lifts the band is an error
@@ -409,18 +496,28 @@ def eval_metric_band(rule: MetricBandRule, item: SubCriterion, claim: Claim, ctx
     if found_sources is None:
         return
     matches, sources, pages = found_sources
-    found = find_metric(rule.metric, sources, pages)
-    if found is None:
+    choice = find_metric(rule.metric, sources, pages, rule.bands, rule.tolerance)
+    if choice is None:
         _metric_not_found([rule.metric.subjects[0]], sources, matches, out)
         return
-    metric, f = found
+    c = choice.primary
+    metric, f = c.metric, c.file
     out.use(f)
     out.evidence_found = True
+    if _manual_candidates(choice, rule.bands, out):
+        return
     if pages and metric.page not in pages:
         out.add(FindingCode.CITATION_MISMATCH, Severity.WARNING,
                 f"Bảng tự đánh giá chỉ dẫn trang {', '.join(map(str, sorted(set(pages))))} nhưng số liệu nằm ở "
                 f"trang {metric.page} của {f.name}.", [f.sentence_evidence(metric)])
-    _judge_value(metric, f, metric.value, rule.bands, claim, rule.tolerance, out, "metric")
+    for d in [c] + choice.support:
+        if d.fraction:  # the rate derived from "27/30 nhiệm vụ": both the fraction and the percent shown
+            num, den = d.fraction
+            out.add(FindingCode.DOCUMENT_MATCHED, Severity.INFO,
+                    f"Tỷ lệ tính từ “{d.metric.text}” trong {M.doc_label(d.file)}, trang {d.metric.page}: "
+                    f"{M.score(num)}/{M.score(den)} = {M.percent(round(d.value, 2))}.",
+                    [d.file.sentence_evidence(d.metric)])
+    _judge_value(c.as_metric(), f, c.value, rule.bands, claim, rule.tolerance, out, "metric", weak=choice.weak)
 
 
 def eval_ratio(rule: RatioRule, item: SubCriterion, claim: Claim, ctx: Context, out: Outcome) -> None:
@@ -434,10 +531,12 @@ def eval_ratio(rule: RatioRule, item: SubCriterion, claim: Claim, ctx: Context, 
         missing = [s.subjects[0] for s, v in ((rule.numerator, num), (rule.denominator, den)) if v is None]
         _metric_not_found(missing, sources, matches, out)
         return
-    (nm, nf), (dm, df) = num, den
+    (nm, nf), (dm, df) = (num.primary.metric, num.primary.file), (den.primary.metric, den.primary.file)
     out.use(nf)
     out.use(df)
     out.evidence_found = True
+    if _manual_candidates(num, [], out) | _manual_candidates(den, [], out):
+        return
     if dm.value <= 0:
         out.decided = False
         out.add(FindingCode.LOW_CONFIDENCE, Severity.WARNING, "Mẫu số bằng 0; không tính được tỷ lệ.",
@@ -451,7 +550,7 @@ def eval_ratio(rule: RatioRule, item: SubCriterion, claim: Claim, ctx: Context, 
     out.add(FindingCode.DOCUMENT_MATCHED, Severity.INFO,
             f"Tỷ lệ tính từ báo cáo: {M.score(nm.value)}/{M.score(dm.value)} = {M.percent(round(ratio, 2))}.",
             [nf.sentence_evidence(nm), df.sentence_evidence(dm)])
-    _judge_value(synthetic, nf, ratio, rule.bands, claim, rule.tolerance, out, "ratio")
+    _judge_value(synthetic, nf, ratio, rule.bands, claim, rule.tolerance, out, "ratio", weak=num.weak or den.weak)
 
 
 def eval_existence(rule: ExistenceRule, item: SubCriterion, claim: Claim, ctx: Context, out: Outcome) -> None:

@@ -146,7 +146,8 @@ def _file_summary(f: EvidenceFile) -> FileSummary:
         name=f.name, sha256=f.ingested.sha256, status=f.ingested.status if f.ingested.status != "ok" else f.extraction.status,
         error=f.ingested.error or f.extraction.error, pages=f.ingested.page_count or len(f.ingested.pages),
         pages_ocr=f.ingested.pages_ocr, number=doc.number, doc_type=doc.doc_type, issued_on=doc.issued_on,
-        notes=f.ingested.notes,
+        notes=f.ingested.notes, signatures=f.extraction.signatures, kind=doc.kind.value,
+        needs_review=[name for name, field in doc.fields.items() if field.needs_review],
     )
 
 

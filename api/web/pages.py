@@ -25,11 +25,13 @@ from sqlalchemy import func, select
 import ingest
 from models import PIPELINE_VERSION
 from models.errors import ErrorCode
+from models.extraction import Signature
 from models.pages import Page
 from models.report import CriterionResult, Report
 from models.tables import Document, JobRow, PageRow, Submission, SubmissionFile, Unit
 from verifier.evidence import LOW_CONFIDENCE
-from verifier.messages import SEVERITY_VI, VERDICT_VI, score as fmt_score
+from verifier.signatures import describe as describe_signature
+from verifier.messages import KIND_VI, SEVERITY_VI, VERDICT_VI, score as fmt_score
 
 from .. import decisions as decisions_mod
 from .. import exports, records
@@ -606,6 +608,10 @@ def document_page(request: Request, sha256: str, number: int, p: PageUser,
         title = {"number": doc.number, "title": doc.title, "doc_type": doc.doc_type, "issuer": doc.issuer,
                  "issued_on": doc.issued_on.isoformat() if doc.issued_on else None,
                  "notes": list((doc.ingested or {}).get("notes") or []),
+                 "kind": KIND_VI.get(((doc.extraction or {}).get("document") or {}).get("kind", ""), "")
+                 if doc.status == "ok" else "",
+                 "signatures": [describe_signature(Signature.model_validate(g))
+                                for g in (doc.extraction or {}).get("signatures") or []],
                  "error": (err.get("message_vi") or doc.error_message) if doc.status == "error" else None}
     boxes = highlight_boxes(page, start, end, None)
     quote = page.text[start:end] if end > start else ""

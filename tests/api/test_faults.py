@@ -131,6 +131,17 @@ def _wait_finished(svc, sids: list[str], timeout: float = DEADLINE) -> None:
     with svc.db.session() as s:
         assert all(s.get(Submission, sid).status == "done" for sid in sids), _state(svc)
 
+    # a job row a killed worker left "started" may outlive the submission (its document was stored, so the
+    # verification could run): the reconciler settles it once its heartbeat is stale
+    def unsettled():
+        with svc.db.session() as s:
+            return [j.key for j in s.scalars(select(JobRow).where(JobRow.status.in_(("queued", "started"))))]
+
+    try:
+        poll(_tolerant(unsettled), until=lambda left: left == [], timeout=timeout)
+    except AssertionError:
+        raise AssertionError(f"job rows still open after {timeout} s: {_state(svc)}") from None
+
 
 def _assert_nothing_duplicated(svc, sids: list[str]) -> None:
     """One Document per file content (the schema keys documents by sha256 and pipeline version), one verify job

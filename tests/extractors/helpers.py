@@ -6,8 +6,8 @@ from pathlib import Path
 
 from models.pages import Page, PageMethod, Word
 from models.provenance import Box
+from tests.conftest import CORPUS  # noqa: F401  (re-exported for the extractor tests)
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 GOLD = Path(__file__).resolve().parent / "gold"
 
 

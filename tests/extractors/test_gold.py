@@ -39,7 +39,7 @@ FIELDS = ("number", "issued_on", "doc_type", "issuer")
 
 
 def test_identity_gold_law_headers():
-    recs = yaml.safe_load((GOLD / "identity.yaml").read_text(encoding="utf-8"))
+    recs = [r for r in yaml.safe_load((GOLD / "identity.yaml").read_text(encoding="utf-8")) if "file" in r]
     right, total, wrong = Counter(), Counter(), []
     for rec in recs:
         text = (CORPUS / rec["file"]).read_text(encoding="utf-8")

@@ -97,3 +97,29 @@ def test_html_is_self_contained(report, tmp_path):
     html = write_html(report, tmp_path / "report.html").read_text(encoding="utf-8")
     assert "<script" not in html and "http://" not in html.replace("http://www.w3.org", "")
     assert "Không khớp" in html and "97,35%" in html
+
+
+def test_the_reports_say_when_a_file_is_no_administrative_document(tmp_path):
+    """A news article attached as evidence: the file table says it has no header (so no number or date),
+    in the HTML and the XLSX, rather than showing an empty identity as if it were a document."""
+    import datetime as dt
+
+    import openpyxl
+
+    from verifier import load_rubric, verify
+    from verifier.reports import render_html, write_xlsx
+
+    from .docs import claim, doc_pages, evidence, sheet
+
+    article = evidence("bai-bao.pdf", ["Tin tức — Cổng thông tin điện tử tỉnh. Ngày 26/02/2024, Sở Nội vụ tổ chức "
+                                       "hội nghị triển khai nhiệm vụ cải cách hành chính năm 2024. Tác giả: Minh Anh"])
+    plan = evidence("01-KH.pdf", doc_pages("15/KH-STP", dt.date(2024, 1, 10), "KẾ HOẠCH",
+                                           "Cải cách hành chính năm 2024", ["Nội dung kế hoạch."]))
+    report = verify(sheet(claim("1.1.1", 1, "15/KH-STP")), load_rubric("par-reference"), [article, plan])
+    files = {f.name: f for f in report.files}
+    assert files["bai-bao.pdf"].kind == "no_header" and files["bai-bao.pdf"].number is None
+    assert files["01-KH.pdf"].kind == "nd30"
+    assert "Không có phần đầu văn bản" in render_html(report)
+    ws = openpyxl.load_workbook(write_xlsx(report, tmp_path / "r.xlsx"))["Tệp minh chứng"]
+    cells = [str(c.value) for row in ws.iter_rows() for c in row if c.value]
+    assert any("Không có phần đầu văn bản" in c for c in cells)

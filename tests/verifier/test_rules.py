@@ -165,11 +165,12 @@ CASES = [
     ("band-mismatch-lifts-band", "3.2.1", 2, "298/BC-STP", 100.0, [annual()],
      {F.METRIC_MISMATCH, F.SCORE_NOT_SUPPORTED}, V.REFUTED, 1),
     ("band-mismatch-same-band", "1.1.2", 2, "298/BC-STP", 95.0, [annual()], {F.METRIC_MISMATCH}, V.SUPPORTED, 2),
+    # missing evidence supports 0 points (not "no score"): totals and exports count it as 0
     ("band-metric-not-found", "7.1.2", 1, "298/BC-STP", 98.5, [annual()], {F.METRIC_NOT_FOUND},
-     V.NOT_ENOUGH_EVIDENCE, None),
+     V.NOT_ENOUGH_EVIDENCE, 0),
     ("band-nothing-cited-nothing-found", "7.1.2", 1, "", 98.5, [annual()], {F.EVIDENCE_MISSING},
-     V.NOT_ENOUGH_EVIDENCE, None),
-    ("band-no-report", "1.1.2", 2, "", 92.59, [plan()], {F.EVIDENCE_MISSING}, V.NOT_ENOUGH_EVIDENCE, None),
+     V.NOT_ENOUGH_EVIDENCE, 0),
+    ("band-no-report", "1.1.2", 2, "", 92.59, [plan()], {F.EVIDENCE_MISSING}, V.NOT_ENOUGH_EVIDENCE, 0),
     ("band-page-pointer", "1.3.2", 1, "298/BC-STP, trang 1", 40.0, [annual()], {F.CITATION_MISMATCH},
      V.SUPPORTED, 1),
     ("band-wrong-issuer", "1.1.2", 2, "298/BC-UBND", 92.59, [annual(number="298/BC-UBND", issuer="province")],
@@ -187,7 +188,7 @@ CASES = [
      [annual(page1=("Tổng số hồ sơ tiếp nhận là 1.200 hồ sơ; số hồ sơ giải quyết đúng hạn là 1.080 hồ sơ.",))],
      {F.SCORE_NOT_SUPPORTED}, V.REFUTED, 0),
     ("ratio-not-found", "9.1.1", 1, "298/BC-STP", 95.0, [annual(page1=(FIG_PLAN,))], {F.METRIC_NOT_FOUND},
-     V.NOT_ENOUGH_EVIDENCE, None),
+     V.NOT_ENOUGH_EVIDENCE, 0),
     # ---- existence
     ("exist-clean", "3.1.1", 1, "Quyết định số 1502/QĐ-UBND ngày 15/5/2024 của UBND tỉnh", None, [decision()],
      set(), V.MANUAL_REVIEW, 1),
@@ -227,6 +228,7 @@ def test_rule_case(case):
 
 def test_every_finding_code_has_a_case():
     covered = set().union(*(c[6] for c in CASES)) | {F.DUPLICATE_EVIDENCE}  # duplicates: test_duplicates.py
+    covered |= {F.SIGNATURE_MODIFIED}  # signed PDFs: test_signatures.py
     assert covered | INFO == set(F)
 
 
@@ -280,3 +282,102 @@ def test_district_is_not_the_province():
     assert issuer_matches(prov, "UBND tỉnh Đồng Nai") is True
     assert issuer_matches(dist, "UBND huyện Xuân Lộc") is True
     assert issuer_matches(dist, "UBND huyện Định Quán") is False
+
+
+# --------------------------------------------------------------------------- figures phrased another way
+
+
+def _criterion(item, claimed, cell, reported, *files):
+    report = verify(sheet(claim(item, claimed, cell, reported=reported)), RUBRIC, [f() for f in files])
+    return report, next(c for c in report.criteria if c.code == item)
+
+
+def test_conflicting_candidates_are_manual_review_quoting_both():
+    """A stated rate and the fraction beside it that disagree (27/30 = 90% vs "đạt 95%"): a human decides."""
+    _, c = _criterion("1.1.2", 2, "298/BC-STP", 95.0,
+                      annual(page1=("Sở đã hoàn thành 27/30 nhiệm vụ đề ra trong Kế hoạch cải cách hành chính "
+                                    "năm 2024, đạt tỷ lệ thực hiện kế hoạch 95%.",)))
+    assert c.verdict == V.MANUAL_REVIEW
+    (f,) = [f for f in c.findings if f.code == F.MANUAL_CHECK]
+    assert f.severity == Severity.WARNING and "27/30 nhiệm vụ" in f.message and "95%" in f.message
+    assert {(e.file, e.page) for e in f.evidence} == {("05-BC-nam.pdf", 1)} and len(f.evidence) == 2
+    assert any("27/30" in e.text for e in f.evidence) and any("95%" in e.text for e in f.evidence)
+    assert c.supported_score == 1  # the lower band of the two readings, never a guess at the higher
+    assert F.METRIC_MISMATCH not in {x.code for x in c.findings}
+
+
+def test_two_stated_figures_that_disagree_are_manual_review():
+    _, c = _criterion("3.2.1", 2, "298/BC-STP", 100.0,
+                      annual(page1=("Tỷ lệ hồ sơ giải quyết đúng hạn đạt 100%.",),
+                             page2=("Tỷ lệ hồ sơ giải quyết đúng hạn đạt 96,5%.",)))
+    assert c.verdict == V.MANUAL_REVIEW
+    (f,) = [f for f in c.findings if f.code == F.MANUAL_CHECK]
+    assert sorted(e.page for e in f.evidence) == [1, 2]
+    assert "trang 1" in f.message and "trang 2" in f.message
+    assert c.supported_score == 1
+
+
+def test_agreeing_figures_decide_without_a_human():
+    """The same figure twice, or a rate and a fraction that round to each other, is no conflict."""
+    _, c = _criterion("1.1.2", 2, "298/BC-STP", 92.59,
+                      annual(page1=("Sở đã hoàn thành 25/27 nhiệm vụ (đạt 92,59%).",),
+                             page2=("Tỷ lệ thực hiện kế hoạch cải cách hành chính năm 2024 đạt 92,59%.",)))
+    assert (c.verdict, c.supported_score) == (V.SUPPORTED, 2)
+
+
+@pytest.mark.parametrize("sentence, claimed, verdict, supported, shown", [
+    ("Sở đã hoàn thành 28/30 nhiệm vụ đề ra trong Kế hoạch cải cách hành chính năm 2024.", 2, V.SUPPORTED, 2,
+     "28/30 = 93,33%"),
+    ("Số nhiệm vụ hoàn thành là 24/30.", 2, V.REFUTED, 1, "24/30 = 80%"),
+    ("Đơn vị hoàn thành 20 trên 30 nhiệm vụ của kế hoạch.", 1, V.REFUTED, 0, "20/30 = 66,67%"),
+])
+def test_fraction_derived_rate_is_banded(sentence, claimed, verdict, supported, shown):
+    """A fraction with no percent is read as the rate it gives; the evidence shows both."""
+    _, c = _criterion("1.1.2", claimed, "298/BC-STP", None, annual(page1=(sentence,)))
+    assert (c.verdict, c.supported_score) == (verdict, supported), [(f.code.value, f.message) for f in c.findings]
+    derived = [f for f in c.findings if f.code == F.DOCUMENT_MATCHED and "Tỷ lệ tính từ" in f.message]
+    assert derived and shown in derived[0].message and derived[0].evidence[0].page == 1
+
+
+@pytest.mark.parametrize("sentence, item, claimed, reported", [
+    ("90% nhiệm vụ đã hoàn thành đúng tiến độ.", "1.1.2", 1, 90.0),  # percent before its subject
+    ("Năm 2024, Sở đạt tỷ lệ 95% kế hoạch đề ra.", "1.1.2", 2, 95.0),  # "% kế hoạch" hint
+    ("Kết quả giải quyết thủ tục hành chính | Hồ sơ giải quyết đúng hạn | 98,2% | Đạt", "3.2.1", 1, 98.2),  # table row
+    ("Việc giải quyết hồ sơ đúng hạn được duy trì. Kết quả đạt 97%.", "3.2.1", 1, 97.0),  # previous sentence
+    ("Hồ sơ giải quyết đúng hạn chiếm 96,4% tổng số hồ sơ tiếp nhận.", "3.2.1", 1, 96.4),
+])
+def test_paraphrased_figures_are_found(sentence, item, claimed, reported):
+    _, c = _criterion(item, claimed, "298/BC-STP", reported, annual(page1=(sentence,), page2=()))
+    assert (c.verdict, c.supported_score) == (V.SUPPORTED, claimed), [(f.code.value, f.message) for f in c.findings]
+
+
+def test_weak_only_candidate_is_manual_review():
+    """A figure whose only tie to the criterion is the sentence before it may be another figure."""
+    _, c = _criterion("7.1.1", 1, "298/BC-STP", 62.0,
+                      annual(page1=("Dịch vụ công trực tuyến toàn trình được triển khai rộng rãi. "
+                                    "Người dân hài lòng đạt 62%.",), page2=()))
+    assert c.verdict == V.MANUAL_REVIEW
+    (f,) = [f for f in c.findings if f.code == F.MANUAL_CHECK]
+    assert "62%" in f.message and "độ khớp" in f.message and f.evidence[0].page == 1
+    assert F.METRIC_MISMATCH not in {x.code for x in c.findings}
+
+
+def test_weak_threshold_is_data():
+    """The bar under which the only candidate is weak lives in verifier/data/metric_matching.yaml."""
+    from verifier.matching import matching_settings
+
+    cfg = matching_settings()
+    assert 0 < cfg["candidate_floor"] < cfg["min_score"] <= 1 and 0 < cfg["rival_margin"] < 1
+
+
+def test_missing_evidence_supports_zero_in_totals():
+    """No report, no figure: 0 supported points (counted in the totals), not an unknown score."""
+    no_report = verify(sheet(claim("1.1.2", 2, "", reported=92.59)), RUBRIC, [plan()()])
+    c = next(c for c in no_report.criteria if c.code == "1.1.2")
+    assert (c.supported_score, c.verdict) == (0, V.NOT_ENOUGH_EVIDENCE)
+    assert next(c for c in no_report.criteria if c.code == "5.1.1").supported_score is None  # not claimed: not scored
+    no_figure = verify(sheet(claim("7.1.2", 1, "298/BC-STP", reported=98.5)), RUBRIC, [annual()()])
+    c = next(c for c in no_figure.criteria if c.code == "7.1.2")
+    assert (c.supported_score, c.verdict) == (0, V.NOT_ENOUGH_EVIDENCE)
+    assert {f.code for f in c.findings} - INFO == {F.METRIC_NOT_FOUND}
+    assert next(t for t in no_figure.totals.by_field if t.code == "7").supported_score == 0

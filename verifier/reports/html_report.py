@@ -8,10 +8,13 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from models.report import Report
 
-from ..messages import SEVERITY_VI, VERDICT_VI, score
+from ..messages import SEVERITY_VI, VERDICT_VI, file_notes, score
+from ..signatures import describe as describe_signature
 
 _env = Environment(loader=PackageLoader("verifier.reports", "templates"), autoescape=select_autoescape(["html", "j2"]))
 _env.filters["score"] = score
+_env.filters["signature"] = describe_signature
+_env.globals["file_notes"] = file_notes
 
 
 def render_html(report: Report) -> str:

@@ -3,7 +3,7 @@
 Sheet "Thẩm định": one row per sub-criterion under its field, claimed vs
 supported score, verdict, findings, evidence (file + page, linked); field
 totals and the overall total. Sheet "Phát hiện": one row per finding with its
-proof. Sheet "Tệp minh chứng": how every file was read, and failures.
+proof. Sheet "Tệp minh chứng": how every file was read, failures, and digital signatures.
 
 Every cell is written through ``cells`` (``put``/``write_row``), so text from the submission
 (titles, file names, quotes, comments) is never a formula; the totals are computed values.
@@ -19,7 +19,8 @@ from openpyxl.utils import get_column_letter
 
 from models.report import Report
 
-from ..messages import SEVERITY_VI, VERDICT_VI
+from ..messages import SEVERITY_VI, VERDICT_VI, file_notes
+from ..signatures import describe as describe_signature
 from .cells import put, write_row
 
 _THIN = Side(style="thin", color="999999")
@@ -125,12 +126,12 @@ def write_xlsx(report: Report, path: Path, *, evidence_root: Path | None = None,
 
     wfiles = wb.create_sheet("Tệp minh chứng")
     _table(wfiles, ["Tệp", "Trạng thái", "Số trang", "Trang OCR", "Số, ký hiệu", "Loại văn bản", "Ngày ban hành",
-                    "Lỗi", "Ghi chú"], [36, 10, 8, 14, 18, 14, 12, 50, 40], 1)
+                    "Lỗi", "Ghi chú", "Chữ ký số"], [36, 10, 8, 14, 18, 14, 12, 50, 40, 60], 1)
     for r, fs in enumerate(report.files, start=2):
         _row(wfiles, r, [fs.name, "Đọc được" if fs.status == "ok" else "Lỗi", fs.pages,
                          ", ".join(map(str, fs.pages_ocr)), fs.number, fs.doc_type, fs.issued_on,
                          f"{fs.error.code.value}: {fs.error.message_vi or fs.error.message}" if fs.error else "",
-                         "; ".join(fs.notes)])
+                         "; ".join(file_notes(fs)), "\n".join(describe_signature(sig) for sig in fs.signatures)])
     if report.sheet_issues:
         wi = wb.create_sheet("Lỗi bảng tự đánh giá")
         _table(wi, ["Dòng", "Cột", "Nội dung"], [8, 22, 80], 1)
