@@ -7,7 +7,8 @@ Material: ``<corpus>/vbpl`` (``bench.common.corpus_dir()``), split by ``bench.co
 (``realistic.print_settings_for``, seed ``SEED``), which go into the result with the scan
 settings of every OCR'd page.
 
-Modes:
+Modes (``KIEMCHUNG_BENCH_REAL_MODES``, comma-separated, default all four; the result says
+which were run):
 
 * ``born_digital``: every document, whole, as a text-layer PDF through ``ingest.ingest_files``
   and ``extractors.extract``;
@@ -68,6 +69,9 @@ SEED = int(os.environ.get("BENCH_REAL_SEED", "11"))
 OCR_SAMPLE = int(os.environ.get("BENCH_REAL_OCR_SAMPLE", "40"))  # page-1 scans per part
 VARIANT_SAMPLE = int(os.environ.get("BENCH_REAL_VARIANT_SAMPLE", "8"))  # per part and variant
 LIMIT = int(os.environ.get("BENCH_REAL_LIMIT", "0"))  # >0: only that many documents per part (a smoke run)
+# which modes to run (comma-separated; default all): born_digital, scan200, variants, real_scans
+MODES = tuple(m.strip() for m in os.environ.get(
+    "KIEMCHUNG_BENCH_REAL_MODES", "born_digital,scan200,variants,real_scans").split(",") if m.strip())
 BATCH = 12  # born-digital files ingested at once (keeps memory flat)
 IDENTITY = ("number", "doc_type", "issued_on")
 SCAN_GOLD = ROOT / "bench" / "gold" / "real_scans.yaml"
@@ -341,18 +345,35 @@ def run(workdir: Path) -> dict:
     renders = _render_all(every, workdir)
     render_seconds = time.perf_counter() - t0
 
-    born, born_info = _born_digital(parts, renders, workdir)
+    unknown = set(MODES) - {"born_digital", "scan200", "variants", "real_scans"}
+    if unknown:
+        raise ValueError(f"KIEMCHUNG_BENCH_REAL_MODES: unknown modes {sorted(unknown)}")
+    metrics: dict = {}
+    targets = {}
+    if "born_digital" in MODES:
+        born, born_info = _born_digital(parts, renders, workdir)
+        metrics["born_digital"] = {"side_by_side": _side_by_side(born), "info": born_info, "detail": born}
+        targets.update(_targets("born_digital", born, 0.99, 0.98))
     chosen = {p: _sample(docs, OCR_SAMPLE) for p, docs in parts.items()}
-    scan200, scan_info = _scan_mode("scan200", chosen, renders, workdir,
-                                    lambda i: realistic.scan_settings_for(i, SEED, 200))
+    if "scan200" in MODES:
+        scan200, scan_info = _scan_mode("scan200", chosen, renders, workdir,
+                                        lambda i: realistic.scan_settings_for(i, SEED, 200))
+        metrics["scan200"] = {"side_by_side": _side_by_side(scan200), "info": scan_info, "detail": scan200}
+        targets.update(_targets("scan200", scan200, 0.97, 0.95))
     few = {p: docs[:VARIANT_SAMPLE] for p, docs in chosen.items()}
-    variants = {}
-    for name, settings_of in (("flatbed150", lambda i: realistic.scan_settings_for(i, SEED, 150)),
-                              ("flatbed300", lambda i: realistic.scan_settings_for(i, SEED, 300)),
-                              ("phone", lambda i: realistic.phone_settings_for(i, SEED))):
-        summary, info = _scan_mode(name, few, renders, workdir, settings_of)
-        variants[name] = {"side_by_side": _side_by_side(summary), "info": info, "detail": summary}
-    real = _real_scans(corpus, workdir)
+    if "variants" in MODES:
+        variants = {}
+        for name, settings_of in (("flatbed150", lambda i: realistic.scan_settings_for(i, SEED, 150)),
+                                  ("flatbed300", lambda i: realistic.scan_settings_for(i, SEED, 300)),
+                                  ("phone", lambda i: realistic.phone_settings_for(i, SEED))):
+            summary, info = _scan_mode(name, few, renders, workdir, settings_of)
+            variants[name] = {"side_by_side": _side_by_side(summary), "info": info, "detail": summary}
+        metrics["variants"] = variants
+    real = _real_scans(corpus, workdir) if "real_scans" in MODES else {"available": False, "not_run": True}
+    if "real_scans" in MODES:
+        metrics["real_scans"] = real
+        if real.get("available"):
+            targets["real_scans_confident_wrong_values"] = target(real["confident_wrong_values"], "<=", 0)
 
     generator = {
         "module": "bench.realistic", "seed": SEED, "font": f"Liberation Serif ({realistic.FONT_DIR})",
@@ -365,11 +386,6 @@ def run(workdir: Path) -> dict:
     }
     sample = {p: {"documents": len(parts[p]), "ocr_sample": [d.id for d in chosen[p]],
                   "variant_sample": [d.id for d in few[p]]} for p in PARTS}
-    targets = {}
-    targets.update(_targets("born_digital", born, 0.99, 0.98))
-    targets.update(_targets("scan200", scan200, 0.97, 0.95))
-    if real.get("available"):
-        targets["real_scans_confident_wrong_values"] = target(real["confident_wrong_values"], "<=", 0)
     return {
         "description": (
             f"vbpl legal texts (DEV {len(parts['dev'])}, TEST {len(parts['test'])} documents; corpus {corpus}) "
@@ -378,12 +394,9 @@ def run(workdir: Path) -> dict:
             f"(200 dpi degraded flatbed: {OCR_SAMPLE} per part; 150/300 dpi and phone photos: {VARIANT_SAMPLE} per "
             f"part), real Tesseract OCR through ingest.ingest_files; identity against the official numbers, "
             f"references against the rule-built gold of bench/refgold.py; "
-            + ("the four real scans against their labels." if real.get("available") else "no real scans in this corpus.")),
-        "metrics": {
-            "generator": generator, "sample": sample,
-            "born_digital": {"side_by_side": _side_by_side(born), "info": born_info, "detail": born},
-            "scan200": {"side_by_side": _side_by_side(scan200), "info": scan_info, "detail": scan200},
-            "variants": variants, "real_scans": real,
-        },
+            + ("the four real scans against their labels." if real.get("available") else
+               "real scans not run." if real.get("not_run") else "no real scans in this corpus.")
+            + f" Modes run: {', '.join(MODES)}."),
+        "metrics": {"generator": generator, "sample": sample, "modes": list(MODES), **metrics},
         "targets": targets,
     }

@@ -4,7 +4,8 @@ The rule, applied to the source text (one paragraph per line, so no number is sp
 
 * a **citation** is a number of one of the shapes documents are numbered in, standing alone
   (not glued to a letter, digit, ``/``, ``.``, ``-`` or ``:`` on either side):
-  ``<n>/<yyyy>/<CODE>`` (``63/2025/QH15``, ``254/2025/NĐ-CP``, ``96/2014/TTLT-BTC-BCA``),
+  ``<n>/<yyyy>/<CODE>`` (``63/2025/QH15``, ``254/2025/NĐ-CP``, ``96/2014/TTLT-BTC-BCA``; a
+  legislature's term after a hyphen, ``54/2014/QH-13``, is read as ``QH13``),
   ``<n>/<CODE>-<CODE>…`` (``23/CT-TTg``, ``724/TTr-CP``: without a year the symbol has at
   least two codes) and the Party style ``<n>-<CODE>/<CODE>`` (``66-NQ/TW``).  A code is
   upper-case letters (with ``Đ``) and digits, with at most one small letter (``TTg``,
@@ -15,7 +16,8 @@ The rule, applied to the source text (one paragraph per line, so no number is sp
   the ``Số:`` line, an annex's "ban hành kèm theo Thông tư số …"); form and code labels, i.e.
   a number right after ``Mẫu``/``mẫu số``/``Biểu``/``Phụ lục số``/``Ký hiệu:``/``Mã số``
   (``Mẫu số 01-ĐĐN/SHTT``), and the numbers of a list continuing such a label
-  (``Mẫu số 01/PB, 02/PB``); a standard's year (``QCVN 86:2025/BKHCN``) is excluded by the
+  (``Mẫu số 01/PB, 02/PB``), and a yearless form code with a second slash
+  (``15/BCQT-NVL/GSQL``) with the list it starts; a standard's year (``QCVN 86:2025/BKHCN``) is excluded by the
   ``:`` boundary.
 * every occurrence counts (a multiset per document), compared by :func:`reference_key`
   (``number_key`` without hyphens: a symbol printed without its hyphen, ``26/2025/TTBYT``, and
@@ -39,8 +41,10 @@ from .corpus import fold_lookalikes, number_key
 
 _SEG = r"[A-ZĐ][A-ZĐ0-9]*[a-z]?[A-ZĐ0-9]*"
 _SEP = r"\s?[-–]\s?"
-_SYM = _SEG + r"(?:" + _SEP + _SEG + r")*"
-_SYM2 = _SEG + r"(?:" + _SEP + _SEG + r")+"
+# a legislature's term printed after a hyphen ("54/2014/QH-13") is the same citation as QH13
+_NEXT = r"(?:" + _SEP + _SEG + r"|(?<=QH)-\d{1,2})"
+_SYM = _SEG + _NEXT + r"*"
+_SYM2 = _SEG + _NEXT + r"+"
 CITATION = re.compile(
     r"(?<![\w/.\-:])(?:"
     r"\d{1,5}\s?/\s?\d{4}\s?/\s?" + _SYM  # 63/2025/QH15, 254/2025/NĐ-CP
@@ -57,6 +61,11 @@ _LABEL = re.compile(
     r"(?:mẫu|mẫu số|biểu|biểu mẫu|biểu số|mẫu biểu|phụ lục|phụ lục số|ký hiệu|mã số|mã hiệu|mã)\s*[:(“\"]*\s*$",
     re.IGNORECASE,
 )
+# a yearless number whose symbol goes on after a second slash is a form's code
+# ("15/BCQT-NVL/GSQL"); like a label, it can start a list of form codes
+_FORM_ITEM = r"\d{1,5}[a-z]?\s?/\s?" + _SYM + r"(?:/" + _SYM + r")?(?![\w/\-])"
+FORM_LIST = re.compile(r"(?<![\w/.\-:])\d{1,5}[a-z]?\s?/\s?" + _SYM + r"/" + _SYM + r"(?![\w/\-])"
+                       r"(?:\s*(?:,|;|và|hoặc|đến|-|–)\s*" + _FORM_ITEM + r")*")
 _LIST_GAP = re.compile(r"^\s*(?:,|;|và|hoặc|đến|-|–)?\s*$")
 
 
@@ -77,7 +86,10 @@ def reference_gold(text: str, own_numbers: set[str]) -> list[GoldRef]:
     out: list[GoldRef] = []
     text = fold_lookalikes(text)
     prev_label_end = None  # end of the last match excluded as a form label (for list continuation)
+    forms = [(f.start(), f.end()) for f in FORM_LIST.finditer(text)]
     for m in CITATION.finditer(text):
+        if any(a <= m.start() < b for a, b in forms):
+            continue
         line_start = text.rfind("\n", 0, m.start()) + 1
         before = text[max(line_start, m.start() - 24):m.start()]
         if _LABEL.search(before):

@@ -7,7 +7,7 @@ import hashlib
 from models.extraction import DateRole, DocumentKind, Extraction
 from models.pages import IngestedFile, Page, PageMethod
 
-from .dates import _scan as scan_dates
+from .date_forms import scan_dates
 from .dates import find_dates
 from .identity import read_identity
 from .metrics import find_metrics

@@ -6,9 +6,9 @@ is flagged for review when that minimum is below ``THRESHOLD`` or when any word
 that contributed digits is below ``DIGIT_THRESHOLD`` (handwritten numbers come
 out as confident-looking garbage, so digits get a stricter bar).
 
-Words with digits that Tesseract read below the digit bar have already been read a second
-time by ingest (``ingest.ocr.confirm_numbers``): the word keeps its first confidence unless
-every view of the second read gave exactly the same text above the bar.
+Every word with digits has already been checked by ingest (``ingest.ocr.confirm_numbers``: a
+second OCR engine reads its crop, ``ingest/data/digits.yaml`` says when the readings confirm it):
+a word whose digits are not confirmed comes with a confidence below ``THRESHOLD``.
 """
 
 from __future__ import annotations

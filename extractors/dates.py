@@ -10,7 +10,6 @@ A bare ``năm 2024`` is not a date mention.  Impossible dates (31/02) are droppe
 from __future__ import annotations
 
 import bisect
-import calendar
 import datetime as _dt
 import re
 
@@ -19,102 +18,9 @@ from models.pages import Page
 
 from . import patterns as P
 from .confidence import WordIndex
+from .date_forms import make_date, scan_dates
 from .normalize import fix_chars
-
-MIN_YEAR, MAX_YEAR = 1800, 2100
-_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-
-
-def _mk(y: int, m: int, d: int) -> _dt.date | None:
-    if not (MIN_YEAR <= y <= MAX_YEAR):
-        return None
-    try:
-        return _dt.date(y, m, d)
-    except ValueError:
-        return None
-
-
-# A date starting exactly at a position: used by references for "số X ngày <date>".
-_AT_NUMERIC = re.compile(r"(?P<d>\d{1,2})(?P<sep>[/.\-])(?P<m>\d{1,2})(?P=sep)(?P<y>\d{4})(?![\d/])")
-_AT_WORDS = re.compile(
-    r"(?P<d>\d{1,2})\s{0,3}tháng\s{0,3}(?P<m>\d{1,2})\s{0,3}(?:năm|,)\s{0,3}(?P<y>\d{4})(?!\d)",
-    re.IGNORECASE,
-)
-
-
-def date_at(text: str, pos: int) -> tuple[_dt.date, int, int] | None:
-    """Parse a full date (``24/4/2024`` or ``24 tháng 4 năm 2024``) starting at ``pos``."""
-    for rx in (_AT_NUMERIC, _AT_WORDS):
-        m = rx.match(text, pos)
-        if m:
-            d = _mk(int(m["y"]), int(m["m"]), int(m["d"]))
-            if d:
-                return d, m.start(), m.end()
-    return None
-
-
-def _period_months(n: int, part: str, y: int) -> tuple[_dt.date, _dt.date] | None:
-    if not 1 <= n <= 12:
-        return None
-    if part.lower() == "đầu":
-        start, last_month = _dt.date(y, 1, 1), n
-    else:
-        start, last_month = _dt.date(y, 13 - n, 1), 12
-    end = _dt.date(y, last_month, calendar.monthrange(y, last_month)[1])
-    return start, end
-
-
-def _quarter(q: int, y: int) -> tuple[_dt.date, _dt.date]:
-    m0 = 3 * (q - 1) + 1
-    return _dt.date(y, m0, 1), _dt.date(y, m0 + 2, calendar.monthrange(y, m0 + 2)[1])
-
-
-def _scan(text: str, year_hint: int | None):
-    """Yield (start, end, value, end_value, kind) for every date form in ``text``.
-
-    ``kind`` is "date" or "period".  Spans never overlap (earlier forms win).
-    """
-    taken: list[tuple[int, int]] = []
-    out = []
-
-    def free(s: int, e: int) -> bool:
-        return all(e <= a or s >= b for a, b in taken)
-
-    def add(s, e, v, ev, kind):
-        if v is not None and free(s, e):
-            taken.append((s, e))
-            out.append((s, e, v, ev, kind))
-
-    for m in P.DATE_WORDS.finditer(text):
-        y = int(m["y"]) if m["y"] else year_hint
-        if y is None:
-            continue
-        add(m.start(), m.end(), _mk(y, int(m["m"]), int(m["d"])), None, "date")
-    for m in P.DATE_NUMERIC.finditer(text):
-        add(m.start(), m.end(), _mk(int(m["y"]), int(m["m"]), int(m["d"])), None, "date")
-    if year_hint:
-        for m in P.DATE_DAY_MONTH.finditer(text):
-            add(m.start(), m.end(), _mk(year_hint, int(m["m"]), int(m["d"])), None, "date")
-    for m in P.PERIOD_MONTHS.finditer(text):
-        y = int(m["y"]) if m["y"] else year_hint
-        if y is None or not (MIN_YEAR <= y <= MAX_YEAR):
-            continue
-        r = _period_months(int(m["n"]), m["part"], y)
-        if r:
-            add(m.start(), m.end(), r[0], r[1], "period")
-    for m in P.PERIOD_QUARTER.finditer(text):
-        y = int(m["y"]) if m["y"] else year_hint
-        if y is None or not (MIN_YEAR <= y <= MAX_YEAR):
-            continue
-        q = _ROMAN[m["q"].upper()]
-        r = _quarter(q, y)
-        add(m.start(), m.end(), r[0], r[1], "period")
-    for m in P.PERIOD_MONTH.finditer(text):
-        y, mo = int(m["y"]), int(m["m"])
-        if 1 <= mo <= 12 and MIN_YEAR <= y <= MAX_YEAR:
-            add(m.start(), m.end(), _dt.date(y, mo, 1), _dt.date(y, mo, calendar.monthrange(y, mo)[1]), "period")
-    out.sort(key=lambda t: t[0])
-    return out
+from .references import scan_references
 
 
 def _line_bounds(text: str, pos: int) -> tuple[int, int]:
@@ -161,15 +67,13 @@ def time_after(text: str, end: int) -> str | None:
 
 def find_dates(page: Page, year_hint: int | None = None, _refs=None, _scanned=None) -> list[DateMention]:
     """All date mentions on one page, with ISO values and roles."""
-    from .references import scan_references  # local: references uses date_at
-
     text = fix_chars(page.text)
     refs = scan_references(text) if _refs is None else _refs
     _ref_dates = {r.date_start for r in refs if r.date_start is not None}
     ref_starts = [r.start for r in refs]
     idx = WordIndex(page)
     out: list[DateMention] = []
-    for s, e, v, ev, kind in (_scan(text, year_hint) if _scanned is None else _scanned):
+    for s, e, v, ev, kind in (scan_dates(text, year_hint) if _scanned is None else _scanned):
         i = bisect.bisect_right(ref_starts, s) - 1
         if i >= 0 and refs[i].start <= s < refs[i].end:
             continue  # digits inside a document number (e.g. "01/2015/...")
@@ -212,11 +116,11 @@ def parse_date(s: str, year_hint: int | None = None) -> _dt.date | None:
     """The first date in ``s``: ``ngày 05 tháng 7 năm 2023``, ``24/4/2024``, ``01-10-1997``,
     ``31/12`` or ``ngày 31/12`` (with ``year_hint``).  ``None`` if none or invalid."""
     text = fix_chars(s)
-    for _s, _e, v, _ev, kind in _scan(text, year_hint):
+    for _s, _e, v, _ev, kind in scan_dates(text, year_hint):
         if kind == "date":
             return v
     if year_hint:
         m = re.search(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?![\d/])", text)
         if m:
-            return _mk(year_hint, int(m[2]), int(m[1]))
+            return make_date(year_hint, int(m[2]), int(m[1]))
     return None

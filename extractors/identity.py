@@ -40,9 +40,10 @@ from models.provenance import Box
 
 from . import patterns as P
 from .confidence import WordIndex
-from .dates import copy_stamp_at, date_at, time_after
+from .date_forms import date_at
+from .dates import copy_stamp_at, time_after
 from .normalize import fix_chars, fold_chars
-from .references import _parts, _split_codes, doc_type_name
+from .references import doc_type_name, parts_of, split_codes
 
 HEADER_LINES = 40  # the header table, type line and trích yếu sit in page 1's first lines
 HEADER_BAND = 0.5  # with word boxes: the header zone is the top half of page 1
@@ -80,7 +81,7 @@ _BAND_END = re.compile(
     r"|[ivx]+\.\s|\d{1,2}\.\s|[a-d]\)\s)"
 )
 _BLANK_NUMBER = re.compile(
-    rf"[ ._…]*(?P<sym>/[ ]?(?:(?P<year>{P._YEAR})[ ]?/[ ]?)?(?P<codes>{P._CODES}))"
+    rf"[ ._…]*(?P<sym>/[ ]?(?:(?P<year>{P.YEAR})[ ]?/[ ]?)?(?P<codes>{P.CODES}))"
 )
 _CONTINUES = re.compile(r"^[-/]")  # a symbol running on into the next line: "- CP - ĐCTUBTWMTQVN"
 _DOTTED = re.compile(r"(?P<a>\d{1,4})\.\d{1,3}(?=[ ]?/)")
@@ -392,7 +393,7 @@ def _read_number(b: _Builder, page: Page, idx: WordIndex, text: str, spans: list
             odd.append(f"printed number holds look-alike letters of another script ({''.join(bad)}); read as Latin")
         if _PRIVATE_USE.search(text, max(0, s - 2), min(len(text), e + 2)):
             odd.append("printed number holds private-use characters")
-        parts = _parts(m)
+        parts = parts_of(m)
         if parts.num.isdigit() and len(parts.num) == 1:
             odd.append(f"printed number {parts.num} has no leading zero")
         why = parts.suspect() if idx.is_ocr else None  # code tables lag new bodies (BNNMT): text layers are trusted
@@ -407,7 +408,7 @@ def _read_number(b: _Builder, page: Page, idx: WordIndex, text: str, spans: list
     if bm is not None:
         s, e = at(bm.start("sym")), at(bm.end())
         year = re.sub(r"\s", "", bm["year"]) + "/" if bm["year"] else ""
-        value = "/" + year + "-".join(P.standard_case(x) for x in _split_codes(bm["codes"]))
+        value = "/" + year + "-".join(P.standard_case(x) for x in split_codes(bm["codes"]))
         b.set("number", value, page, idx, s, e, odd="header number is blank (printed without its digits)")
     return None
 
@@ -513,6 +514,7 @@ def _header(b: _Builder, page: Page, idx: WordIndex) -> DocumentKind:
             t = b.ident.fields["doc_type"]
             b.set("doc_type_code", code, page, idx, t.start, t.end)
     _cross_check(b, parts, type_i is not None)
+    _check_issuer_codes(b, parts, [rest for rest, _ in body_cells])
     _title(b, page, idx, band, type_i, type_m, vv_i)
     return DocumentKind.ND30
 
@@ -559,6 +561,47 @@ def _cross_check(b: _Builder, parts, has_type_line: bool) -> None:
         why = f"the number's year {parts.year} disagrees with the issue date {ident.issued_on}"
         b.flag("number", why)
         b.flag("issued_on", why)
+
+
+_INITIALS_SKIP = {"va", "-", "&"}  # "BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG" is BNNMT
+
+
+def _initials(name: str) -> str:
+    """Initials of an issuing body's name as its symbol writes them (``Trung ương`` is ``TW``),
+    folded (``Đ`` as ``D``): ``"ĐOÀN CHỦ TỊCH ỦY BAN TRUNG ƯƠNG"`` -> ``"DCTUBTW"``."""
+    words = [w for w in fold_chars(name).replace("-", " ").split() if w not in _INITIALS_SKIP]
+    out, i = [], 0
+    while i < len(words):
+        if words[i] == "trung" and i + 1 < len(words) and words[i + 1] == "uong":
+            out.append("TW")
+            i += 2
+            continue
+        if words[i][:1].isalpha():
+            out.append(words[i][0].upper())
+        i += 1
+    return "".join(out)
+
+
+def _check_issuer_codes(b: _Builder, parts, bodies: list[str]) -> None:
+    """Flag a normative number whose issuer code is neither the initials of a body printed in
+    the header nor, by the code tables, one of those bodies (``…-MTQVN`` under "MẶT TRẬN TỔ
+    QUỐC VIỆT NAM": a letter lost; ``TT-BCA`` under "BỘ TÀI CHÍNH": another body's code).
+    Yearless numbers are left alone: a công văn's second code names the drafting unit, which
+    the header does not print."""
+    if parts is None or parts.form != "normative" or not bodies or not parts.issuers:
+        return
+    header = "".join(_initials(x) for x in bodies)
+    header_folded = " ".join(fold_chars(x) for x in bodies)
+    names = P.tables()["issuers"]
+    for code in parts.issuers:
+        bare = fold_chars(code.rstrip("0123456789")).upper()
+        if not bare or bare in header:
+            continue
+        name = names.get(code.rstrip("0123456789")) or names.get(P.standard_case(code.rstrip("0123456789")))
+        if name and (_initials(name) in header or fold_chars(name) in header_folded):
+            continue
+        b.flag("number", f"the number's issuer code {code} does not match the issuing body printed in the header")
+        return
 
 
 def _title(b: _Builder, page: Page, idx: WordIndex, band: list[_Cell], type_i, type_m, vv_i) -> None:

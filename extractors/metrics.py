@@ -41,7 +41,7 @@ from models.pages import Page, PageMethod
 
 from . import patterns as P
 from .confidence import WordIndex
-from .dates import _scan as _scan_dates
+from .date_forms import scan_dates as _scan_dates
 from .normalize import fix_chars, fold, fold_chars, parse_vn_number
 from .references import scan_references
 from .subjects import snap, subject_words

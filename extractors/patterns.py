@@ -24,7 +24,7 @@ _CODE = r"(?:(?:UBTVQH|QH|HĐNN)[ ]\d{1,2}(?![\d/])|[A-ZĐ][A-Za-zĐđ0-9&]*(?:\
 _CODE_TIGHT_NEXT = r"(?:[A-ZĐ][A-Za-zĐđ0-9&]*|[0-9]{1,4}(?![/0-9]))"  # after '-' with no space
 _CODE_LOOSE_NEXT = r"[A-ZĐ][A-ZĐ0-9&]*"  # after '- ' or a line break: all-caps only (+ the mixed-case codes)
 _NOT_LETTER = rf"(?![{VN_LETTER}])"
-_YEAR = r"(?:1[ ]?9|2[ ]?0)[ ]?\d[ ]?\d"
+YEAR = r"(?:1[ ]?9|2[ ]?0)[ ]?\d[ ]?\d"
 _SLASH = r"[ ]?/\s?"
 # the hyphen of the party form "18-NQ/TW": tight, broken at a line end ("18-⏎NQ/TW"), or
 # spaced ("367 - QĐ/TW", checked against the code tables in references.py)
@@ -47,18 +47,18 @@ def _codes() -> str:
     return (
         rf"{_CODE}{_NOT_LETTER}"
         rf"(?:-{_CODE_TIGHT_NEXT}{_NOT_LETTER}"
-        rf"|[ ]?-(?:[ ]{{1,2}}|[ ]?\n[ ]?){_loose_next()}{_NOT_LETTER})*"
+        rf"|(?:[ ]?-(?:[ ]{{1,2}}|[ ]?\n[ ]?)|[ ]-){_loose_next()}{_NOT_LETTER})*"  # "TT- BTP", "TT -BTP"
     )
 
 
 def _reference() -> re.Pattern:
-    codes = _CODES
+    codes = CODES
     return re.compile(
         rf"""
         (?=\d)(?<![0-9A-Z]:)(?:(?<![{VN_LETTER}0-9/.,\-])|{_GLUED_SO})   # not a standard's year (QCVN 61-MT:2016/BTNMT)
         (?P<num>\d{{1,5}}[a-zA-Z]?)
         (?:
-            {_SLASH}(?P<year>{_YEAR})(?:{_SLASH}|[ ]?-[ ]?)(?P<ncodes>{codes})   # 137/2024/NĐ-CP, 82/2005-QĐ-UBND
+            {_SLASH}(?P<year>{YEAR})(?:{_SLASH}|[ ]?-[ ]?)(?P<ncodes>{codes})   # 137/2024/NĐ-CP, 82/2005-QĐ-UBND
           | {_SLASH}(?P<acodes>{codes})                                          # 1143/QĐ-UBND, 383/BNV-CCHC
           | (?P<phyphen>{_PARTY_HYPHEN})(?P<ptype>[A-ZĐ][A-Za-zĐđ]{{0,5}}){_SLASH}(?P<pcodes>{codes})  # 29-NQ/TW
         )
@@ -156,5 +156,5 @@ def is_issuer_code(code: str) -> bool:
     return up in tables()["issuers_upper"]
 
 
-_CODES = _codes()  # the codes after a number's slash (identity.py uses it too)
+CODES = _codes()  # the codes after a number's slash (identity.py uses it too)
 REFERENCE = _reference()

@@ -26,7 +26,7 @@ from models.pages import Page, PageMethod
 
 from . import patterns as P
 from .confidence import WordIndex
-from .dates import date_at
+from .date_forms import date_at
 from .normalize import fix_chars, fold_chars
 
 # ---------------------------------------------------------------------------------------
@@ -46,7 +46,8 @@ def _fix_lost_hyphen(seg: str) -> list[str]:
     return [seg]
 
 
-def _split_codes(codes: str) -> list[str]:
+def split_codes(codes: str) -> list[str]:
+    """The codes of a number's symbol, ``"NĐ- CP"`` -> ``["NĐ", "CP"]`` (also used by identity)."""
     codes = re.sub(r"\s+", "", codes)
     return [c for c in codes.split("-") if c]
 
@@ -143,18 +144,19 @@ class _Parts:
         return f"{self.num}/{'-'.join(self.codes)}"
 
 
-def _parts(m: re.Match) -> _Parts:
+def parts_of(m: re.Match) -> _Parts:
+    """The parts of a number matched by ``patterns.REFERENCE`` (or identity's own-number pattern)."""
     num = m["num"]
     if num[-1].isalpha():
         num = num[:-1] + num[-1].lower()
     if m["pcodes"] is not None:
-        fixed = [_repair_code(c) for c in [m["ptype"], *_split_codes(m["pcodes"])]]
+        fixed = [_repair_code(c) for c in [m["ptype"], *split_codes(m["pcodes"])]]
         ptype, *codes = [P.standard_case(c) for c, _ in fixed]
         repaired = any(r for _, r in fixed)
         return _Parts(num, None, "hyphen", ptype, codes, codes, repaired, " " in m["phyphen"])
     year = re.sub(r"\s", "", m["year"]) if m["year"] else None
     raw_codes = m["ncodes"] if m["ncodes"] is not None else m["acodes"]
-    segs = _split_codes(raw_codes)
+    segs = split_codes(raw_codes)
     if segs:
         segs = _fix_lost_hyphen(segs[0]) + segs[1:]
     fixed = [_repair_code(c) for c in segs]
@@ -178,7 +180,7 @@ def canonical_number(raw: str) -> str | None:
     text = fix_chars(unicodedata.normalize("NFC", raw)).strip()
     text = P.NUMBER_PREFIX.sub("", text).lstrip("_ ")
     for m in P.REFERENCE.finditer(text):
-        parts = _parts(m)
+        parts = parts_of(m)
         if parts.plausible():
             return parts.canonical
     return None
@@ -389,7 +391,7 @@ def _break_plausible(m: re.Match) -> bool:
     after "/", two codes, the first in capitals or a mixed-case code of the tables (one
     known code right after "số"); after "-", a type code of the tables."""
     if m["acodes"] is not None and "\n" in m.string[m.end("num"):m.start("acodes")]:
-        segs = _split_codes(m["acodes"])
+        segs = split_codes(m["acodes"])
         if not (segs[0].isupper() or segs[0].upper() in P.tables()["mixed_upper"]):
             return False
         # one code: only a known one after "số" ("Nghị định số 25/⏎CP")
@@ -399,6 +401,32 @@ def _break_plausible(m: re.Match) -> bool:
         code = P.standard_case(m["ptype"])
         return code in t["types"] or code in t["hyphen_form_types"]
     return True
+
+
+# --- the printed token around a match (issue #11: wrong is worse than missing, missing worse than flagged)
+_PROSE_CODE_LOWER = 2  # more small letters than this in one code: a word, not a code ("2014 /Pursuant")
+_GLUED_TAIL = re.compile(r"[/_][A-Za-zĐđ0-9]")  # the printed token runs on past the match
+_TOKEN_REST = re.compile(r"[^\s,;()]*")
+
+
+def _prose_code(m: re.Match) -> bool:
+    """A code of the match is a capitalised word of prose (codes carry at most one small
+    letter: ``TTg``, ``CTr``; two are allowed for OCR case damage)."""
+    raw = m["ncodes"] if m["ncodes"] is not None else m["acodes"] if m["acodes"] is not None else m["pcodes"]
+    segs = split_codes(raw) + ([m["ptype"]] if m["ptype"] else [])
+    return any(sum(c.islower() for c in seg) > _PROSE_CODE_LOWER for seg in segs)
+
+
+def _token_tail(text: str, m: re.Match) -> str | None:
+    """What a match leaves of its printed token: ``"form"`` for a yearless number whose symbol
+    goes on after another slash (``15/BCQT-NVL/GSQL``: a form's code, no document is numbered
+    so), ``"cut"`` when the token goes on otherwise (``54/2019/NĐ_CP``: a misprint, the value
+    read is not all that is printed), else ``None``."""
+    if not _GLUED_TAIL.match(text, m.end()):
+        return None
+    if text[m.end()] == "/" and m["year"] is None and m["pcodes"] is None:
+        return "form"
+    return "cut"
 
 
 def scan_references(text: str, own: str | None = None) -> list[RawRef]:
@@ -417,11 +445,17 @@ def scan_references(text: str, own: str | None = None) -> list[RawRef]:
         text = text.translate(_CYRILLIC_LOOKALIKES)  # "TT-BTС" (Cyrillic С) is read as TT-BTC
     for m in P.REFERENCE.finditer(text):
         s, e = m.start(), m.end()
-        parts = _parts(m)
+        parts = parts_of(m)
         if printed is not text and printed[s:e] != text[s:e]:
             parts.repaired = True  # not what the page says: a person must look
-        if not parts.plausible() or not _break_plausible(m):
+        if not parts.plausible() or not _break_plausible(m) or _prose_code(m):
             continue
+        tail = _token_tail(text, m)
+        if tail == "form":
+            label_end = prev_end = _TOKEN_REST.match(text, e).end()  # a list of form codes may follow
+            continue
+        if tail == "cut" or (parts.num[-1].isalpha() and parts.year is None and parts.type_code is None):
+            parts.repaired = True  # a misprint, or a form's code ("06a/NS"; "30c/NQ-CP" is a resolution): a person must look
         if _is_own_number(text, s, e):
             if own is None and s < _HEADER_ZONE:
                 own = number_key(parts.canonical)
@@ -482,7 +516,7 @@ def own_number_key(text: str) -> str | None:
         if m.start() >= _HEADER_ZONE:
             break
         if _is_own_number(text, m.start(), m.end()):
-            return number_key(_parts(m).canonical)
+            return number_key(parts_of(m).canonical)
     return None
 
 

@@ -8,7 +8,6 @@ between processes) and never raises: failures come back as a FAILED page with an
 from __future__ import annotations
 
 import ctypes
-import dataclasses
 import logging
 import math
 import re
@@ -24,10 +23,12 @@ from PIL import Image
 from models.errors import ErrorCode, ErrorInfo
 from models.pages import FileKind, Page, PageMethod
 
+from . import numbers
 from ._exec import tesseract
-from .exceptions import IngestError, OcrFailed, OcrTimeout, PixelLimit
+from .exceptions import IngestError, PixelLimit
 from .images import load_frame, to_gray
-from .pagetext import RawWords, build_page_text
+from .numbers import NumberWork
+from .pagetext import RawWord, RawWords, build_page_text
 from .pdf import open_pdf
 from .preprocess import PointMap, compose, deskew, is_blank, map_box, rotate_quarter
 
@@ -37,20 +38,8 @@ MIN_RENDER_DPI = 150  # below this OCR quality collapses: refuse instead (PIXEL_
 OSD_BELOW_CONFIDENCE = 0.60  # run orientation detection when OCR is this unsure ...
 OSD_BELOW_WORDS = 10  # ... or found this few words on a non-blank page
 OSD_MIN_CONFIDENCE = 1.5  # Tesseract's orientation confidence needed to act on it
-# Numbers read below REREAD_BELOW are read again, cut out of the page (``confirm_numbers``).
-# Tesseract's word confidence is 100 + 35c, c the log-probability of the word's least certain
-# character (its character confidence is 100 + 5c): one slightly unsure glyph sinks the word.
-# A number alone on a short line (the end of a paragraph: "50%.") is cropped with row metrics
-# such a line cannot give (no x-height letters), and the same clean pixels come out at 41-96%
-# depending on what else is on the page.  Cut out and read as a raw line (no row metrics) with
-# REREAD_MARGINS of its height around it, "50%." reads at ~96% in every view.  Measured on 194
-# words with digits first read below 0.80 (scans of the extract_ocr and verify sources, clean,
-# degraded and harsh, and 40 handwritten days): 17 of 114 right ones confirmed; of 80 wrong
-# ones only "(m3)" read for "(m³)" (twice); none on the handwritten pages.
-REREAD_BELOW = 0.80  # the bar extractors set for words with digits (extractors.confidence.DIGIT_THRESHOLD)
-REREAD_ACCEPT = 0.80  # every view must give the same text at least this confident
-REREAD_MARGINS = (0.2, 0.3, 0.4)  # one view per margin, in word heights
-REREAD_MAX_WORDS = 25  # per page: a page of doubtful numbers is a bad scan, not a few bad crops
+# Every number-bearing word is checked before its digits are trusted (``ingest.numbers``:
+# gathered here, in the worker, settled by the process that runs the second engine).
 # Letters Tesseract's ``vie`` model emits that Vietnamese never uses: the Roman numeral of
 # "Chương I" / "Mục I" comes out as "Ï" on nearly every page (bench/ingest_ocr).
 _OCR_CONFUSIONS = str.maketrans({"\u00cf": "I", "\u00ef": "i"})
@@ -73,9 +62,11 @@ class PageJob:
 
 @dataclass
 class PageOutcome:
-    page: Page
+    page: Page | None  # None only while ``read`` waits for ``settle_outcome``
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    read: OcrRead | None = None
+    job: PageJob | None = None
 
 
 # A worker keeps the last few documents open: consecutive pages of one file are common.
@@ -176,75 +167,33 @@ def _read(gray: np.ndarray, job: PageJob, dpi: int
     return words, mean, back, angle, straight
 
 
-def _has_digit(text: str) -> bool:
-    return any(c.isdigit() for c in text)
 
 
-def _word_views(image: np.ndarray, w: tesseract.TsvWord) -> list[np.ndarray]:
-    """The word cut out of the page, once per margin in REREAD_MARGINS.
+@dataclass
+class OcrRead:
+    """A page read by Tesseract, its numbers gathered but not yet settled (``numbers.settle``).
 
-    Only the word's own pixels (its box plus 3% of its height) are kept; the margin around
-    them is filled with the paper's gray, so no neighbouring word or line leaks in."""
-    ih, iw = image.shape
-    h = max(w.height, 1)
-    m = max(1, round(0.03 * h))
-    y0, y1 = max(0, w.top - m), min(ih, w.top + w.height + m)
-    x0, x1 = max(0, w.left - m), min(iw, w.left + w.width + m)
-    crop = image[y0:y1, x0:x1]
-    if crop.size == 0:
-        return []
-    paper = int(np.percentile(crop, 75))  # a word's box is mostly paper
-    views = []
-    for margin in REREAD_MARGINS:
-        p = max(2, round(margin * h))
-        view = np.full((crop.shape[0] + 2 * p, crop.shape[1] + 2 * p), paper, dtype=np.uint8)
-        view[p:p + crop.shape[0], p:p + crop.shape[1]] = crop
-        views.append(view)
-    return views
+    What a worker sends back: the words already mapped to points on the original page, grouped
+    in lines; the number words with their crops.  :func:`finish_read` makes the page."""
+
+    number: int
+    width: float
+    height: float
+    rotation: int
+    lines: list[list[RawWord]]
+    positions: dict[int, tuple[int, int]]  # word index -> (line, position in line)
+    numbers: NumberWork
+    mean: float
+    decision: str
+    layer_score: float | None
+    where: str
 
 
-def confirm_numbers(image: np.ndarray, words: list[tesseract.TsvWord], job: PageJob, dpi: int
-                    ) -> tuple[list[tesseract.TsvWord], int, int]:
-    """Read words with digits that came out below REREAD_BELOW again; (words, re-read, confirmed).
+def read_image(gray: np.ndarray, width_pt: float, height_pt: float, job: PageJob, dpi: int) -> Page | OcrRead:
+    """OCR one upright-or-not grayscale page image; boxes in points on the original page.
 
-    Each such word is cut out of ``image`` (the image Tesseract read) and read as a raw line
-    (``--psm 13``: no layout analysis, the LSTM sees the word at the scale given) in a few
-    views, all in one Tesseract run.  If every view gives exactly the word's text with at
-    least REREAD_ACCEPT confidence, the word takes the lowest of those confidences; otherwise
-    it keeps its own.  Text is never changed: a second read can confirm a number, not
-    replace it.
-    """
-    todo = [i for i, w in enumerate(words) if w.conf < REREAD_BELOW * 100 and _has_digit(w.text)]
-    todo = todo[:REREAD_MAX_WORDS]
-    if not todo:
-        return words, 0, 0
-    views, owner = [], []
-    for i in todo:
-        for v in _word_views(image, words[i]):
-            views.append(v)
-            owner.append(i)
-    try:
-        reads = tesseract.lines_to_words(views, lang=job.lang, dpi=dpi, timeout=job.timeout)
-    except (OcrFailed, OcrTimeout) as e:  # the first read stands
-        log.warning("re-reading numbers failed on %s page %d: %s", job.path, job.index + 1, e)
-        return words, len(todo), 0
-    seen: dict[int, list[float]] = {}
-    agree: dict[int, bool] = {}
-    for i, got in zip(owner, reads):
-        same = len(got) == 1 and got[0].text == words[i].text and got[0].conf >= REREAD_ACCEPT * 100
-        agree[i] = agree.get(i, True) and same
-        seen.setdefault(i, []).append(got[0].conf if got else 0.0)
-    out = list(words)
-    confirmed = 0
-    for i, ok in agree.items():
-        if ok and len(seen[i]) == len(REREAD_MARGINS):
-            out[i] = dataclasses.replace(words[i], conf=min(seen[i]))
-            confirmed += 1
-    return out, len(todo), confirmed
-
-
-def ocr_image(gray: np.ndarray, width_pt: float, height_pt: float, job: PageJob, dpi: int) -> Page:
-    """OCR one upright-or-not grayscale page image; boxes in points on the original page."""
+    A blank page comes back as its (EMPTY) page; anything else as an :class:`OcrRead` to
+    finish."""
     number = job.index + 1
     if is_blank(gray):
         return Page(number=number, width=width_pt, height=height_pt, method=PageMethod.EMPTY,
@@ -266,35 +215,55 @@ def ocr_image(gray: np.ndarray, width_pt: float, height_pt: float, job: PageJob,
                 steps = [f"rotated {osd.rotate}° (OSD confidence {osd.confidence:.1f})"]
                 if angle2:
                     steps.append(f"deskewed {angle2:+.1f}°")
-    words, reread, confirmed = confirm_numbers(straight, words, job, dpi)
+    where = f"{job.path} page {number}"
+    found = numbers.gather(straight, words, lang=job.lang, dpi=dpi, timeout=job.timeout, where=where)
     del straight
-    if reread:
-        steps.append(f"{reread} low-confidence number{'s' if reread > 1 else ''} read again, {confirmed} confirmed")
-        mean = _mean_confidence(words)
     gh, gw = gray.shape
     sx, sy = width_pt / gw, height_pt / gh
-    lines: list[list] = []
+    lines: list[list[RawWord]] = []
+    positions: dict[int, tuple[int, int]] = {}
     key = None
-    for w in words:
+    for i, w in enumerate(words):
         x0, y0, x1, y1 = map_box(back, w.left, w.top, w.left + w.width, w.top + w.height)
         if (w.block, w.par, w.line) != key:
             lines.append([])
             key = (w.block, w.par, w.line)
+        positions[i] = (len(lines) - 1, len(lines[-1]))
         lines[-1].append((w.text.translate(_OCR_CONFUSIONS), round(max(0.0, x0 * sx), 2), round(max(0.0, y0 * sy), 2),
                           round(min(width_pt, x1 * sx), 2), round(min(height_pt, y1 * sy), 2),
                           round(w.conf / 100, 4)))
-    text, page_words = build_page_text(RawWords.from_lines(lines))
     decision = job.decision or "OCR"
     if steps:
         decision += "; " + ", ".join(steps)
     if dpi != job.dpi and job.kind == FileKind.PDF.value:
         decision += f"; rendered at {dpi} dpi to stay under the pixel limit"
+    return OcrRead(number=number, width=width_pt, height=height_pt, rotation=rotation, lines=lines,
+                   positions={f.index: positions[f.index] for f in found.found}, numbers=found, mean=mean,
+                   decision=decision, layer_score=job.layer_score, where=where)
+
+
+def finish_read(read: OcrRead) -> Page:
+    """Settle the page's numbers (the second engine runs here) and build the page."""
+    confs, report = numbers.settle(read.numbers, read.where)
+    lines = read.lines
+    for i, conf in confs.items():
+        k, j = read.positions[i]
+        text, x0, y0, x1, y1, _ = lines[k][j]
+        lines[k][j] = (text, x0, y0, x1, y1, round(conf / 100, 4))
+    text, page_words = build_page_text(RawWords.from_lines(lines))
+    note = report.note()
     return Page(
-        number=number, width=width_pt, height=height_pt, rotation=rotation, method=PageMethod.OCR,
-        text=text, words=page_words, layer_score=job.layer_score,
-        ocr_confidence=round(mean, 4) if page_words else None, decision=decision,
+        number=read.number, width=read.width, height=read.height, rotation=read.rotation, method=PageMethod.OCR,
+        text=text, words=page_words, layer_score=read.layer_score,
+        ocr_confidence=round(read.mean, 4) if page_words else None,
+        decision=read.decision + (("; " if read.decision else "") + note if note else ""),
     )
 
+
+def ocr_image(gray: np.ndarray, width_pt: float, height_pt: float, job: PageJob, dpi: int) -> Page:
+    """:func:`read_image` and :func:`finish_read` in this process."""
+    got = read_image(gray, width_pt, height_pt, job, dpi)
+    return got if isinstance(got, Page) else finish_read(got)
 
 def _failed(job: PageJob, info: ErrorInfo, width: float = 0.0, height: float = 0.0) -> Page:
     return Page(number=job.index + 1, width=width, height=height, method=PageMethod.FAILED,
@@ -318,10 +287,15 @@ def _release_memory() -> None:
         _MALLOC_TRIM(0)
 
 
-def run_page_job(job: PageJob) -> PageOutcome:
-    """Render or load the page, OCR it; never raises."""
+def run_page_job(job: PageJob, settle: bool = True) -> PageOutcome:
+    """Render or load the page, OCR it; never raises.
+
+    With ``settle=False`` (the pool's workers) an OCR'd page comes back as ``outcome.read``,
+    its numbers not yet settled: the caller passes the outcome to :func:`settle_outcome`, in
+    the process that holds the second engine."""
     t0 = time.perf_counter()
     notes: list[str] = []
+    read: OcrRead | None = None
     try:
         if job.kind == FileKind.PDF.value:
             gray, w, h, dpi = render_pdf_gray(_document(job.path), job.index, job.dpi, job.max_page_pixels,
@@ -339,19 +313,47 @@ def run_page_job(job: PageJob) -> PageOutcome:
                 gray, dpi = np.asarray(small), max(70, int(dpi * scale))
         if job.kind == FileKind.PDF.value:
             pymupdf.TOOLS.store_shrink(100)  # a page is rendered once: keep no decoded images
-        page = ocr_image(gray, w, h, job, dpi)
+        got = read_image(gray, w, h, job, dpi)
+        del gray
+        if isinstance(got, Page):
+            page = got
+        else:
+            read, page = got, None
     except IngestError as e:
         page = _failed(job, e.info())
     except Exception as e:  # a bug or a MuPDF/PIL surprise: this page fails, nothing else
         log.exception("page job failed: %s page %d", job.path, job.index + 1)
-        page = _failed(job, ErrorInfo(code=ErrorCode.OCR_FAILED, message=f"{type(e).__name__}: {e}",
-                                      message_vi="Không đọc được trang này."))
+        page = _failed(job, _unexpected(e))
     _release_memory()
-    seconds = time.perf_counter() - t0
-    log.info("page %d of %s: %s in %.2fs", job.index + 1, job.path, page.method.value, seconds,
-             extra={"file": job.path, "page": job.index + 1, "method": page.method.value,
-                    "seconds": round(seconds, 2)})
-    return PageOutcome(page=page, notes=notes, seconds=seconds)
+    outcome = PageOutcome(page=page, notes=notes, seconds=time.perf_counter() - t0, read=read, job=job)
+    return settle_outcome(outcome) if settle else outcome
+
+
+def _unexpected(e: Exception) -> ErrorInfo:
+    return ErrorInfo(code=ErrorCode.OCR_FAILED, message=f"{type(e).__name__}: {e}",
+                     message_vi="Không đọc được trang này.")
+
+
+def settle_outcome(outcome: PageOutcome) -> PageOutcome:
+    """Finish an outcome whose page was read but not settled (``run_page_job(settle=False)``); never raises."""
+    if outcome.read is not None:
+        t0 = time.perf_counter()
+        try:
+            outcome.page = finish_read(outcome.read)
+        except Exception as e:  # a bug: this page fails, nothing else
+            log.exception("settling page failed: %s", outcome.read.where)
+            outcome.page = _failed(outcome.job, _unexpected(e)) if outcome.job else Page(
+                number=outcome.read.number, width=outcome.read.width, height=outcome.read.height,
+                method=PageMethod.FAILED, error=_unexpected(e))
+        outcome.read = None
+        _release_memory()  # the second engine's buffers for this page's crop widths
+        outcome.seconds += time.perf_counter() - t0
+    page = outcome.page
+    assert page is not None
+    log.info("page %d of %s: %s in %.2fs", page.number, outcome.job.path if outcome.job else "?", page.method.value,
+             outcome.seconds, extra={"file": outcome.job.path if outcome.job else None, "page": page.number,
+                                     "method": page.method.value, "seconds": round(outcome.seconds, 2)})
+    return outcome
 
 
 def close_documents() -> None:
@@ -359,4 +361,4 @@ def close_documents() -> None:
         _DOCS.popitem()[1].close()
 
 
-__all__ = ["PageJob", "PageOutcome", "run_page_job", "ocr_image", "render_pdf_gray", "fit_dpi"]
+__all__ = ["PageJob", "PageOutcome", "OcrRead", "run_page_job", "settle_outcome", "read_image", "finish_read", "ocr_image", "render_pdf_gray", "fit_dpi"]

@@ -36,7 +36,7 @@ from .detect import detect_kind
 from .exceptions import TRANSIENT_CODES, IngestError
 from .executor import PageExecutor, make_executor
 from .images import inspect_image
-from .ocr import PageJob, PageOutcome, run_page_job
+from .ocr import PageJob, PageOutcome, run_page_job, settle_outcome
 from .pagetext import build_page_text
 from .pdf import damaged, lost_pages, open_pdf, triage_page
 from .preflight import check_size_and_kind
@@ -350,7 +350,7 @@ def ingest_files(
             futures: dict[Future, tuple[_Work, PageJob]] = {}
             for k, (work, job) in enumerate(pending):
                 try:
-                    futures[ex.submit(run_page_job, job)] = (work, job)
+                    futures[ex.submit(run_page_job, job, False)] = (work, job)  # settled here: see ingest.numbers
                 except BrokenProcessPool as e:  # the pool died while we were still submitting
                     for w, j in pending[k:]:
                         if attempt == 1:
@@ -369,7 +369,7 @@ def ingest_files(
                     outcome = _crashed(job, e)
                 except Exception as e:
                     outcome = _crashed(job, e)
-                accept(work, outcome)
+                accept(work, settle_outcome(outcome))
         finally:
             if own:
                 ex.close()

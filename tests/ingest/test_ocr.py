@@ -164,7 +164,7 @@ def test_clean_number_read_unsure_is_confirmed_by_a_second_read(tmp_path, settin
     r = ingest_file(write(tmp_path, "bc.pdf", report_scan), settings=settings)
     page = r.pages[0]
     assert page.method == PageMethod.OCR
-    assert "read again" in page.decision and "confirmed" in page.decision, page.decision
+    assert "checked by a second reading" in page.decision and "confirmed" in page.decision, page.decision
     assert_words_consistent(page)
     word = next(w for w in page.words if w.text == "50%.")
     assert word.confidence >= DIGIT_THRESHOLD
@@ -173,29 +173,38 @@ def test_clean_number_read_unsure_is_confirmed_by_a_second_read(tmp_path, settin
 
 
 def test_second_read_confirms_the_clean_number(report_image):
-    from ingest.ocr import REREAD_BELOW, confirm_numbers
+    from ingest.numbers import confirm_numbers
 
     image, word = report_image
-    assert word.conf < REREAD_BELOW * 100  # the first read's doubt this is about
-    words, reread, confirmed = confirm_numbers(image, [word], _job(), 300)
-    assert (reread, confirmed) == (1, 1)
-    assert words[0].text == "50%." and words[0].conf >= 90
+    assert word.conf < 80  # the first read's doubt this is about
+    words, report = confirm_numbers(image, [word], lang=_job().lang, dpi=300, timeout=_job().timeout)
+    assert (report.checked, report.confirmed) == (1, 1)
+    assert report.checks[0].signals.second == "agree" and report.checks[0].second_text == "50%."
+    assert words[0].text == "50%." and words[0].conf >= 90  # the second engine's certainty
+
+    words, report = confirm_numbers(image, [word], lang=_job().lang, dpi=300, timeout=_job().timeout, reread_all=True)  # Tesseract's own re-read too
+    assert report.reread == 1 and report.checks[0].signals.reread == "agree"
 
 
 def test_second_read_never_replaces_a_misread_or_confirms_a_damaged_digit(report_image):
     import dataclasses
 
-    from ingest.ocr import confirm_numbers
+    from ingest.digits import policy
+    from ingest.numbers import confirm_numbers
 
     image, word = report_image
-    misread = dataclasses.replace(word, text="90%.", conf=40.0)  # the views read "50%.": no confirmation
-    words, reread, confirmed = confirm_numbers(image, [misread], _job(), 300)
-    assert (reread, confirmed) == (1, 0) and words[0] == misread
+    cap = policy().unconfirmed_conf * 100
+    misread = dataclasses.replace(word, text="90%.", conf=40.0)  # both readings say "50%.": no confirmation
+    words, report = confirm_numbers(image, [misread], lang=_job().lang, dpi=300, timeout=_job().timeout)
+    assert (report.checked, report.confirmed) == (1, 0)
+    assert words[0].text == "90%." and words[0].conf == 40.0
+    assert report.checks[0].signals.second == "differ" and report.checks[0].second_text.startswith("50%")
 
-    damaged = image.copy()  # the top half of the "5" faded away: the views do not agree
+    damaged = image.copy()  # the top half of the "5" faded away: the readings do not agree
     damaged[word.top: word.top + word.height // 2, word.left: word.left + word.width // 5] = 235
-    words, reread, confirmed = confirm_numbers(damaged, [word], _job(), 300)
-    assert (reread, confirmed) == (1, 0) and words[0].conf == word.conf
+    words, report = confirm_numbers(damaged, [word], lang=_job().lang, dpi=300, timeout=_job().timeout)
+    assert (report.checked, report.confirmed) == (1, 0)
+    assert words[0].text == word.text and words[0].conf == min(word.conf, cap)
 
 
 def test_lines_to_words_keeps_one_answer_per_image(report_image):
