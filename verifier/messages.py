@@ -1,33 +1,68 @@
-"""Vietnamese texts shown to appraisers. Code, logs and docs stay in English."""
+"""Vietnamese texts shown to appraisers. Code, logs and docs stay in English.
+
+Every code an appraiser could see (verdict, severity, finding, file status, error, document kind,
+identity field) has its Vietnamese label in one data file, ``verifier/data/labels_vi.yaml``, read here
+and only here. Renderers show the label and keep the code as a tooltip; report.json keeps the code.
+"""
 
 from __future__ import annotations
 
-VERDICT_VI = {
-    "SUPPORTED": "Khớp minh chứng",
-    "REFUTED": "Không khớp",
-    "NOT_ENOUGH_EVIDENCE": "Thiếu minh chứng",
-    "MANUAL_REVIEW": "Cần thẩm định thủ công",
-}
+import datetime as dt
+from importlib import resources
+from zoneinfo import ZoneInfo
 
-SEVERITY_VI = {"error": "Lỗi", "warning": "Cảnh báo", "info": "Thông tin"}
+import yaml
 
-CHECK_VI = {
-    "type": "loại văn bản",
-    "issuer": "cơ quan ban hành",
-    "title": "trích yếu",
-    "period": "năm/kỳ đánh giá",
-}
+from .matching import expand_abbreviations, issuing_body
+
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")  # the one time zone of Vietnam (UTC+07:00, no daylight saving)
+
+LABELS: dict[str, dict[str, str]] = yaml.safe_load(
+    resources.files("verifier").joinpath("data/labels_vi.yaml").read_text("utf-8"))
+
+VERDICT_VI = LABELS["verdicts"]
+SEVERITY_VI = LABELS["severities"]
+FINDING_VI = LABELS["findings"]
+FILE_STATUS_VI = LABELS["file_status"]
+ERROR_VI = LABELS["errors"]
+KIND_VI = LABELS["kinds"]  # models.extraction.DocumentKind, as an appraiser reads it
+FIELD_VI = LABELS["fields"]
 
 
-KIND_VI = {  # models.extraction.DocumentKind, as an appraiser reads it
-    "nd30": "Văn bản hành chính (có phần đầu theo Nghị định 30/2020/NĐ-CP)",
-    "no_header": "Không có phần đầu văn bản (bài báo, bản in trang web, phụ lục, trang sau): không xác định số, ngày",
-    "not_a_document": "Không phải văn bản (không có chữ đọc được)",
-    "unknown": "Chưa đọc được tệp",
-}
-FIELD_VI = {"number": "số hiệu", "doc_type": "loại văn bản", "issued_on": "ngày ban hành", "issuer": "cơ quan ban hành",
-            "parent_issuer": "cơ quan chủ quản", "place": "địa danh", "title": "trích yếu", "signer": "người ký",
-            "signing_mode": "hình thức ký"}
+def label(group: str, code) -> str:
+    """The Vietnamese label of ``code`` (a str or a str Enum) in ``group`` (a section of labels_vi.yaml);
+    a code the file does not know is shown as it is rather than hidden."""
+    key = getattr(code, "value", code)
+    return LABELS[group].get(key, key)
+
+
+def local_time(value: str | dt.datetime | None) -> str:
+    """An ISO timestamp (or datetime; naive means UTC) as Vietnam reads it, offset shown:
+    '2026-12-02T03:30:04+00:00' -> '02/12/2026 10:30 (UTC+07:00)'."""
+    if not value:
+        return "—"
+    t = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=dt.timezone.utc)
+    t = t.astimezone(VN_TZ)
+    offset = t.strftime("%z")
+    return f"{t:%d/%m/%Y %H:%M} (UTC{offset[:3]}:{offset[3:]})"
+
+
+def vn_day(value: str | dt.date | None) -> str:
+    """'2024-02-20' -> '20/02/2024'; text that is no ISO date is returned as it is."""
+    d = iso_date(value)
+    return d.strftime("%d/%m/%Y") if d else (value or "")
+
+
+def iso_date(value: str | dt.date | None) -> dt.date | None:
+    """A date from an ISO 'YYYY-MM-DD' string (FileSummary.issued_on), None when it is not one."""
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
 
 
 def file_notes(fs) -> list[str]:
@@ -60,8 +95,6 @@ def doc_label(f) -> str:
 
 def issuer_label(f) -> str:
     """The issuer as printed in the header: 'ỦY BAN NHÂN DÂN TỈNH / ĐỒNG NAI' when it spans two lines."""
-    from .matching import expand_abbreviations, issuing_body
-
     doc = f.extraction.document
     body = issuing_body(doc.issuer, doc.parent_issuer)
     if doc.parent_issuer and doc.issuer and body and body != expand_abbreviations(doc.issuer):

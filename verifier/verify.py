@@ -80,7 +80,8 @@ def verify(sheet: Sheet, rubric: Rubric, files: list[EvidenceFile], *, unit: str
             code=claim.code, title=claim.title, sheet_row=claim.row, claimed_score=claim.claimed_score,
             max_score=claim.max_score, verdict=Verdict.MANUAL_REVIEW,
             findings=[_finding(FindingCode.UNKNOWN_CRITERION, Severity.ERROR,
-                               f"Mã tiêu chí {claim.code} (dòng {claim.row}) không có trong bộ tiêu chí {rubric.id}.")],
+                               f"Mã tiêu chí {claim.code} (dòng {claim.row}) không có trong bộ tiêu chí "
+                               f"“{rubric.title or rubric.id}”.")],
         ))
 
     return Report(

@@ -1,4 +1,10 @@
-"""report.html: one self-contained page (inline CSS, no scripts, no network), readable offline."""
+"""report.html: one self-contained page (inline CSS, no scripts, no network), readable offline and in print.
+
+Codes never show: verdicts, findings, file states and errors read as their Vietnamese labels
+(``messages.label``), the code kept in a ``title=`` tooltip. Times are Vietnam's local time with
+the offset; the version is the running one (``present.running_version``). ``decisions``
+(code -> {score, ...}, as for ``write_xlsx``) fill the appraised-score column.
+"""
 
 from __future__ import annotations
 
@@ -8,24 +14,30 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from models.report import Report
 
-from ..messages import SEVERITY_VI, VERDICT_VI, file_notes, score
+from ..messages import file_notes, label, local_time, score, vn_day
 from ..signatures import describe as describe_signature
+from .present import appraised_total, running_version
 
 _env = Environment(loader=PackageLoader("verifier.reports", "templates"), autoescape=select_autoescape(["html", "j2"]))
 _env.filters["score"] = score
 _env.filters["signature"] = describe_signature
+_env.filters["local_time"] = local_time
+_env.filters["vn_day"] = vn_day
 _env.globals["file_notes"] = file_notes
+_env.globals["label"] = label
 
 
-def render_html(report: Report) -> str:
+def render_html(report: Report, decisions: dict[str, dict] | None = None) -> str:
     by_field: dict[str, list] = {}
     for c in report.criteria:
         by_field.setdefault(c.field_code or "", []).append(c)
+    decisions = decisions or {}
     return _env.get_template("report.html.j2").render(
-        r=report, by_field=by_field, VERDICT_VI=VERDICT_VI, SEVERITY_VI=SEVERITY_VI,
+        r=report, by_field=by_field, decisions=decisions, appraised=appraised_total(report, decisions),
+        version=running_version(),
     )
 
 
-def write_html(report: Report, path: Path) -> Path:
-    path.write_text(render_html(report), encoding="utf-8")
+def write_html(report: Report, path: Path, decisions: dict[str, dict] | None = None) -> Path:
+    path.write_text(render_html(report, decisions), encoding="utf-8")
     return path
