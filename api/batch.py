@@ -1,6 +1,6 @@
 """Batches: a folder or ZIP with one submission (folder or ZIP) per unit.
 
-`kiemchung check` on a batch checks unit after unit — OCR is shared across units by the
+`kiemchung check` on a batch (``api.check.run_batch``) checks unit after unit — OCR is shared across units by the
 blob cache, and only one unit's pages are in memory at a time — then writes one report
 folder per unit and a summary (summary.json, summary.xlsx).
 """
@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import shutil
-import tempfile
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -100,43 +98,5 @@ def write_summary(summary: dict, out_dir: Path) -> dict[str, Path]:
     return {"json": jpath, "xlsx": xpath}
 
 
-def run_batch(path: Path, *, out_dir: Path, settings, rubric: str, year: int | None, progress=None,
-              tool_version: str = "") -> tuple[dict, dict[str, Path]]:
-    """Check every unit of a batch (folder or ZIP), then the cross-unit duplicate check; returns the
-    summary and its files. Only reports and small fingerprints are kept between units."""
-    from verifier import apply_duplicates, duplicate_findings, findings_for
-
-    from .pipeline import CheckError, run_check, write_reports
-
-    workdir = Path(tempfile.mkdtemp(prefix="kiemchung-batch-"))
-    checked: list[tuple[str, Path, Report]] = []
-    prints = []
-    rows: dict[str, dict] = {}
-    try:
-        root = path
-        if path.is_file():
-            ingest.expand_submission(path, workdir, settings)  # inner ZIPs stay on disk as unit submissions
-            root = workdir
-        for name, unit_path in find_units(root):
-            try:
-                result = run_check(unit_path, year=year, rubric=rubric, settings=settings, progress=progress,
-                                   tool_version=tool_version)
-            except CheckError as exc:
-                log.warning("unit rejected", extra={"unit": name, "code": exc.info.code.value})
-                rows[name] = summary_row(name, None, f"{exc.info.code.value}: {exc.info.message_vi}")
-                continue
-            checked.append((name, unit_path if unit_path.is_dir() else None, result.report))
-            prints.extend(result.fingerprints)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-    found = duplicate_findings(prints)
-    for name, evidence_root, report in checked:
-        report = apply_duplicates(report, findings_for(found, report.unit or ""))
-        write_reports(report, out_dir / _safe(name), evidence_root)
-        rows[name] = summary_row(name, report)
-    summary = {"units": [rows[k] for k in sorted(rows)]}
-    return summary, write_summary(summary, out_dir)
-
-
-def _safe(name: str) -> str:
+def safe_name(name: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name) or "unit"

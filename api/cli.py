@@ -125,7 +125,8 @@ def check(
     """Check one unit's submission — or a batch (one folder or ZIP per unit): read every file
     (text layer or OCR), extract, verify, write reports (and summary.xlsx/json for a batch)."""
     from .batch import is_batch
-    from .pipeline import CheckError, run_check
+    from .check import run_check
+    from .pipeline import CheckError
 
     if is_batch(path) or (path.is_file() and _zip_is_batch(path)):
         _check_batch(path, year=year, rubric=rubric, out=out, as_json=as_json, quiet=quiet)
@@ -169,7 +170,7 @@ def _zip_is_batch(path: Path) -> bool:
 
 
 def _check_batch(path: Path, *, year, rubric, out: Path, as_json: bool, quiet: bool) -> None:
-    from .batch import run_batch
+    from .check import run_batch
 
     settings = get_settings()
     if quiet or as_json or not err_console.is_terminal:

@@ -16,7 +16,10 @@ from sqlalchemy.orm import Session
 
 from models.report import Report
 
+from verifier.reports import render_html, write_xlsx
+
 from . import decisions
+from .templating import templates
 
 FORMATS = ("json", "html", "xlsx")
 MEDIA_TYPES = {
@@ -47,19 +50,13 @@ def render_report(s: Session, report: Report, submission_id: str, fmt: str) -> b
         data["decisions"] = decisions.current(s, submission_id)
         return json.dumps(data, ensure_ascii=False).encode("utf-8")
     if fmt == "html":
-        from verifier.reports import render_html
-
         html = render_html(report)
         current = decisions.current(s, submission_id)
         if current:
-            from .web.pages import templates  # the decisions table is the web interface's template
-
             html = html.replace("</body>", templates.get_template("decisions_section.html").render(
                 decisions=current, report=report) + "</body>", 1)
         return html.encode("utf-8")
     if fmt == "xlsx":
-        from verifier.reports import write_xlsx
-
         with tempfile.TemporaryDirectory() as d:
             return write_xlsx(report, Path(d) / "report.xlsx",
                               decisions=decisions.for_xlsx(s, submission_id)).read_bytes()

@@ -30,6 +30,7 @@ from models.tables import Blob, JobRow, PagePart, Submission, SubmissionFile, ut
 from . import records
 from .pipeline import extract_file
 from .service import Service, current
+from .verification import verify_submission
 
 log = logging.getLogger(__name__)
 
@@ -399,8 +400,6 @@ def files_waiting(svc: Service, s, sub: Submission) -> list[SubmissionFile]:
 
 def verify_job(submission_id: str) -> None:
     svc = current()
-    from .submissions import verify_submission
-
     with running(svc, verify_key(submission_id)) as run:
         if run is not None:
             verify_submission(svc, submission_id)

@@ -1,34 +1,25 @@
-"""The `check` job: a submission folder or ZIP → ingest → extract → verify → reports.
+"""The pieces of a check that every path shares (CLI, service jobs, uploads): one file's
+extraction, the submission's sheet (or why there is none), the report files, ``CheckError``.
 
-The same functions serve the CLI (embedded, in-process pool) and, later, the
-RQ jobs of the service.
-"""
+The one-process check that drives them is ``api.check``; this module imports no other
+service module."""
 
 from __future__ import annotations
 
 import logging
-import time
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import extractors
-from sqlalchemy import select
 import ingest
-from models import PIPELINE_VERSION
 from models.claims import Sheet
 from models.errors import ErrorCode, ErrorInfo
 from models.extraction import Extraction
 from models.pages import IngestedFile
-from models.tables import JobRow, Submission
 from models.report import Report
-from models.settings import Settings, get_settings
+from models.settings import Settings
 from verifier import (
-    DocumentFingerprint,
     SheetError,
-    fingerprints,
-    load_rubric,
     read_sheet,
     write_html,
     write_json,
@@ -47,14 +38,6 @@ class CheckError(Exception):
     def __init__(self, code: ErrorCode, message: str, message_vi: str):
         super().__init__(message)
         self.info = ErrorInfo(code=code, message=message, message_vi=message_vi)
-
-
-@dataclass
-class CheckResult:
-    report: Report
-    outputs: dict[str, Path] = field(default_factory=dict)
-    seconds: float = 0.0
-    fingerprints: list[DocumentFingerprint] = field(default_factory=list)  # for the cross-unit duplicate check
 
 
 def write_reports(report: Report, out_dir: Path, evidence_root: Path | None = None) -> dict[str, Path]:
@@ -139,92 +122,61 @@ def pick_sheet(expanded: ingest.Expanded, sheet_name: str | None,
     return readable[0]
 
 
-def run_check(
-    path: Path,
-    *,
-    year: int | None = None,
-    unit: str | None = None,
-    rubric: str = "par-reference",
-    sheet_name: str | None = None,
-    out_dir: Path | None = None,
-    settings: Settings | None = None,
-    progress: Callable[[object], None] | None = None,
-    tool_version: str = "",
-) -> CheckResult:
-    """Check one submission in this process: the service's own path — the submission stored in the
-    embedded database (SQLite in the data dir unless KIEMCHUNG_DATABASE_URL says otherwise), the same
-    job functions run by the in-process queue, OCR on a pool of one single-threaded Tesseract per core.
-
-    ``progress`` receives objects with ``file``, ``overall_pages_done`` and ``overall_pages_total``.
-    """
-    from models.report import Report
-
-    from .jobs import verify_key
-    from .service import configure
-    from .submissions import _evidence_files, create_submission
-
-    settings = settings or get_settings()
-    started = time.monotonic()
-    svc = configure(settings, embedded=True)
-    sub_id = create_submission(svc, path, display=str(path), unit=unit, year=year, rubric=rubric,
-                               sheet_name=sheet_name)
-    _wait(svc, sub_id, progress)
-    with svc.db.session() as s:
-        sub = s.get(Submission, sub_id)
-        if sub.status != "done" or not sub.report:
-            job = s.scalar(select(JobRow).where(JobRow.key == verify_key(sub_id)))
-            raise CheckError(ErrorCode(sub.error_code) if sub.error_code in ErrorCode.__members__ else ErrorCode.INTERNAL,
-                             f"check failed: {sub.error_message or (job.error_message if job else 'unknown')}",
-                             f"Không kiểm tra được hồ sơ: {sub.error_message or 'lỗi nội bộ'}")
-        report = Report.model_validate(sub.report)
-        if tool_version:
-            report.tool_version = tool_version
-        prints = fingerprints(report, _evidence_files(s, sub), load_rubric(rubric))
-    result = CheckResult(report=report, seconds=time.monotonic() - started, fingerprints=prints)
-    if out_dir is not None:
-        result.outputs = write_reports(report, out_dir, path if path.is_dir() else None)
-    log.info("check finished", extra={"seconds": round(result.seconds, 2), "pipeline": PIPELINE_VERSION,
-                                      "criteria": len(report.criteria), "submission": sub_id})
-    return result
+def _said(name: str, message_vi: str, code: ErrorCode) -> str:
+    """One file's problem for people: the file, what was wrong, the code (to look up or report)."""
+    text = message_vi.rstrip(" .")
+    return f"{text if name in text else f'{name}: {text}'} ({code.value})"
 
 
-def _wait(svc, sub_id: str, progress: Callable[[object], None] | None) -> None:
-    """Wait for the in-process queue to finish the submission, reporting page progress.
+def no_sheet_error(expanded: ingest.Expanded, sheet_name: str | None = None) -> CheckError:
+    """Why no sheet was found — the archive's or the entries' own reason when expansion refused them."""
+    if expanded.refused is not None:  # the whole ZIP: unreadable, too many entries, too large
+        err = expanded.refused.error
+        return CheckError(err.code, err.message, _said(expanded.refused.name, err.message_vi, err.code) + ".")
+    refused_sheets = [r for r in expanded.rejected if Path(r.name).suffix.lower() in _SHEET_SUFFIXES]
+    refused = refused_sheets or ([] if expanded.entries else expanded.rejected)
+    if refused:  # the sheet was there but refused (encrypted, empty, …), or nothing at all could be taken
+        code = Counter(r.error.code for r in refused).most_common(1)[0][0]
+        shown = [_said(r.name, r.error.message_vi or r.error.message, r.error.code) for r in refused[:5]]
+        more = f"; và {len(refused) - 5} tệp khác" if len(refused) > 5 else ""
+        lead = ("Bảng tự đánh giá bị từ chối: " if refused_sheets
+                else "" if len(refused) == 1 else "Không có tệp nào trong hồ sơ đọc được: ")
+        return CheckError(code, "; ".join(f"{r.name}: {r.error.message}" for r in refused),
+                          lead + "; ".join(shown) + more + ".")
+    if len(expanded.entries) == 1 and expanded.entries[0].kind in EVIDENCE_KINDS:
+        name = expanded.entries[0].name
+        return CheckError(ErrorCode.NO_SHEET, f"only one evidence file ({name}); the self-assessment sheet is missing",
+                          f"Hồ sơ chỉ có một tệp minh chứng ({name}), thiếu bảng tự đánh giá (XLSX, CSV hoặc JSON).")
+    if sheet_name:
+        return CheckError(ErrorCode.NO_SHEET, f"no self-assessment sheet named {sheet_name} in the submission",
+                          f"Không tìm thấy bảng tự đánh giá {sheet_name} trong hồ sơ.")
+    return CheckError(ErrorCode.NO_SHEET, "no self-assessment sheet (XLSX, CSV or JSON) in the submission",
+                      "Không tìm thấy bảng tự đánh giá (XLSX, CSV hoặc JSON) trong hồ sơ.")
 
-    Whenever the queue is idle while the submission is still open, the reconciler runs: nothing of
-    this process is running then, so a ``started`` job older than a few heartbeats was left by an
-    earlier run that was killed, and a failed job is retried (up to its limit, then given up and the
-    file reported unreadable). When even the reconciler finds nothing to do, the check fails with
-    that reason instead of waiting for ever."""
-    from types import SimpleNamespace
 
-    from . import records
-    from .jobs import reconcile
-
-    idle_rounds = 0
-    while True:
-        with svc.db.session() as s:
-            sub = s.get(Submission, sub_id)
-            status = sub.status
-            if progress is not None:
-                prog = records.submission_progress(s, sub)
-                progress(SimpleNamespace(file=f"{prog['files_done']}/{prog['files_total']} tệp",
-                                         overall_pages_done=prog["pages_done"],
-                                         overall_pages_total=prog["pages_total"] or None))
-        if status in ("done", "failed"):
-            return
-        if svc.queue.idle():
-            idle_rounds += 1
-            if idle_rounds >= 2:  # idle on two looks in a row, not between two jobs
-                counts = reconcile(svc, stale_after=3 * svc.settings.heartbeat_seconds)
-                if not any(counts.values()) and svc.queue.idle():
-                    with svc.db.session() as s:
-                        sub = s.get(Submission, sub_id)
-                        if sub.status in ("queued", "running"):
-                            sub.status, sub.error_code = "failed", ErrorCode.INTERNAL.value
-                            sub.error_message = "processing stopped: no job is queued or running for this submission"
-                    continue
-                idle_rounds = 0
-        else:
-            idle_rounds = 0
-        time.sleep(0.3)
+def pick_sheet(expanded: ingest.Expanded, sheet_name: str | None,
+               settings: Settings | None = None) -> tuple[ingest.Entry, Sheet]:
+    """The one readable sheet of an expanded submission, or a CheckError with the real reason: the
+    archive's or entries' own code when expansion refused them, the sheet's when it cannot be read."""
+    candidates = expanded.sheets
+    if sheet_name:
+        candidates = [e for e in candidates if e.name == sheet_name or Path(e.name).name == sheet_name]
+    if not candidates:
+        raise no_sheet_error(expanded, sheet_name)
+    readable: list[tuple[ingest.Entry, Sheet]] = []
+    errors: list[tuple[ingest.Entry, SheetError]] = []
+    for e in candidates:
+        try:
+            readable.append((e, read_sheet(e.path, name=e.name, settings=settings)))
+        except SheetError as exc:
+            errors.append((e, exc))
+    if not readable:
+        raise CheckError(errors[0][1].code,
+                         "no readable self-assessment sheet: " + "; ".join(f"{e.name}: {x.message}" for e, x in errors),
+                         "Không đọc được bảng tự đánh giá: "
+                         + "; ".join(_said(e.name, x.message_vi, x.code) for e, x in errors) + ".")
+    if len(readable) > 1:
+        names = ", ".join(e.name for e, _ in readable)
+        raise CheckError(ErrorCode.MANY_SHEETS, f"several sheets found ({names}); choose one with --sheet",
+                         f"Có nhiều bảng tự đánh giá ({names}); hãy chọn một bảng bằng --sheet.")
+    return readable[0]

@@ -19,7 +19,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 from sqlalchemy import func, select
 
 import ingest
@@ -31,12 +30,13 @@ from models.report import CriterionResult, Report
 from models.tables import Document, JobRow, PageRow, Submission, SubmissionFile, Unit
 from verifier.evidence import LOW_CONFIDENCE
 from verifier.signatures import describe as describe_signature
-from verifier.messages import KIND_VI, SEVERITY_VI, VERDICT_VI, score as fmt_score
+from verifier.messages import KIND_VI, SEVERITY_VI, VERDICT_VI
 
 from .. import decisions as decisions_mod
 from .. import exports, records
 from ..auth import Principal, authenticate, may_read_document
 from ..errors import ApiError
+from ..templating import templates
 from . import security, sessions
 from .security import (
     COOKIE,
@@ -52,9 +52,6 @@ from .security import (
 )
 
 HERE = Path(__file__).resolve().parent
-templates = Jinja2Templates(directory=str(HERE / "templates"))
-templates.env.filters["score"] = fmt_score
-templates.env.filters["localtime"] = decisions_mod.local_time
 
 router = APIRouter(prefix="/ui", include_in_schema=False)
 

@@ -11,7 +11,7 @@ import sys
 import openpyxl
 import pytest
 
-from api.pipeline import run_check
+from api.check import run_check
 from models.report import FindingCode as F
 from models.report import Verdict as V
 from tests.conftest import EXAMPLE
