@@ -13,8 +13,8 @@ their cp437 bytes when those are valid UTF-8.
 
 from __future__ import annotations
 
-import errno
 import copy
+import errno
 import logging
 import lzma
 import os
@@ -72,6 +72,13 @@ class Expanded:
     entries: list[Entry] = field(default_factory=list)  # evidence and sheet candidates
     rejected: list[IngestedFile] = field(default_factory=list)  # entries that failed alone
     refused: IngestedFile | None = None  # the whole archive was refused (also in ``rejected``): why
+
+    def add(self, got: Entry | IngestedFile) -> None:
+        """A classified file: an ``Entry`` to read, or the rejection saying why not."""
+        if isinstance(got, Entry):
+            self.entries.append(got)
+        else:
+            self.rejected.append(got)
 
     @property
     def evidence(self) -> list[Entry]:
@@ -178,8 +185,7 @@ def _walk_folder(root: Path, s: Settings) -> Expanded:
             if (problem := _path_problem(rel)) is not None:
                 out.rejected.append(_reject(rel, problem))
                 continue
-            got = _classify(rel, path, s)
-            (out.entries if isinstance(got, Entry) else out.rejected).append(got)
+            out.add(_classify(rel, path, s))
     out.entries.sort(key=lambda e: e.name)
     out.rejected.sort(key=lambda r: r.name)
     _unique_names(out)
@@ -362,8 +368,7 @@ def _expand_zip(path: Path, workdir: Path, s: Settings) -> Expanded:
                 out.rejected.append(_reject(rel, e))
                 continue
             files.add(rel)
-            got = _classify(rel, target, s)
-            (out.entries if isinstance(got, Entry) else out.rejected).append(got)
+            out.add(_classify(rel, target, s))
     _unique_names(out)
     return out
 
@@ -382,6 +387,5 @@ def expand_submission(path: Path, workdir: Path, settings: Settings | None = Non
     if kind == FileKind.ZIP:
         return _expand_zip(path, Path(workdir), s)
     out = Expanded()
-    got = _classify(unicodedata.normalize("NFC", path.name), path, s)
-    (out.entries if isinstance(got, Entry) else out.rejected).append(got)
+    out.add(_classify(unicodedata.normalize("NFC", path.name), path, s))
     return out

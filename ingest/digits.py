@@ -172,4 +172,12 @@ class Policy:
 def policy() -> Policy:
     with open(DATA_FILE, encoding="utf-8") as fh:
         data = yaml.safe_load(fh)
-    return Policy(**{f: (int if f == "max_words" else float)(data[f]) for f in Policy.__dataclass_fields__})
+    return Policy(
+        second_min=float(data["second_min"]),
+        tess_min=float(data["tess_min"]),
+        outside_ink_max=float(data["outside_ink_max"]),
+        reread_below=float(data["reread_below"]),
+        reread_accept=float(data["reread_accept"]),
+        unconfirmed_conf=float(data["unconfirmed_conf"]),
+        max_words=int(data["max_words"]),
+    )

@@ -139,8 +139,9 @@ def _word_views(image: np.ndarray, w: tesseract.TsvWord, margins: tuple[float, .
 
 def _number_words(words: list[tesseract.TsvWord]) -> list[tuple[int, str | None, bool]]:
     """(index, previous word on the line, first in its line) of every word with digits."""
-    out = []
-    key = prev = None
+    out: list[tuple[int, str | None, bool]] = []
+    key: tuple[int, int, int] | None = None
+    prev: str | None = None
     for i, w in enumerate(words):
         line = (w.block, w.par, w.line)
         first = line != key
@@ -231,7 +232,7 @@ def _rereads(image: np.ndarray, words: list[tesseract.TsvWord], todo: list[int],
         return {}
     seen: dict[int, list[float]] = {}
     agree: dict[int, bool] = {}
-    for i, got in zip(owner, reads):
+    for i, got in zip(owner, reads, strict=False):
         same = len(got) == 1 and got[0].text == words[i].text and got[0].conf >= REREAD_ACCEPT * 100
         agree[i] = agree.get(i, True) and same
         seen.setdefault(i, []).append(got[0].conf if got else 0.0)
@@ -301,12 +302,12 @@ def settle(work: NumberWork, where: str = "") -> tuple[dict[int, float], NumberR
     the second engine cannot run, nothing is confirmed (and the report says why)."""
     pol = digits.policy()
     report = NumberReport(over_cap=work.over_cap, reread=work.reread)
-    todo = [f for f in work.found if f.checked and f.crop is not None]
+    todo = [(f, f.crop) for f in work.found if f.checked and f.crop is not None]
     readings: dict[int, rapidocr.Reading] = {}
     if todo:
         try:
-            got = rapidocr.read_each([f.crop for f in todo], [f.charset for f in todo])
-            readings = {f.index: r for f, r in zip(todo, got)}
+            got = rapidocr.read_each([crop for _, crop in todo], [f.charset for f, _ in todo])
+            readings = {f.index: r for (f, _), r in zip(todo, got, strict=True)}
         except rapidocr.SecondEngineError as e:
             report.second_failed = str(e)
             log.warning("second engine unavailable on %s: %s", where, e)

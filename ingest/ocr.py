@@ -111,7 +111,7 @@ def _gray_image(doc: pymupdf.Document, xref: int, cs_name: str) -> bool:
     if kind == "xref":  # /ColorSpace 5 0 R -> [ /ICCBased 6 0 R ]
         value = doc.xref_object(int(value.split()[0]), compressed=True)
     m = _ICC.search(value or "")
-    return bool(m) and doc.xref_get_key(int(m.group(1)), "N") == ("int", "1")
+    return m is not None and doc.xref_get_key(int(m.group(1)), "N") == ("int", "1")
 
 
 def _may_have_colour(page: pymupdf.Page) -> bool:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate, groupby
 
 import numpy as np
+import numpy.typing as npt
 
 from models.pages import WORD_COLUMNS, Words
 
@@ -23,6 +24,11 @@ from .normalize import normalize_text
 
 RawWord = tuple[str, float, float, float, float, float]
 """(text, x0, y0, x1, y1, confidence): a box in PDF points (top-left origin), confidence in [0, 1]."""
+
+FloatColumn = Sequence[float] | npt.NDArray[np.float64]
+"""A numeric column of ``RawWords``: a list (OCR) or a numpy array (text layer)."""
+KeyColumn = Sequence[Hashable] | npt.NDArray[np.integer]
+"""``RawWords.line_keys``: any hashable line keys, or a numpy array of line numbers."""
 
 
 @dataclass
@@ -34,12 +40,12 @@ class RawWords:
     """
 
     texts: list[str] = field(default_factory=list)
-    x0: Sequence[float] = field(default_factory=list)
-    y0: Sequence[float] = field(default_factory=list)
-    x1: Sequence[float] = field(default_factory=list)
-    y1: Sequence[float] = field(default_factory=list)
-    conf: Sequence[float] = field(default_factory=list)
-    line_keys: Sequence[Hashable] = field(default_factory=list)
+    x0: FloatColumn = field(default_factory=list)
+    y0: FloatColumn = field(default_factory=list)
+    x1: FloatColumn = field(default_factory=list)
+    y1: FloatColumn = field(default_factory=list)
+    conf: FloatColumn = field(default_factory=list)
+    line_keys: KeyColumn = field(default_factory=list)
     normalized: list[str] | None = None  # ``texts`` normalised one-to-one, when already known
     line_counts: list[int] | None = None  # words per line, when known (``line_keys`` are then 0, 1, ...)
 
@@ -48,17 +54,23 @@ class RawWords:
 
     @classmethod
     def from_lines(cls, lines: Iterable[Iterable[RawWord]]) -> RawWords:
-        raw = cls()
+        texts: list[str] = []
+        x0s: list[float] = []
+        y0s: list[float] = []
+        x1s: list[float] = []
+        y1s: list[float] = []
+        confs: list[float] = []
+        keys: list[int] = []
         for k, line in enumerate(lines):
             for text, x0, y0, x1, y1, conf in line:
-                raw.texts.append(text)
-                raw.x0.append(x0)
-                raw.y0.append(y0)
-                raw.x1.append(x1)
-                raw.y1.append(y1)
-                raw.conf.append(conf)
-                raw.line_keys.append(k)
-        return raw
+                texts.append(text)
+                x0s.append(x0)
+                y0s.append(y0)
+                x1s.append(x1)
+                y1s.append(y1)
+                confs.append(conf)
+                keys.append(k)
+        return cls(texts, x0s, y0s, x1s, y1s, confs, keys)
 
 
 def normalized_texts(texts: list[str]) -> list[str] | None:
@@ -100,7 +112,7 @@ def build_page_text(raw: RawWords) -> tuple[str, Words]:
     ends = np.cumsum(lens + 1) - 1  # every separator (" " or "\n") is one character
     starts = ends - lens
     bounds = list(accumulate(counts))
-    text = "\n".join([" ".join(texts[a:b]) for a, b in zip([0, *bounds[:-1]], bounds)])
+    text = "\n".join([" ".join(texts[a:b]) for a, b in zip([0, *bounds[:-1]], bounds, strict=True)])
     return text, Words(texts, starts, ends, raw.x0, raw.y0, raw.x1, raw.y1, raw.conf, line_nos)
 
 
@@ -113,7 +125,7 @@ def _build_slow(raw: RawWords) -> tuple[str, Words]:
     prev_key: object = object()
     first = True
     cols = [getattr(words, n) for n in WORD_COLUMNS]
-    for t, x0, y0, x1, y1, conf, key in zip(raw.texts, raw.x0, raw.y0, raw.x1, raw.y1, raw.conf, raw.line_keys):
+    for t, x0, y0, x1, y1, conf, key in zip(raw.texts, raw.x0, raw.y0, raw.x1, raw.y1, raw.conf, raw.line_keys, strict=True):
         if key != prev_key:
             prev_key = key
             if not first:
@@ -132,7 +144,7 @@ def _build_slow(raw: RawWords) -> tuple[str, Words]:
                 parts.append(" ")
                 pos += 1
             parts.append(piece)
-            for col, v in zip(cols, (piece, pos, pos + len(piece), x0, y0, x1, y1, conf, line_no)):
+            for col, v in zip(cols, (piece, pos, pos + len(piece), x0, y0, x1, y1, conf, line_no), strict=True):
                 col.append(v)
             pos += len(piece)
     return "".join(parts), words

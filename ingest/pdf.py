@@ -173,7 +173,7 @@ def _line_order(x0: np.ndarray, y0: np.ndarray, blocks: tuple, lines: tuple) -> 
 
 def _layer_words(page: pymupdf.Page, words: list[tuple], rotation: int) -> RawWords:
     """Columns of the text-layer words in reading order; boxes in display space (MuPDF's values)."""
-    x0, y0, x1, y1, texts, blocks, lines, _ = zip(*words)
+    x0, y0, x1, y1, texts, blocks, lines, _ = zip(*words, strict=True)
     c = np.array((x0, y0, x1, y1), dtype=np.float64)
     order, counts = _line_order(c[0], c[1], blocks, lines)
     if order is not None:

@@ -322,9 +322,11 @@ def ingest_files(
         file_done(work)
 
     def accept(work: _Work, outcome: PageOutcome) -> None:
-        work.pages[outcome.page.number] = outcome.page
+        page = outcome.page
+        assert page is not None  # settled: settle_outcome and _crashed always give the page
+        work.pages[page.number] = page
         work.result.notes.extend(n for n in outcome.notes if n not in work.result.notes)
-        emit(work, outcome.page)
+        emit(work, page)
         if len(work.pages) == (work.result.page_count if work.expected is None else work.expected):
             complete(work)
 
@@ -343,8 +345,10 @@ def ingest_files(
     attempt = 0
     while pending:
         attempt += 1
-        own = executor is None or attempt > 1
-        ex = make_executor(s.resolved_workers, len(pending)) if own else executor
+        if executor is not None and attempt == 1:
+            ex, own = executor, False
+        else:  # no executor given, or a retry after the given one broke: a fresh pool of our own
+            ex, own = make_executor(s.resolved_workers, len(pending)), True
         retry: list[tuple[_Work, PageJob]] = []
         try:
             futures: dict[Future, tuple[_Work, PageJob]] = {}

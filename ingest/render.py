@@ -6,7 +6,6 @@ import io
 import math
 from pathlib import Path
 
-
 from models.pages import FileKind
 from models.settings import Settings, get_settings
 

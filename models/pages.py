@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from enum import Enum
-from array import array
 from typing import Any, overload
 
 from pydantic import BaseModel, Field, GetCoreSchemaHandler, GetJsonSchemaHandler
@@ -163,30 +163,30 @@ class Words(Sequence[Word]):
     def __iter__(self) -> Iterator[Word]:
         box, word = _box_view, _word_view
         for t, s, e, a, b, c, d, cf, ln in zip(self.text, self.start, self.end, self.x0, self.y0, self.x1, self.y1,
-                                                self.confidence, self.line):
+                                                self.confidence, self.line, strict=True):
             yield word(t, s, e, box(a, b, c, d), cf, ln)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Words):
             return all(getattr(self, n) == getattr(other, n) for n in WORD_COLUMNS)
         if isinstance(other, Sequence) and not isinstance(other, str):
-            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
         return NotImplemented
 
-    __hash__ = None  # type: ignore[assignment] - mutable
+    __hash__ = None  # type: ignore[assignment]  # mutable: not hashable
 
     def __repr__(self) -> str:
         head = ", ".join(repr(t) for t in self.text[:5])
         return f"Words({len(self)}: {head}{', …' if len(self) > 5 else ''})"
 
-    def __getstate__(self) -> tuple:
+    def __getstate__(self) -> tuple[Any, ...]:
         return tuple(getattr(self, n) for n in WORD_COLUMNS)
 
-    def __setstate__(self, state: tuple) -> None:
-        for n, v in zip(WORD_COLUMNS, state):
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        for n, v in zip(WORD_COLUMNS, state, strict=True):
             setattr(self, n, v)
 
-    def columns(self) -> dict[str, list]:
+    def columns(self) -> dict[str, list[Any]]:
         """Each column as a list (the stored and serialised form)."""
         return {n: (v if isinstance(v, list) else v.tolist()) for n in WORD_COLUMNS for v in (getattr(self, n),)}
 
@@ -200,7 +200,7 @@ class Words(Sequence[Word]):
             if missing:
                 raise ValueError(f"word columns missing: {', '.join(missing)}")
             cols = {}
-            for n, typ in zip(WORD_COLUMNS, _COLUMN_TYPES):
+            for n, typ in zip(WORD_COLUMNS, _COLUMN_TYPES, strict=True):
                 col = value.get(n)
                 if col is None:
                     continue
@@ -223,15 +223,15 @@ class Words(Sequence[Word]):
         )
 
     @classmethod
-    def __get_pydantic_json_schema__(cls, schema: CoreSchema, handler: GetJsonSchemaHandler) -> dict:
-        def arr(item: dict) -> dict:
+    def __get_pydantic_json_schema__(cls, schema: CoreSchema, handler: GetJsonSchemaHandler) -> dict[str, Any]:
+        def arr(item: dict[str, Any]) -> dict[str, Any]:
             return {"type": "array", "items": item}
 
         types = {str: {"type": "string"}, int: {"type": "integer"}, float: {"type": "number"}}
         return {"type": "object", "title": "Words",
                 "description": "A page's words as columns of equal length: text, character offsets into "
                                "the page text, box in PDF points (top-left origin), confidence, line.",
-                "properties": {n: arr(types[t]) for n, t in zip(WORD_COLUMNS, _COLUMN_TYPES)},
+                "properties": {n: arr(types[t]) for n, t in zip(WORD_COLUMNS, _COLUMN_TYPES, strict=True)},
                 "required": list(WORD_COLUMNS[:7])}
 
 

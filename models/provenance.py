@@ -14,7 +14,7 @@ class Box(BaseModel):
     y1: float
 
     @staticmethod
-    def union(boxes: list["Box"]) -> "Box | None":
+    def union(boxes: list[Box]) -> Box | None:
         if not boxes:
             return None
         return Box(

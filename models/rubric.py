@@ -7,7 +7,7 @@ Dates in rules are written relative to the assessment year ``Y``:
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -111,7 +111,7 @@ class ManualRule(_Strict):
 
 
 Rule = Annotated[
-    Union[DocumentRule, DocumentSetRule, MetricBandRule, RatioRule, ExistenceRule, ManualRule],
+    DocumentRule | DocumentSetRule | MetricBandRule | RatioRule | ExistenceRule | ManualRule,
     Field(discriminator="kind"),
 ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -25,7 +26,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def new_id() -> str:
@@ -96,15 +97,15 @@ class Document(Base):
     error_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
     error_message: Mapped[str | None] = mapped_column(Text, nullable=True)
     page_count: Mapped[int] = mapped_column(Integer, default=0)
-    pages_ocr: Mapped[list] = mapped_column(JSON, default=list)
+    pages_ocr: Mapped[list[Any]] = mapped_column(JSON, default=list)
     number: Mapped[str | None] = mapped_column(String(120), nullable=True, index=True)
     number_key: Mapped[str | None] = mapped_column(String(120), nullable=True, index=True)
     doc_type: Mapped[str | None] = mapped_column(String(80), nullable=True)
     issuer: Mapped[str | None] = mapped_column(String(300), nullable=True)
     issued_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     title: Mapped[str | None] = mapped_column(Text, nullable=True)
-    ingested: Mapped[dict] = mapped_column(JSON)  # models.pages.IngestedFile without page words (see pages)
-    extraction: Mapped[dict] = mapped_column(JSON)  # models.extraction.Extraction
+    ingested: Mapped[dict[str, Any]] = mapped_column(JSON)  # models.pages.IngestedFile without page words (see pages)
+    extraction: Mapped[dict[str, Any]] = mapped_column(JSON)  # models.extraction.Extraction
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -118,7 +119,7 @@ class PagePart(Base):
     pipeline_version: Mapped[str] = mapped_column(String(32))
     first_page: Mapped[int] = mapped_column(Integer)
     last_page: Mapped[int] = mapped_column(Integer)
-    data: Mapped[dict] = mapped_column(JSON)  # models.pages.IngestedFile holding only these pages
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)  # models.pages.IngestedFile holding only these pages
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -132,7 +133,7 @@ class PageRow(Base):
     width: Mapped[float] = mapped_column(Float)
     height: Mapped[float] = mapped_column(Float)
     text: Mapped[str] = mapped_column(Text)
-    data: Mapped[dict] = mapped_column(JSON)  # models.pages.Page (words with boxes and confidences)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)  # models.pages.Page (words with boxes and confidences)
 
 
 class ReferenceRow(Base):
@@ -164,7 +165,7 @@ class Batch(Base):
     year: Mapped[int | None] = mapped_column(Integer, nullable=True)
     rubric: Mapped[str] = mapped_column(String(200), default="par-reference")
     created_by: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"), nullable=True)
-    summary: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
@@ -182,14 +183,14 @@ class Submission(Base):
     sheet_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"), nullable=True)
     error_code: Mapped[str | None] = mapped_column(String(40), nullable=True)
     error_message: Mapped[str | None] = mapped_column(Text, nullable=True)
-    report: Mapped[dict | None] = mapped_column(JSON, nullable=True, deferred=True)
+    report: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True, deferred=True)
     claimed_total: Mapped[float | None] = mapped_column(Float, nullable=True)
     supported_total: Mapped[float | None] = mapped_column(Float, nullable=True)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     unit: Mapped[Unit | None] = relationship()
-    files: Mapped[list["SubmissionFile"]] = relationship(back_populates="submission", order_by="SubmissionFile.id")
+    files: Mapped[list[SubmissionFile]] = relationship(back_populates="submission", order_by="SubmissionFile.id")
 
 
 class SubmissionFile(Base):
@@ -216,7 +217,7 @@ class CriterionResultRow(Base):
     claimed_score: Mapped[float | None] = mapped_column(Float, nullable=True)
     supported_score: Mapped[float | None] = mapped_column(Float, nullable=True)
     max_score: Mapped[float | None] = mapped_column(Float, nullable=True)
-    data: Mapped[dict] = mapped_column(JSON)  # models.report.CriterionResult
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)  # models.report.CriterionResult
 
 
 class FindingRow(Base):
@@ -227,7 +228,7 @@ class FindingRow(Base):
     code: Mapped[str] = mapped_column(String(40), index=True)
     severity: Mapped[str] = mapped_column(String(16))
     message: Mapped[str] = mapped_column(Text)
-    evidence: Mapped[list] = mapped_column(JSON, default=list)
+    evidence: Mapped[list[Any]] = mapped_column(JSON, default=list)
 
 
 class Decision(Base):

@@ -6,7 +6,14 @@ cross-unit duplicate check (``fingerprints`` → ``duplicate_findings`` →
 ``apply_duplicates``, see ``verifier.duplicates``).
 """
 
-from .duplicates import DocumentFingerprint, apply_duplicates, duplicate_findings, findings_for, fingerprint, fingerprints
+from .duplicates import (
+    DocumentFingerprint,
+    apply_duplicates,
+    duplicate_findings,
+    findings_for,
+    fingerprint,
+    fingerprints,
+)
 from .evidence import EvidenceFile
 from .reports import write_html, write_json, write_xlsx
 from .rubric import RubricError, bundled_rubrics, load_rubric

@@ -106,8 +106,8 @@ class EvidenceFile:
             start = m.end()
         while start < value.start and text[start].isspace():
             start += 1
-        m = _SENTENCE_END.search(text, value.end, min(len(text), value.end + 60))
-        end = m.end() if m else value.end
+        stop = _SENTENCE_END.search(text, value.end, min(len(text), value.end + 60))
+        end = stop.end() if stop else value.end
         return self.evidence(value.page, start, end, value.confidence)
 
     @cached_property

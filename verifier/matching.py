@@ -406,7 +406,9 @@ class _Window:
         self.order = head + syllables(self.after)  # folded syllables, in order
         self.value_at = len(head)  # where the figure stands among them
         self.syllables = frozenset(self.order)
-        self._parent, self._span, self._seg = None, None, None
+        self._parent: _Window | None = None
+        self._span: tuple[int, int] | None = None  # where this window's syllables run in the parent's
+        self._seg: tuple[Segmented, int | None, Segmented] | None = None
         if parent is not None:
             span = _find_run(parent.order, self.order)
             if span is not None:
@@ -415,7 +417,7 @@ class _Window:
     def segmented(self) -> tuple[Segmented, int | None, Segmented]:
         """The words as lemmas, the syllable index where the figure stands, the lemmas after it."""
         if self._seg is None:
-            if self._parent is not None:
+            if self._parent is not None and self._span is not None:  # both set together, in __init__
                 whole, _, _ = self._parent.segmented()
                 self._seg = (whole.slice(*self._span), None, whole.slice(0, 0))
             else:
@@ -523,7 +525,7 @@ def _hint_score(h: _Hint, seg: Segmented, value_at: int | None, after: Segmented
     spans = match_phrase(h.seg, seg, near=value_at)
     stop = subject_words()["stop_lemmas"]
     content = [t for t in h.seg.tokens if t not in stop] or list(h.seg.tokens)
-    found = [(sp, len(t.split("_"))) for sp, t in zip(spans, content) if sp is not None]
+    found = [(sp, len(t.split("_"))) for sp, t in zip(spans, content, strict=False) if sp is not None]
     coverage = sum(n for _, n in found) / h.weight
     if coverage < cfg["min_coverage"]:
         return 0.0

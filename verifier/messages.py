@@ -43,7 +43,7 @@ def local_time(value: str | dt.datetime | None) -> str:
         return "—"
     t = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
     if t.tzinfo is None:
-        t = t.replace(tzinfo=dt.timezone.utc)
+        t = t.replace(tzinfo=dt.UTC)
     t = t.astimezone(VN_TZ)
     offset = t.strftime("%z")
     return f"{t:%d/%m/%Y %H:%M} (UTC{offset[:3]}:{offset[3:]})"
@@ -52,7 +52,9 @@ def local_time(value: str | dt.datetime | None) -> str:
 def vn_day(value: str | dt.date | None) -> str:
     """'2024-02-20' -> '20/02/2024'; text that is no ISO date is returned as it is."""
     d = iso_date(value)
-    return d.strftime("%d/%m/%Y") if d else (value or "")
+    if d is not None:
+        return d.strftime("%d/%m/%Y")
+    return value if isinstance(value, str) else ""  # a date always converts: only text or None is left
 
 
 def iso_date(value: str | dt.date | None) -> dt.date | None:

@@ -7,7 +7,6 @@ line of the YAML file that is wrong.
 
 from __future__ import annotations
 
-
 from importlib import resources
 from pathlib import Path
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import assert_never
 
 from extractors import fold
 from models.claims import Claim
@@ -41,7 +42,6 @@ from .matching import (
 )
 from .relative_dates import resolve, vn_date
 from .signatures import SignedBound, issue_bound, signature_findings
-
 
 
 @dataclass
@@ -315,7 +315,8 @@ def find_metric(spec: MetricSpec, sources: list[EvidenceFile], pages: list[int],
     cfg = matching_settings()
     best = cands[0]
     comparable = [c for c in cands[1:] if c.score >= best.score - cfg["rival_margin"]]
-    rivals, support = [], []
+    rivals: list[MetricCandidate] = []
+    support: list[MetricCandidate] = []
     for c in comparable:
         same_band = not bands or _band_scores(c, bands) == _band_scores(best, bands)
         (support if agree(best, c, tolerance) and same_band else rivals).append(c)
@@ -580,11 +581,20 @@ def eval_manual(rule: ManualRule, item: SubCriterion, claim: Claim, ctx: Context
             [e for m in matches for e in m.file.field_evidence("title")])
 
 
-EVALUATORS = {
-    "document": eval_document,
-    "document_set": eval_document_set,
-    "metric_band": eval_metric_band,
-    "ratio": eval_ratio,
-    "existence": eval_existence,
-    "manual": eval_manual,
-}
+def evaluate(item: SubCriterion, claim: Claim, ctx: Context, out: Outcome) -> None:
+    """Run the evaluator of ``item``'s rule kind on the claim, into ``out``."""
+    match item.rule:
+        case DocumentRule() as rule:
+            eval_document(rule, item, claim, ctx, out)
+        case DocumentSetRule() as rule:
+            eval_document_set(rule, item, claim, ctx, out)
+        case MetricBandRule() as rule:
+            eval_metric_band(rule, item, claim, ctx, out)
+        case RatioRule() as rule:
+            eval_ratio(rule, item, claim, ctx, out)
+        case ExistenceRule() as rule:
+            eval_existence(rule, item, claim, ctx, out)
+        case ManualRule() as rule:
+            eval_manual(rule, item, claim, ctx, out)
+        case _ as rule:
+            assert_never(rule)

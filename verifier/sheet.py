@@ -399,7 +399,6 @@ def _json_sheet(path: Path, display: str, s: Settings) -> Sheet:
         if len(headers) > s.sheet_max_columns:
             raise caps.too_many_columns()
     rows = [caps.add(list(headers))] + [caps.add([_cell_text(r.get(h)) for h in headers]) for r in data]
-    headers = list(headers)
     # JSON keys may be canonical names ("code", "claimed_score") or Vietnamese headers
     key_map = {"claimed_score": "self_score", "self_reported_value": "self_reported", "citations": "evidence"}
     mapping = {}
@@ -441,8 +440,8 @@ def _title_info(rows: list[list[str]]) -> tuple[str | None, int | None]:
                 if unit is None and flabel in labels["unit_labels"] and value.strip():
                     unit = value.strip()
                     continue
-                if flabel in labels["year_labels"] and _YEAR.search(value):
-                    year = int(_YEAR.search(value).group(1))
+                if flabel in labels["year_labels"] and (ym := _YEAR.search(value)):
+                    year = int(ym.group(1))
                     continue
             if year is None and ("tu danh gia" in f or "chi so" in f or f.startswith("nam ")):
                 m = _YEAR.search(cell)

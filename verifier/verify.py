@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import Counter
+from typing import TypedDict
 
 from models.claims import Claim, Sheet, SheetIssue
 from models.report import (
@@ -18,17 +19,28 @@ from models.report import (
     Totals,
     Verdict,
 )
-from models.rubric import Rubric
+from models.rubric import Rubric, SubCriterion
 
 from . import messages as M
 from .evidence import EvidenceFile
-from .rules import EVALUATORS, Context, Outcome
+from .rules import Context, Outcome, evaluate
 
 log = logging.getLogger(__name__)
 _EPS = 1e-9
 _SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 # Within one severity, the cause comes before the summary.
 _SUMMARY_CODES = {FindingCode.SCORE_NOT_SUPPORTED, FindingCode.DOCUMENT_MATCHED, FindingCode.MANUAL_CHECK}
+
+
+class _Placement(TypedDict):
+    """The fields of a ``CriterionResult`` that come from the rubric: which criterion, where it sits."""
+
+    code: str
+    title: str
+    field_code: str
+    field_title: str
+    criterion_code: str
+    max_score: float
 
 
 def verify(sheet: Sheet, rubric: Rubric, files: list[EvidenceFile], *, unit: str | None = None,
@@ -64,16 +76,16 @@ def verify(sheet: Sheet, rubric: Rubric, files: list[EvidenceFile], *, unit: str
 
     results: list[CriterionResult] = []
     for fa, cr, item in rubric.subcriteria():
-        base = dict(code=item.code, title=item.title, field_code=fa.code, field_title=fa.title,
-                    criterion_code=cr.code, max_score=item.max_score)
-        claim = claims.get(item.code)
-        if claim is None:
+        base = _Placement(code=item.code, title=item.title, field_code=fa.code, field_title=fa.title,
+                          criterion_code=cr.code, max_score=item.max_score)
+        sheet_claim = claims.get(item.code)
+        if sheet_claim is None:
             out = Outcome()
             out.add(FindingCode.EVIDENCE_MISSING, Severity.WARNING,
                     "Tiêu chí không có trong bảng tự đánh giá của đơn vị.")
             results.append(CriterionResult(**base, verdict=Verdict.NOT_ENOUGH_EVIDENCE, findings=out.findings))
             continue
-        results.append(_evaluate(claim, item, ctx, base))
+        results.append(_evaluate(sheet_claim, item, ctx, base))
 
     for claim in unknown:
         results.append(CriterionResult(
@@ -86,7 +98,7 @@ def verify(sheet: Sheet, rubric: Rubric, files: list[EvidenceFile], *, unit: str
 
     return Report(
         tool_version=tool_version,
-        generated_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        generated_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         unit=unit, year=year, rubric_id=rubric.id, rubric_title=rubric.title,
         sheet=sheet.file, sheet_issues=issues,
         files=[_file_summary(f) for f in files],
@@ -95,13 +107,13 @@ def verify(sheet: Sheet, rubric: Rubric, files: list[EvidenceFile], *, unit: str
     )
 
 
-def _evaluate(claim: Claim, item, ctx: Context, base: dict) -> CriterionResult:
+def _evaluate(claim: Claim, item: SubCriterion, ctx: Context, base: _Placement) -> CriterionResult:
     out = Outcome()
     if claim.claimed_score is not None and claim.claimed_score > item.max_score + _EPS:
         out.add(FindingCode.SCORE_ABOVE_MAX, Severity.ERROR,
                 f"Điểm tự đánh giá {M.score(claim.claimed_score)} vượt điểm tối đa {M.score(item.max_score)}.")
     try:
-        EVALUATORS[item.rule.kind](item.rule, item, claim, ctx, out)
+        evaluate(item, claim, ctx, out)
     except Exception:  # a bug in one rule must not lose the other criteria
         log.exception("rule evaluation failed", extra={"criterion": item.code})
         out.decided = False

@@ -175,13 +175,13 @@ def test_render_text_pdf_draws_rules():
         # each rule is where the dash run was in the text rendering, about as wide
         runs = [w for w in ppage.get_text("words") if re.fullmatch(r"[-_—–]{3,}", w[4])]
         assert len(runs) == 3
-        for rule, run in zip(sorted(lines, key=lambda r: r.y0), sorted(runs, key=lambda w: w[1])):
+        for rule, run in zip(sorted(lines, key=lambda r: r.y0), sorted(runs, key=lambda w: w[1]), strict=True):
             assert rule.x0 == pytest.approx(run[0], abs=1) and rule.x1 == pytest.approx(run[2], abs=1)
             assert run[1] < rule.y0 < run[3]
         # the rest of the layout is unchanged
         words = [w[:5] for w in ppage.get_text("words") if not re.fullmatch(r"[-_—–]{3,}", w[4])]
         assert [w[4] for w in page.get_text("words")] == [w[4] for w in words]
-        for a, b in zip(page.get_text("words"), words):
+        for a, b in zip(page.get_text("words"), words, strict=True):
             assert a[:4] == pytest.approx(b[:4], abs=0.01)
 
 
@@ -206,7 +206,7 @@ def scan(born) -> bytes:
 def test_rasterize_scan_is_image_only(scan, born):
     with pymupdf.open(stream=scan, filetype="pdf") as doc, pymupdf.open(stream=born, filetype="pdf") as src:
         assert doc.page_count == src.page_count
-        for page, spage in zip(doc, src):
+        for page, spage in zip(doc, src, strict=True):
             assert page.get_text().strip() == ""
             assert len(page.get_images()) == 1
             assert page.rect == spage.rect

@@ -10,7 +10,6 @@ from PIL import Image
 
 from tests.conftest import CORPUS  # noqa: F401  (re-exported for the ingest tests)
 
-
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
 
 VIET_LINES = [

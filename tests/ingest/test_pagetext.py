@@ -87,7 +87,7 @@ def test_tone_style_fast_scan_equals_word_by_word_reference():
 
 
 def _order_columns(words):
-    x0, y0, _, _, _, blocks, lines, _ = zip(*words)
+    x0, y0, _, _, _, blocks, lines, _ = zip(*words, strict=True)
     return np.array(x0, dtype=float), np.array(y0, dtype=float), blocks, lines
 
 

@@ -38,7 +38,7 @@ def _write(tmp_path, data: bytes, name: str = "doc.pdf"):
 
 
 def test_intact_unmodified_signature_reports_signer_time_and_no_trust(tmp_path, signed):
-    before = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=5)
+    before = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5)
     [sig] = read_signatures(_write(tmp_path, signed))
     assert sig.error is None
     assert sig.field_name == "Signature1" and sig.kind == "signature"
@@ -55,7 +55,7 @@ def test_intact_unmodified_signature_reports_signer_time_and_no_trust(tmp_path, 
 
 
 def test_timestamp_token_time_is_the_signing_time(tmp_path, keys):
-    at = dt.datetime(2024, 1, 19, 18, 30, tzinfo=dt.timezone.utc)
+    at = dt.datetime(2024, 1, 19, 18, 30, tzinfo=dt.UTC)
     [sig] = read_signatures(_write(tmp_path, sign(text_pdf(PAGES), keys, at=at)))
     assert sig.intact is True
     assert sig.signing_time_source == "timestamp_token"

@@ -182,7 +182,7 @@ def _draw_token_line(page, x: float, y: float, tokens, size: float, width: float
     extra justification gap is capped: beyond ~10 pt MuPDF splits the line into blocks.
     """
     texts = [w + " " if i < len(tokens) - 1 else w for i, (w, _s) in enumerate(tokens)]
-    widths = [_width(t, s, size) for t, (_w, s) in zip(texts, tokens)]
+    widths = [_width(t, s, size) for t, (_w, s) in zip(texts, tokens, strict=True)]
     extra = 0.0
     if width is not None and len(tokens) > 1:
         extra = (width - sum(widths)) / (len(tokens) - 1)
@@ -192,7 +192,7 @@ def _draw_token_line(page, x: float, y: float, tokens, size: float, width: float
         _put(page, x, y, "".join(texts), tokens[0][1], size)
         return
     cx = x
-    for t, (_w, style), ww in zip(texts, tokens, widths):
+    for t, (_w, style), ww in zip(texts, tokens, widths, strict=True):
         _put(page, cx, y, t, style, size)
         cx += ww + extra
 

@@ -51,9 +51,9 @@ def _der_key(k) -> akeys.PrivateKeyInfo:
 
 
 def _cert(subject: x509.Name, issuer: x509.Name, key, issuer_key, serial: int, *, ca=False, eku=None):
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     b = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer).public_key(key.public_key())
-         .serial_number(serial).not_valid_before(dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc))
+         .serial_number(serial).not_valid_before(dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
          .not_valid_after(now + dt.timedelta(days=3650))
          .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
     if eku:

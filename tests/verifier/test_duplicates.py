@@ -16,8 +16,16 @@ import ingest
 from models.report import FindingCode as F
 from models.report import Severity
 from tests.support.docgen import AdminDocument, rasterize_scan, render_pdf
-from verifier import (EvidenceFile, apply_duplicates, duplicate_findings, findings_for, fingerprint, fingerprints,
-                      load_rubric, verify)
+from verifier import (
+    EvidenceFile,
+    apply_duplicates,
+    duplicate_findings,
+    findings_for,
+    fingerprint,
+    fingerprints,
+    load_rubric,
+    verify,
+)
 from verifier.duplicates import DocumentFingerprint, masked_words, unit_phrases
 
 from .docs import claim, sheet

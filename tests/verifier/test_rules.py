@@ -46,7 +46,7 @@ RUBRIC = rubric()
 # --------------------------------------------------------------------------- evidence
 
 
-def plan(number="15/KH-STP", issued=D(2024, 1, 20), year=2024, *, name="01-KH.pdf", **kw):
+def plan(number="15/KH-STP", issued=dt.date(2024, 1, 20), year=2024, *, name="01-KH.pdf", **kw):
     return lambda: evidence(name, doc_pages(number, issued, "KẾ HOẠCH", f"Cải cách hành chính năm {year} của Sở Tư pháp",
                                             ["Căn cứ Kế hoạch số 144/KH-UBND ngày 28/12/2023 của UBND tỉnh Đồng Nai;",
                                              "I. MỤC ĐÍCH, YÊU CẦU", "Triển khai đồng bộ các nhiệm vụ."]), **kw)
@@ -84,13 +84,13 @@ def annual(page1=(FIG_PLAN, FIG_ONTIME), page2=(FIG_INSPECT,), *, number="298/BC
           "1. Công tác chỉ đạo, điều hành", *page1], ["5. Công tác kiểm tra", *page2]], **head), **kw)
 
 
-def inspect_plan(issued=D(2024, 2, 15), year=2024):
+def inspect_plan(issued=dt.date(2024, 2, 15), year=2024):
     return lambda: evidence("06-KH-kiem-tra.pdf", doc_pages("20/KH-STP", issued, "KẾ HOẠCH",
                                                             f"Kiểm tra công tác cải cách hành chính năm {year}",
                                                             ["I. MỤC ĐÍCH, YÊU CẦU", "Kịp thời chấn chỉnh tồn tại."]))
 
 
-def decision(number="1502/QĐ-UBND", issued=D(2024, 5, 15)):
+def decision(number="1502/QĐ-UBND", issued=dt.date(2024, 5, 15)):
     return lambda: evidence("07-QD.pdf", doc_pages(number, issued, "QUYẾT ĐỊNH",
                                                    "Về việc công bố danh mục thủ tục hành chính lĩnh vực hộ tịch",
                                                    ["CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH ĐỒNG NAI", "QUYẾT ĐỊNH:",

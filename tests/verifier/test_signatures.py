@@ -26,7 +26,7 @@ from verifier import EvidenceFile, load_rubric, verify, write_html, write_xlsx
 from .docs import claim, doc_pages, sheet
 
 D = dt.date
-UTC = dt.timezone.utc
+UTC = dt.UTC
 TRUST = "chưa kiểm tra với danh sách tin cậy"
 RUBRIC = load_rubric("par-reference")
 

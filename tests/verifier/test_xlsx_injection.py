@@ -16,7 +16,6 @@ import os
 import shutil
 import subprocess
 import zipfile
-from pathlib import Path
 from xml.etree import ElementTree
 
 import openpyxl
@@ -26,8 +25,17 @@ from openpyxl.xml import LXML as OPENPYXL_LXML
 from models.claims import SheetIssue
 from models.errors import ErrorCode, ErrorInfo
 from models.provenance import Evidence
-from models.report import (CriterionResult, FieldTotal, FileSummary, Finding, FindingCode, Report, Severity, Totals,
-                           Verdict)
+from models.report import (
+    CriterionResult,
+    FieldTotal,
+    FileSummary,
+    Finding,
+    FindingCode,
+    Report,
+    Severity,
+    Totals,
+    Verdict,
+)
 from verifier import write_xlsx
 from verifier.reports import literal
 

@@ -23,6 +23,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from models.provenance import Evidence
 from models.report import Report
 
 from ..messages import file_notes, iso_date, label, local_time
@@ -92,7 +93,7 @@ def _fit_height(ws, row: int, cells: list) -> None:
 
 def _table(ws, header: list[str], widths: list[int], row: int) -> None:
     cells = write_row(ws, row, header)
-    for i, (c, w) in enumerate(zip(cells, widths), start=1):
+    for i, (c, w) in enumerate(zip(cells, widths, strict=True), start=1):
         c.font = _font(bold=True)
         c.fill = _HEAD_FILL
         c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
@@ -196,7 +197,8 @@ def write_xlsx(report: Report, path: Path, *, evidence_root: Path | None = None,
     r = 2
     for c in report.criteria:
         for f in c.findings:
-            for e in f.evidence or [None]:
+            cited: list[Evidence | None] = [*f.evidence] or [None]  # a finding without evidence: one row
+            for e in cited:
                 cells = _row(wf, r, [c.code, label("severities", f.severity), label("findings", f.code), f.message,
                                      e.file if e else "", e.page if e else None, e.text if e else "",
                                      round(e.confidence, 2) if e else None], formats={8: PERCENT_FORMAT})
