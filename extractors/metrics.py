@@ -26,6 +26,13 @@
   clause before the parenthesis, the label before the colon, the row's label cell (cells are
   joined by `` | `` in text layers, or are wide gaps between words on OCR lines), or the
   "tỷ lệ ..." phrase / last clause of the previous sentence.
+* Table rows (``tests/extractors/gold/metrics_rows.yaml``): a cell is a hard boundary, so no word
+  cap meant for prose cuts a label inside it: the row's label cell is taken whole, the phrase after
+  a value runs to the end of its cell (never into the next figure), a clause opening its cell is
+  taken whole. A label cell going on in lower case or with a share ("| chiếm từ 0% đến 2% vốn chủ
+  sở hữu | 8%") continues the label before it, in its row or in the parent row above ("- Khoản tạm
+  ứng:" over "+ Chiếm …"); a formula row "A | = | B | x 60%" is about "A … B". The same figure
+  for the next periods ("năm 2026 đạt 90% …, năm 2027 đạt 95% …") shares the first one's subject.
 """
 
 from __future__ import annotations
@@ -111,7 +118,9 @@ _DENOMINATOR = re.compile(
 )
 _LIST_MARK = re.compile(r"^(?:[\-–•+*]\s*|\(?[0-9ivxlcđa-z]{1,4}(?:\.[0-9]{1,3})*[.)]\s+|\d+(?:\.\d+)+\s+)+", re.IGNORECASE)
 _SENT_END = re.compile(r"[.!?](?=\s)|\n")
-_VALUE_CELL = re.compile(rf"^[\s\d.,%≥≤<>=~+\-–x…()/]*$|^(?:đạt|không đạt|có|không|x)$", re.IGNORECASE)
+# "0, 01%": a zero, a decimal comma and a blank before the digits (no list starts with a bare 0)
+_SPLIT_DECIMAL = re.compile(r"(?<![\w.,])0, $")
+_VALUE_CELL = re.compile(r"^[\s\d.,%≥≤<>=~+\-–x…()/]*$|^(?:đạt|không đạt|có|không|x)$", re.IGNORECASE)
 
 
 def denominator(metric: Metric) -> float | None:
@@ -167,12 +176,23 @@ def _subject(text: str, folded: str, qstart: int, vend: int, is_pct: bool, floor
     cells = rows.cells(qstart) if rows is not None else None
     cell = next((c for c in cells if c[0] <= qstart < c[1]), None) if cells else None
     cell_floor = cell[0] if cell else 0
-    subj, cut, bare = _clause_subject(text, folded, qstart, vend, is_pct, max(floor, cell_floor))
+    subj, cut, bare = _clause_subject(text, folded, qstart, vend, is_pct, max(floor, cell_floor),
+                                      cell[1] if cell else None)
     if bare and cells:  # "đạt tỷ lệ ≥65%" in a table row: the rate of the row's indicator
-        label = _row_label(text, folded, cells, cell, rate_only=True)
+        label = _row_label(text, folded, cells, cell, rate_only=True, rows=rows)
         if label:
             return label
-    if prev is not None and prev[2] == is_pct and _continues(folded, prev[1], qstart):
+    if cells and cell is not None:
+        formula = _formula_label(text, cells, cell)
+        if formula:  # "Mức hưởng | = | Mức lương bình quân … | x 60%": what the row computes
+            return formula, False
+        head = _continued_label(text, folded, cells, cell, rows)
+        if head and _opens_with_share(folded, cell[0], qstart):
+            # "Giá trị các khoản tạm ứng | chiếm từ 0% đến 2% vốn chủ sở hữu": what takes that share
+            return (f"{head} … {subj}" if subj and not _generic(subj) else head), False
+    if prev is not None and prev[2] == is_pct and (_continues(folded, prev[1], qstart)
+                                                   or _next_period(folded, prev[1], qstart, vend)
+                                                   or _BOUNDS_GAP.fullmatch(text, prev[1], qstart)):
         return prev[0], False
     if (prev is not None and is_pct and prev[5] and _clause_start(folded, qstart, 0) <= prev[4]
             and (_generic(_TY_LE.sub("", fold(subj))) or len(text[prev[1]:qstart].split()) <= 6)
@@ -183,7 +203,7 @@ def _subject(text: str, folded: str, qstart: int, vend: int, is_pct: bool, floor
         return subj, cut
     for alt in (_paren_subject(text, folded, qstart, cell_floor),
                 _colon_label(text, folded, qstart, cell_floor),
-                _row_label(text, folded, cells, cell) if cells else None,
+                _row_label(text, folded, cells, cell, rows=rows) if cells else None,
                 _previous_sentence(text, folded, qstart, cell_floor) if not cells else None):
         if alt and not _generic(alt[0]):
             return alt
@@ -196,14 +216,42 @@ _CONTINUES = re.compile(r"[^.;:()|\n]{0,40}?(?<![a-z])(?:va|hoac)\s+(?:(?:nho|lo
                         r"khong qua|toi da|toi thieu|it nhat|tu|den|bang|dat|la|chiem)?\s*$")
 
 
+# "… năm 2026 đạt 90% đánh giá hài lòng trở lên, năm 2027 đạt 95% đánh giá hài lòng trở lên, …": the
+# same figure for the next period; between the two figures only the words after a figure (repeated
+# after this one) and the period
+_NEXT_PERIOD = re.compile(r"[\s,;]*(?:va\s+)?(?:(?:den|tu|trong)\s+)?(?:nam|giai doan|quy|thang)\s+[\d/\-–\s]+"
+                          r"(?:(?:dat|la|phai dat|tang len|giam con)\s*)?$")
+
+
+def _next_period(folded: str, prev_end: int, qstart: int, vend: int) -> bool:
+    """Is the figure at ``qstart`` the figure before (ending at ``prev_end``) for the next period?"""
+    gap = folded[prev_end:qstart]
+    if not 0 < len(gap) <= 120:
+        return False
+    after = folded[vend:vend + len(gap)].split()
+    words = gap.split()
+    k = 0
+    while k < min(len(words), len(after)) and words[k].strip(",;") == after[k].strip(",;"):
+        k += 1
+    for j in range(k, -1, -1):  # the words after the figure before, repeated after this one
+        rest = gap
+        for w in words[:j]:
+            rest = rest[rest.index(w) + len(w):]
+        if _NEXT_PERIOD.fullmatch(rest):
+            return True
+    return False
+
+
 def _continues(folded: str, prev_end: int, qstart: int) -> bool:
     """Is the figure at ``qstart`` the next of a list that the figure ending at ``prev_end`` began?"""
     return 0 <= qstart - prev_end <= 48 and bool(_CONTINUES.match(folded, prev_end, qstart))
 
 
 def _clause_subject(text: str, folded: str, qstart: int, vend: int, is_pct: bool,
-                    floor: int) -> tuple[str, bool, bool]:
-    """Subject from the value's own clause; the last flag says it came from a bare "tỷ lệ"."""
+                    floor: int, ceiling: int | None = None) -> tuple[str, bool, bool]:
+    """Subject from the value's own clause; the last flag says it came from a bare "tỷ lệ".
+    ``ceiling``: the end of the table cell holding the value; the cell bounds the phrase after the
+    value (no word cap is needed inside it: a label cell is one label, however long)."""
     cs = _clause_start(folded, qstart, floor)
     window = folded[cs:qstart]
     tl = None
@@ -221,35 +269,62 @@ def _clause_subject(text: str, folded: str, qstart: int, vend: int, is_pct: bool
     e = tail.start() if tail else qstart
     words = text[cs:e].split()
     words = _after_marker(words)
-    before = (_clean(" ".join(words[-BEFORE_WORDS:])), len(words) > BEFORE_WORDS, bare)
+    # a clause that opens its table cell is the cell's label, taken whole; elsewhere its last words
+    n_before = CELL_WORDS if ceiling is not None and not text[floor:cs].strip(" |\t+-–•") else BEFORE_WORDS
+    before = (_clean(" ".join(words[-n_before:])), len(words) > n_before, bare)
+    compared = _COMPARED.match(text, vend)
+    if is_pct and compared:  # "hàm lượng 70% ≤ TiO2": the value bounds the quantity after the sign
+        word = compared.group("word")
+        return (f"{before[0]} … {word}" if not _generic(before[0]) else word), False, bare
     if is_pct:
-        after = folded[vend:vend + 140].lstrip()
-        off = vend + (len(folded[vend:vend + 140]) - len(after))
+        hi = vend + 140 if ceiling is None else max(vend, ceiling)
+        after = folded[vend:hi].lstrip()
+        off = vend + (len(folded[vend:hi]) - len(after))
         skip = _AFTER_SKIP.match(after)
         if skip:
             after, off = after[skip.end():], off + skip.end()
         if after and not _AFTER_STOP.match(after) and after[:1].isalpha():
-            n = _after_phrase(after)
+            n = _after_phrase(after, None if ceiling is None else len(after))
+            basis = _BASIS.search(text, off, off + n)
+            n = basis.start() - off if basis else n
             # "thuế suất 15% áp dụng đối với ...": a phrase after the value that is no noun phrase
             # of its own leaves the subject before the value
             if n and (_generic(before[0]) or not _not_subject_after(after[:n])):
                 words = text[off:off + n].split()
-                noun, cut = _clean(" ".join(words[:AFTER_WORDS])), len(words) > AFTER_WORDS
+                n_after = AFTER_WORDS if ceiling is None else CELL_WORDS
+                noun, cut = _clean(" ".join(words[:n_after])), len(words) > n_after
                 if not _generic(before[0]):  # "lãi suất nợ quá hạn bằng 130% lãi suất vay vốn": both say it
+                    if _generic(noun) and " " not in noun:  # "… bằng 70% mức tính theo …": "mức" adds nothing
+                        return before
                     return f"{before[0]} … {noun}", cut, bare
                 return noun, cut, bare
     return before
 
 
+# "83% ≤ TiO2": a sign after the value and the quantity it bounds (a symbol or one word)
+_COMPARED = re.compile(r"\s*(?P<sign>[≤<≥>]=?)\s*(?P<word>[^\W\d_][\w]*)")
+# "70% ≤ TiO2 < 85%": between two bounds of one quantity only the sign, the quantity and a sign
+_BOUNDS_GAP = re.compile(r"\s*[≤<≥>]=?\s*[^\W\d_]\w*\s*(?:[≤<≥>]=?\s*)?")
 AFTER_WORDS = 16  # words of the noun phrase after a percentage ("đạt 70% các đơn vị, địa phương")
+_NEXT_NUMBER = re.compile(r"(?<![^\W\d_])\d")  # a number's first digit; not the "3" of "H3BO3"
 _AFTER_END = re.compile(r"[.;:()\n|\t]|,(?!\s+[a-zđ])|,\s+(?:va|trong do|tang|giam|dong thoi|nhung|con|dat|la)(?![a-z])")
+# ... and before the basis it is reckoned on ("85% H3BO3 tính theo trọng lượng khô", "99% đánh giá hài
+# lòng trở lên tính trên tổng số lượt"); read with accents: "đường tỉnh trên địa bàn" goes on
+_BASIS = re.compile(r"(?<=\s)tính\s+(?:theo|trên)(?![^\W\d_])", re.IGNORECASE)
 
 
-def _after_phrase(after: str) -> int:
+def _after_phrase(after: str, limit: int | None = None) -> int:
     """Length of the phrase after a value: to the clause end; a comma goes on when the next word
-    continues a list in lower case ("100% viên chức, người lao động đáp ứng ...")."""
-    m = _AFTER_END.search(after, 0, 120)
-    return m.start() if m else min(len(after), 120)
+    continues a list in lower case ("100% viên chức, người lao động đáp ứng ..."). ``limit``: how far
+    it may run (120 characters in prose; to the end of the table cell in a row)."""
+    if limit is None:
+        limit = 120
+    else:  # to the end of the cell, but never into the next figure ("…, năm 2027 đạt 95% …")
+        d = _NEXT_NUMBER.search(after, 0, limit)
+        if d:
+            limit = max(after.rfind(",", 0, d.start()), 0) or d.start()
+    m = _AFTER_END.search(after, 0, limit)
+    return m.start() if m else min(len(after), limit)
 
 
 def _not_subject_after(after: str) -> bool:
@@ -270,6 +345,10 @@ def _generic(subject: str) -> bool:
 
 
 BEFORE_WORDS = 14  # words of the clause before a value
+# inside a table cell the cell is the boundary: a cap only against run-away text (a cell of a row
+# label is one label, however long: "Tỷ lệ hộ có đăng ký trực tiếp và được sử dụng điện sinh hoạt,
+# sản xuất đảm bảo an toàn, tin cậy và ổn định | ≥98%")
+CELL_WORDS = 60
 # words after which a clause names what it measures: "Đô thị … thì mức tối thiểu … bằng 60%",
 # "Công ty … có dư nợ tín dụng tiêu dùng chiếm 65%", "… được hưởng phụ cấp … bằng 40%"
 _SUBJECT_MARKERS = ("thì", "có", "mà", "hưởng")
@@ -323,27 +402,107 @@ def _last_value_end(text: str, lo: int, hi: int) -> int:
 
 
 def _row_label(text: str, folded: str, cells: list[tuple[int, int]], cell: tuple[int, int] | None,
-               rate_only: bool = False) -> tuple[str, bool] | None:
-    """The label cell of a table row for a value in a later cell ("Tỷ lệ hộ nghèo | ≤2% | ≤5%")."""
+               rate_only: bool = False, rows: _Rows | None = None) -> tuple[str, bool] | None:
+    """The label cell of a table row for a value in a later cell ("Tỷ lệ hộ nghèo | ≤2% | ≤5%"),
+    whole (the cell bounds it); a label cell that goes on in lower case ("| chiếm từ 0% đến 2% vốn
+    chủ sở hữu | 8%") is joined to the label before it, in the row or in the parent row above."""
     before = [c for c in cells if cell is None or c[1] <= cell[0]]
     texts = [(c, _LIST_MARK.sub("", text[c[0]:c[1]].strip())) for c in reversed(before)]
     texts = [(c, t) for c, t in texts if t and not _VALUE_CELL.match(t) and len(_WORD.findall(t)) >= 2]
     if rate_only:
-        texts = [(c, t) for c, t in texts if _TY_LE.search(fold(t))]
+        # a rate label names its rate: "Tỷ lệ hộ nghèo", not the bare "đạt tỷ lệ ≥90%" of a note
+        # and none of its own: "tỷ lệ đường xã đạt chuẩn đạt 100%" is that figure's subject, not a label
+        texts = [(c, t) for c, t in texts if _TY_LE.search(fold(t)) and not _bare_rate(fold(t))
+                 and not P.PERCENT.search(t)]
     plain = [(c, t) for c, t in texts if not P.PERCENT.search(t)]
     words_only = [(c, t) for c, t in plain if not t[:1].isdigit()]  # a label, not "27/30 nhiệm vụ"
     pick = (words_only or plain or texts)[:1]
     if not pick:
         return None
-    label = pick[0][1]
+    c0, label = pick[0]
+    if _continues_label(label):
+        head = _continued_label(text, folded, cells, c0, rows)
+        if head:
+            return _words_cap(f"{head} {label}", CELL_WORDS)
     tl = None
     for m in _TY_LE.finditer(fold(label)):
         tl = m
         break
     if tl is not None:
         label = label[tl.start():]
-    label = re.split(r"[;(]", label, maxsplit=1)[0]
-    return _words_cap(label, 14)
+    # the label cell after it goes on in lower case: "Giá trị các khoản tạm ứng | chiếm từ 0% …"
+    for _, t in reversed(texts[:texts.index(pick[0])]):
+        if _continues_label(t):
+            label = f"{label} {t}"
+    return _words_cap(label, CELL_WORDS)
+
+
+_BARE_RATE = re.compile(r"(?<![a-z])(?:ty le|ti le)\s*(?:[<>=≤≥~]|\d)")
+# a cell that opens with a share ("chiếm từ 0% …", "+ Chiếm trên 2% …") or in lower case goes on from
+# the label before it
+_SHARE_OPEN = re.compile(r"\s*(?:[+\-–•]\s*)?(?:chiem)(?![a-z])")
+
+
+def _bare_rate(folded_cell: str) -> bool:
+    """Does the only "tỷ lệ" of a cell stand right before its value ("đạt tỷ lệ ≥90%")?"""
+    return all(_BARE_RATE.match(folded_cell, m.start()) for m in _TY_LE.finditer(folded_cell))
+
+
+def _continues_label(cell: str) -> bool:
+    """Does a cell's text (as printed: case matters) go on from the label before it?"""
+    stripped = cell.lstrip(" +-–•")
+    return bool(_SHARE_OPEN.match(fold(cell))) or stripped[:1].islower()
+
+
+def _opens_with_share(folded: str, lo: int, qstart: int) -> bool:
+    """Does the cell starting at ``lo`` open with a share verb before the value ("chiếm từ 0%")?"""
+    return bool(_SHARE_OPEN.match(folded, lo)) and not re.search(r"[a-z]", _QUAL_WORDS.sub(
+        "", _SHARE_OPEN.sub("", folded[lo:qstart], count=1)))
+
+
+_QUAL_WORDS = re.compile(r"(?<![a-z])(?:tu|tren|duoi|den|khong qua|toi da|toi thieu|it nhat|khoang|bang|la)(?![a-z])")
+
+
+def _continued_label(text: str, folded: str, cells: list[tuple[int, int]], cell: tuple[int, int],
+                     rows: _Rows | None) -> str | None:
+    """The label that a cell going on in lower case continues: the label cell before it in its row,
+    else (the row's first cell) the first label cell of the parent row, the nearest line above that
+    is not itself such a continuation ("- Khoản tạm ứng (chi tiết từng đối tượng):" above "+ Chiếm
+    từ 0% … | 8")."""
+    if not _continues_label(text[cell[0]:cell[1]]):
+        return None
+    for c in reversed([c for c in cells if c[1] <= cell[0]]):
+        t = _LIST_MARK.sub("", text[c[0]:c[1]].strip())
+        if t and not _VALUE_CELL.match(t) and len(_WORD.findall(t)) >= 2:
+            return _clean(t)
+    lines = rows.text if rows is not None else text  # the page's own line breaks, none read through
+    hi = lines.rfind("\n", 0, cell[0])
+    for _ in range(8):  # siblings of one parent ("+ Chiếm từ 0% …", "+ Chiếm trên 2% …")
+        if hi < 0:
+            return None
+        lo = lines.rfind("\n", 0, hi) + 1
+        line = lines[lo:hi].strip()
+        if not (_CELL_BREAK.search(line) or line.endswith(":")):
+            return None  # the parent is a row of the table or a heading that opens it, not prose
+        first = _CELL_BREAK.split(line, maxsplit=1)[0]
+        label = _LIST_MARK.sub("", first).strip()
+        if label and not _continues_label(label) and len(_WORD.findall(label)) >= 2:
+            return _clean(label.rstrip(":"))
+        hi = lo - 1
+    return None
+
+
+def _formula_label(text: str, cells: list[tuple[int, int]], cell: tuple[int, int]) -> str | None:
+    """"Mức hưởng trợ cấp | = | Mức lương bình quân … | x 60%": a value after an "=" cell is a
+    factor of what the row computes, the label before the "="."""
+    before = [c for c in cells if c[1] <= cell[0]]
+    for k, c in enumerate(before):
+        if text[c[0]:c[1]].strip() == "=" and k > 0:
+            label = _clean(_LIST_MARK.sub("", text[before[k - 1][0]:before[k - 1][1]].strip()))
+            # and what the factor multiplies, as in "A bằng 60% B" (the "A … B" of a sentence)
+            factor = [_clean(text[a:b]) for a, b in before[k + 1:] if len(_WORD.findall(text[a:b])) >= 2]
+            return (f"{label} … {factor[-1]}" if label and factor else label) or None
+    return None
 
 
 def _previous_sentence(text: str, folded: str, qstart: int, floor: int) -> tuple[str, bool] | None:
@@ -385,10 +544,17 @@ def _qualifier(folded: str, start: int, end: int, text: str | None = None,
             if rx is _FROM and text is not None and text[lo + m.start():lo + m.start() + 2].lower() != "từ":
                 continue  # "đầu tư 2%", "tự 5%": not "từ"
             return q, start - (len(before) - m.start())
+    if text is not None:
+        compared = _COMPARED.match(text, end)
+        if compared:  # "70% ≤ TiO2": the quantity is at least 70%
+            return _SIGN_AFTER[compared.group("sign")[0]], start
     after = _AFTER_QUAL.match(folded, end) or (_AFTER_QUAL.match(folded, noun_end) if noun_end else None)
     if after:
         return (Qualifier.GE if "len" in after.group(0) else Qualifier.LE), start
     return Qualifier.EQ, start
+
+
+_SIGN_AFTER = {"≤": Qualifier.GE, "<": Qualifier.GT, "≥": Qualifier.LE, ">": Qualifier.LT}
 
 
 class _Spans:
@@ -455,7 +621,7 @@ def _ocr_gaps(page: Page) -> list[tuple[int, int]]:
     w = page.words
     order = sorted(range(len(w)), key=w.start.__getitem__)
     gaps = []
-    for i, j in zip(order, order[1:]):
+    for i, j in zip(order, order[1:], strict=False):
         if w.line[i] != w.line[j]:
             continue
         height = max(w.y1[i] - w.y0[i], w.y1[j] - w.y0[j], 1.0)
@@ -478,7 +644,6 @@ def _unit_cell_numbers(text: str, rows: _Rows) -> list[tuple[int, int]]:
         i = text.find("%", pos)
         if i < 0:
             return out
-        lo = text.rfind("\n", 0, i) + 1
         hi = text.find("\n", i)
         hi = len(text) if hi < 0 else hi
         pos = hi + 1
@@ -552,6 +717,9 @@ def find_metrics(page: Page, _refs=None, _dates=None) -> list[Metric]:
         if overlaps(s, e):
             continue
         v = parse_vn_number(m["n"])
+        split = _SPLIT_DECIMAL.search(text, max(0, s - 4), s)
+        if split and m["n"].isdigit():  # "MKN ≤ 0, 01%": a stray blank after the decimal comma
+            s, v = split.start(), parse_vn_number(f"0,{m['n']}")
         if v is None:
             continue
         q, qs = _qualifier(folded, s, e, text)
@@ -621,11 +789,11 @@ def find_metrics(page: Page, _refs=None, _dates=None) -> list[Metric]:
         cs = _clause_start(folded, s, 0)
         if not text[cs:s].strip() and cs > 0 and text[cs - 1] == ":":  # "Số hồ sơ đúng hạn: 1.140/1.200"
             cs = _clause_start(folded, cs - 1, 0)
-        noun = _last_noun(text, folded, cs, s)
-        if noun is None:
+        counted = _last_noun(text, folded, cs, s)
+        if counted is None:
             continue
         q, qs = _qualifier(folded, s, e, text)
-        found.append((qs, e, dict(value=a, unit=noun, qualifier=q, _vstart=s, _vend=e)))
+        found.append((qs, e, dict(value=a, unit=counted, qualifier=q, _vstart=s, _vend=e)))
         spans.add(s, e)
 
     prev: tuple | None = None

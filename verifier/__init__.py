@@ -17,10 +17,11 @@ from .duplicates import (
 from .evidence import EvidenceFile
 from .reports import write_html, write_json, write_xlsx
 from .rubric import RubricError, bundled_rubrics, load_rubric
-from .sheet import SheetError, read_sheet
+from .sheet import SHEET_SUFFIXES, SheetError, read_sheet
 from .verify import verify
 
 __all__ = [
+    "SHEET_SUFFIXES",
     "DocumentFingerprint", "apply_duplicates", "duplicate_findings", "findings_for", "fingerprint", "fingerprints",
     "EvidenceFile", "RubricError", "SheetError", "bundled_rubrics", "load_rubric", "read_sheet", "verify",
     "write_html", "write_json", "write_xlsx",

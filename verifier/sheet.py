@@ -111,16 +111,20 @@ def column_key(header: str) -> str | None:
     return None
 
 
+SHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".json")
+"""The self-assessment sheet formats ``read_sheet`` reads (the one list: uploads and folders pick sheets by it)."""
+
+
 def read_sheet(path: Path, *, name: str | None = None, settings: Settings | None = None) -> Sheet:
     """Read any supported sheet format. Raises SheetError when no table can be found or the unit or year
     is invalid, SheetTooLarge when the sheet is over a cap."""
     s = settings or get_settings()
     suffix = path.suffix.lower()
     display = name or path.name
-    if suffix not in (".xlsx", ".xlsm", ".csv", ".json"):
+    if suffix not in SHEET_SUFFIXES:
         # stored blobs have no suffix: decide by content
         suffix = {"xlsx": ".xlsx", "csv": ".csv", "json": ".json"}.get(detect_kind(path).value, suffix)
-    if suffix not in (".xlsx", ".xlsm", ".csv", ".json"):
+    if suffix not in SHEET_SUFFIXES:
         raise SheetError(f"unsupported sheet format: {path.name}", f"Không đọc được định dạng bảng: {path.name}")
     size = path.stat().st_size
     if size > s.sheet_max_bytes:
