@@ -13,12 +13,14 @@ APT_TEST := redis-server redis-tools postgresql postgresql-client libreoffice-ca
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: help demo test bench install system-runtime system-test services clean
+.PHONY: help demo test lint bench screenshots install system-runtime system-test services clean
 
 help:
 	@echo "make demo   install everything into .venv and check the bundled example submission"
 	@echo "make test   install if needed, start Redis and PostgreSQL if needed, run the whole test suite"
 	@echo "make bench  run the benchmarks; results in bench/results/*.json"
+	@echo "make lint   ruff and mypy (make test runs it)"
+	@echo "make screenshots  docs/screenshots/*.png: each main screen at 1440x900 and 390x844"
 
 # Install missing Debian packages: as root directly; otherwise stop with one line saying what to install.
 define ensure_apt
@@ -68,11 +70,20 @@ services: system-test
 	@redis-cli -h 127.0.0.1 -p 6379 config set maxmemory-policy noeviction >/dev/null
 	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null || { echo "Redis is not reachable on 127.0.0.1:6379"; exit 1; }
 
+# ruff (pyflakes, isort, bugbear, pyupgrade) and mypy (strict on models/ and api/service/): pyproject.toml
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
 test: install services
 	KIEMCHUNG_TEST_DATABASE_URL=$(PG_URL) KIEMCHUNG_TEST_REDIS_URL=$(REDIS_URL) $(BIN)/python -m pytest -q
 
 bench: install
 	$(BIN)/python -m bench.run
+
+# each main screen of the web interface at 1440x900 and 390x844 (reads the example on a throwaway data dir)
+screenshots: install system-test
+	$(BIN)/python docs/screenshots.py
 
 clean:
 	rm -rf out build *.egg-info .pytest_cache bench/work

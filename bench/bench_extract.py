@@ -156,8 +156,8 @@ def _subjects_measure(snap_subject, sample_metrics: int) -> dict:
     gold = {}
     for name, fn in variants.items():
         subs = [fn(t, g) for _, t, g in rows]
-        ok = [fold(w) in fold(s) for (w, _, _), s in zip(rows, subs)]
-        extra = [len(s.split()) - len(w.split()) for (w, _, _), s, k in zip(rows, subs, ok) if k]
+        ok = [fold(w) in fold(s) for (w, _, _), s in zip(rows, subs, strict=True)]
+        extra = [len(s.split()) - len(w.split()) for (w, _, _), s, k in zip(rows, subs, ok, strict=True) if k]
         gold[name] = {"contains_label": sum(ok), "of": len(rows),
                       "mean_extra_syllables": round(sum(extra) / len(extra), 2) if extra else None}
     laws = []

@@ -101,7 +101,7 @@ def accuracy(refs: list[str], hyps: list[str]) -> dict:
 
     chars = words = cerr = werr = 0
     nums = found = 0
-    for ref, hyp in zip(refs, hyps):
+    for ref, hyp in zip(refs, hyps, strict=True):
         r, h = norm_text(ref), norm_text(hyp)
         chars += len(r)
         cerr += Levenshtein.distance(r, h)

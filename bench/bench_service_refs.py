@@ -37,8 +37,8 @@ def _number(rng: random.Random, i: int) -> str:
 
 
 def _populate(url: str, workdir: Path) -> list[str]:
-    from api.db import Database
-    from api.records import reference_keys
+    from api.service.store.database import Database
+    from api.service.store.records import reference_keys
 
     db = Database(url)
     db.migrate()

@@ -53,8 +53,8 @@ def _zips(scans: list[bytes]) -> list[bytes]:
 
 
 def _one_run(zips: list[bytes], workers: int, workdir: Path) -> float:
-    from api.service import configure
-    from api.submissions import create_submission
+    from api.jobs.runtime import configure
+    from api.jobs.schedule import submit as create_submission
     from models.settings import Settings
     from models.tables import Submission
 

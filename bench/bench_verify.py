@@ -28,7 +28,6 @@ timed on the already-extracted evidence.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import random
 import statistics
 import time
@@ -772,7 +771,7 @@ def build_submissions(root: Path) -> list[Submission]:
             pdf, lab = pdf[: len(pdf) // 4], {F.DOCUMENT_UNREADABLE}
         elif fault == "html":
             pdf = ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>Báo cáo vị trí việc làm</title></head>"
-                   "<body><p>Báo cáo tình hình tuyển dụng, sử dụng công chức</p></body></html>").encode("utf-8")
+                   "<body><p>Báo cáo tình hình tuyển dụng, sử dụng công chức</p></body></html>").encode()
             lab = {F.DOCUMENT_UNREADABLE}
         elif fault == "above_max":
             claim, lab = 2, {F.SCORE_ABOVE_MAX}
@@ -847,10 +846,18 @@ def _rubric_90(path: Path):
 
 def run(workdir: Path) -> dict:
     import ingest
-    from api.pipeline import extract_file
+    from api.service.documents import extract_file
     from ingest.detect import detect_kind
-    from verifier import (EvidenceFile, apply_duplicates, duplicate_findings, findings_for, fingerprints,
-                          load_rubric, read_sheet, verify)
+    from verifier import (
+        EvidenceFile,
+        apply_duplicates,
+        duplicate_findings,
+        findings_for,
+        fingerprints,
+        load_rubric,
+        read_sheet,
+        verify,
+    )
     from verifier.duplicates import similarity
 
     t0 = time.perf_counter()
@@ -869,7 +876,7 @@ def run(workdir: Path) -> dict:
     t_ingest = time.perf_counter() - t1
     t2 = time.perf_counter()
     files_by_unit: dict[int, list] = defaultdict(list)
-    for idx, f in zip(owner, ingested):
+    for idx, f in zip(owner, ingested, strict=True):
         files_by_unit[idx].append(EvidenceFile(f, extract_file(f)))
     t_extract = time.perf_counter() - t2
     pages_ocr = sum(len(f.pages_ocr) for f in ingested)

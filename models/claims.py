@@ -19,6 +19,7 @@ class Citation(BaseModel):
 class Claim(BaseModel):
     row: int  # 1-based row in the sheet (spreadsheet row number)
     code: str
+    stt: str = ""  # the unit's own numbering of the row (the STT column as written: "I", "1", "a"); "" if none
     title: str = ""
     max_score: float | None = None
     claimed_score: float | None = None

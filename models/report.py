@@ -57,11 +57,20 @@ class Finding(BaseModel):
 
 
 class CriterionResult(BaseModel):
+    """One sub-criterion (tiêu chí thành phần), placed in the rubric's tree: its field (lĩnh vực) and its
+    criterion (tiêu chí), and the numbering the unit's sheet gave each of the three (its STT column:
+    "I", "1", "a"), which is not the rubric's code and is shown beside it, never renumbered."""
+
     code: str
     title: str
     field_code: str = ""
     field_title: str = ""
     criterion_code: str = ""
+    criterion_title: str = ""
+    criterion_max_score: float | None = None  # the criterion's maximum: the sum of its sub-criteria's maxima
+    stt: str = ""  # the unit's STT of this row as written on its sheet; "" when the sheet has none
+    field_stt: str = ""  # the unit's STT of the field's row ("I")
+    criterion_stt: str = ""  # the unit's STT of the criterion's row ("1")
     sheet_row: int | None = None
     max_score: float | None = None
     claimed_score: float | None = None
@@ -87,12 +96,43 @@ class FileSummary(BaseModel):
     signatures: list[Signature] = []  # digital signatures; trust never verified (see Signature)
 
 
+class CriterionTotal(BaseModel):
+    """A criterion (tiêu chí) of a field: its maximum and the subtotals of its sub-criteria."""
+
+    code: str  # "" for sub-criteria that came without one (reports stored before the tree)
+    title: str = ""
+    stt: str = ""  # the unit's STT of the criterion's row
+    max_score: float = 0
+    claimed_score: float = 0
+    supported_score: float = 0
+    items: list[str] = []  # codes of its sub-criteria (``Report.criteria``), in the rubric's order
+
+
 class FieldTotal(BaseModel):
+    """A field (lĩnh vực): its maximum, the subtotals of its sub-criteria, and its criteria."""
+
     code: str
     title: str
     max_score: float
     claimed_score: float
     supported_score: float
+    stt: str = ""  # the unit's STT of the field's row
+    criteria: list[CriterionTotal] = []
+
+
+def criterion_totals(items: list[CriterionResult]) -> list[CriterionTotal]:
+    """The criteria of one field's sub-criteria (in their order), each with its maximum and subtotals."""
+    out: dict[str, CriterionTotal] = {}
+    for r in items:
+        node = out.get(r.criterion_code)
+        if node is None:
+            node = out[r.criterion_code] = CriterionTotal(code=r.criterion_code, title=r.criterion_title,
+                                                          stt=r.criterion_stt)
+        node.max_score += r.max_score or 0
+        node.claimed_score += r.claimed_score or 0
+        node.supported_score += r.supported_score or 0
+        node.items.append(r.code)
+    return list(out.values())
 
 
 class Totals(BaseModel):
@@ -116,3 +156,13 @@ class Report(BaseModel):
     files: list[FileSummary] = []
     criteria: list[CriterionResult] = []
     totals: Totals = Totals()
+
+    def tree(self) -> list[FieldTotal]:
+        """Fields -> criteria -> sub-criteria with maxima and subtotals at each level: ``totals.by_field`` as
+        stored, its criteria grouped from ``criteria`` when the report was stored without them."""
+        by_field: dict[str, list[CriterionResult]] = {}
+        for c in self.criteria:
+            if c.field_code:
+                by_field.setdefault(c.field_code, []).append(c)
+        return [ft if ft.criteria else ft.model_copy(update={"criteria": criterion_totals(by_field.get(ft.code, []))})
+                for ft in self.totals.by_field]

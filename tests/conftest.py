@@ -50,9 +50,9 @@ def pg_url():
         conn.execute(f'CREATE DATABASE "{name}"')
     base = PG_ADMIN_URL.rsplit("/", 1)[0]
     yield f"{base}/{name}"
-    from api.db import _engines
+    from api.service.store.database import ENGINES
 
-    for engine in list(_engines):
+    for engine in list(ENGINES):
         if name in str(engine.url):
             engine.dispose()
     with psycopg.connect(admin, autocommit=True) as conn:

@@ -36,6 +36,13 @@ def label(group: str, code) -> str:
     return LABELS[group].get(key, key)
 
 
+def level_title(level: str, title: str) -> str:
+    """A field's or a criterion's title after its level as appraisers name it (``levels`` in labels_vi.yaml):
+    'Lĩnh vực: Công tác chỉ đạo, điều hành CCHC'."""
+    name = label("levels", level)
+    return f"{name}: {title}" if title else name
+
+
 def local_time(value: str | dt.datetime | None) -> str:
     """An ISO timestamp (or datetime; naive means UTC) as Vietnam reads it, offset shown:
     '2026-12-02T03:30:04+00:00' -> '02/12/2026 10:30 (UTC+07:00)'."""

@@ -492,14 +492,14 @@ def sheet_from_rows(
         rownum = i + 1
         if not any(c.strip() for c in row):
             continue
-        code = get(row, "code") or get(row, "stt")
-        code = code.rstrip(".")
+        stt = get(row, "stt")
+        code = (get(row, "code") or stt).rstrip(".")
         if not code or not _CODE.match(code):
             # column-number rows ("(1) (2) (3)"), field rows with roman numerals, notes
             continue
         score_text = get(row, "self_score")
         evidence_text = get(row, "evidence")
-        claim = Claim(row=rownum, code=code, title=get(row, "title"))
+        claim = Claim(row=rownum, code=code, title=get(row, "title"), stt=stt)
         if score_text:
             value = _number(score_text)
             if value is None:

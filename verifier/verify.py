@@ -18,6 +18,7 @@ from models.report import (
     Severity,
     Totals,
     Verdict,
+    criterion_totals,
 )
 from models.rubric import Rubric, SubCriterion
 
@@ -39,7 +40,11 @@ class _Placement(TypedDict):
     title: str
     field_code: str
     field_title: str
+    field_stt: str
     criterion_code: str
+    criterion_title: str
+    criterion_max_score: float
+    criterion_stt: str
     max_score: float
 
 
@@ -60,8 +65,11 @@ def verify(sheet: Sheet, rubric: Rubric, files: list[EvidenceFile], *, unit: str
     group_codes = {f.code for f in rubric.fields} | {c.code for f in rubric.fields for c in f.criteria}
     claims: dict[str, Claim] = {}
     unknown: list[Claim] = []
+    group_stt: dict[str, str] = {}  # the unit's STT of its field and criterion rows, by rubric code
     for claim in sheet.claims:
         if claim.code in group_codes:
+            if claim.stt:
+                group_stt.setdefault(claim.code, claim.stt)
             continue
         if rubric.find(claim.code) is None:
             if claim.claimed_score is not None or claim.citations:
@@ -77,7 +85,9 @@ def verify(sheet: Sheet, rubric: Rubric, files: list[EvidenceFile], *, unit: str
     results: list[CriterionResult] = []
     for fa, cr, item in rubric.subcriteria():
         base = _Placement(code=item.code, title=item.title, field_code=fa.code, field_title=fa.title,
-                          criterion_code=cr.code, max_score=item.max_score)
+                          field_stt=group_stt.get(fa.code, ""), criterion_code=cr.code, criterion_title=cr.title,
+                          criterion_max_score=sum(s.max_score for s in cr.items),
+                          criterion_stt=group_stt.get(cr.code, ""), max_score=item.max_score)
         sheet_claim = claims.get(item.code)
         if sheet_claim is None:
             out = Outcome()
@@ -89,8 +99,8 @@ def verify(sheet: Sheet, rubric: Rubric, files: list[EvidenceFile], *, unit: str
 
     for claim in unknown:
         results.append(CriterionResult(
-            code=claim.code, title=claim.title, sheet_row=claim.row, claimed_score=claim.claimed_score,
-            max_score=claim.max_score, verdict=Verdict.MANUAL_REVIEW,
+            code=claim.code, title=claim.title, sheet_row=claim.row, stt=claim.stt,
+            claimed_score=claim.claimed_score, max_score=claim.max_score, verdict=Verdict.MANUAL_REVIEW,
             findings=[_finding(FindingCode.UNKNOWN_CRITERION, Severity.ERROR,
                                f"Mã tiêu chí {claim.code} (dòng {claim.row}) không có trong bộ tiêu chí "
                                f"“{rubric.title or rubric.id}”.")],
@@ -103,7 +113,7 @@ def verify(sheet: Sheet, rubric: Rubric, files: list[EvidenceFile], *, unit: str
         sheet=sheet.file, sheet_issues=issues,
         files=[_file_summary(f) for f in files],
         criteria=results,
-        totals=_totals(rubric, results),
+        totals=_totals(rubric, results, group_stt),
     )
 
 
@@ -140,8 +150,8 @@ def _evaluate(claim: Claim, item: SubCriterion, ctx: Context, base: _Placement) 
                 f"Điểm tự đánh giá {M.score(claimed)} không được minh chứng hỗ trợ; "
                 f"minh chứng chỉ hỗ trợ {M.score(supported)} điểm.")
     findings = sort_findings(out.findings)
-    return CriterionResult(**base, sheet_row=claim.row, claimed_score=claimed, supported_score=supported,
-                           verdict=verdict, findings=findings, documents=out.documents)
+    return CriterionResult(**base, sheet_row=claim.row, stt=claim.stt, claimed_score=claimed,
+                           supported_score=supported, verdict=verdict, findings=findings, documents=out.documents)
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:
@@ -164,16 +174,18 @@ def _file_summary(f: EvidenceFile) -> FileSummary:
     )
 
 
-def _totals(rubric: Rubric, results: list[CriterionResult]) -> Totals:
+def _totals(rubric: Rubric, results: list[CriterionResult], group_stt: dict[str, str]) -> Totals:
+    """The overall total and the tree's subtotals: each field, and each criterion of it (``criterion_totals``)."""
     by_code = {r.code: r for r in results}
     fields = []
     for fa in rubric.fields:
         items = [by_code[s.code] for c in fa.criteria for s in c.items if s.code in by_code]
         fields.append(FieldTotal(
-            code=fa.code, title=fa.title,
+            code=fa.code, title=fa.title, stt=group_stt.get(fa.code, ""),
             max_score=sum(s.max_score for c in fa.criteria for s in c.items),
             claimed_score=sum(r.claimed_score or 0 for r in items),
             supported_score=sum(r.supported_score or 0 for r in items),
+            criteria=criterion_totals(items),
         ))
     return Totals(
         max_score=sum(f.max_score for f in fields),

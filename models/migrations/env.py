@@ -1,4 +1,4 @@
-"""Alembic environment: migrations run with the connection (or URL) that api.db hands over."""
+"""Alembic environment: migrations run with the connection (or URL) that api.service.store.database hands over."""
 
 from __future__ import annotations
 

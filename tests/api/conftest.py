@@ -3,9 +3,10 @@
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.service import configure
+from api.jobs.runtime import configure
+from api.server import create_app
 from models.settings import Settings
+from tests.api.helpers import own_redis  # noqa: F401 (a fixture: a Redis of the test's own)
 
 
 @pytest.fixture()

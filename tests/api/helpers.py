@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import io
-import socket
 import shutil
+import socket
 import subprocess
 import tempfile
 import time

@@ -9,12 +9,12 @@ import tempfile
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from api.auth import create_token
-from api.service import configure
+from api.jobs.runtime import configure
+from api.server import create_app
+from api.service.tokens import create_token
 from models.settings import Settings
 from tests.api.helpers import poll
-from tests.api.test_workers import _env, _start_worker, _stop
+from tests.api.jobs.test_workers import _env, _start_worker, _stop
 
 from .checks import check_report, check_xlsx_text, jobs_for, sha256_of
 from .corpus import CASES

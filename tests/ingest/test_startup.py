@@ -34,7 +34,7 @@ def test_the_second_ocr_engine_loads_only_where_a_page_is_ocrd(tmp_path):
     code = f"""
 import sys
 from pathlib import Path
-from api.app import create_app
+from api.server import create_app
 from ingest import ingest_file
 from models.settings import Settings
 from tests.ingest.builders import raster_pdf, text_pdf, write

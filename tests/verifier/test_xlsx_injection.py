@@ -176,7 +176,7 @@ def test_payloads_read_back_as_quoted_strings_where_they_were_written(written):
         assert ("Thẩm định", "I") in cells_holding(wb, shown(p + " tr.1"))  # the evidence cell: file and page
     ws = wb["Thẩm định"]
     rows = {r[1].value: r for r in ws.iter_rows(min_row=6)}
-    assert rows["1"][2].value == shown(HYPERLINK)  # the field's own row
+    assert rows["1"][2].value == "Lĩnh vực: " + HYPERLINK  # the field's own row, after its level's name
     assert rows["9.9.9"][2].value == shown(HYPERLINK)  # a criterion outside the rubric
     first = rows["1.1.1"]
     assert [first[i].value for i in (3, 4, 5, 9)] == [1, 1, 0.5, 0.25]  # numbers stay numbers

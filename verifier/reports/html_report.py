@@ -1,7 +1,10 @@
 """report.html: one self-contained page (inline CSS, no scripts, no network), readable offline and in print.
 
 Codes never show: verdicts, findings, file states and errors read as their Vietnamese labels
-(``messages.label``), the code kept in a ``title=`` tooltip. Times are Vietnam's local time with
+(``messages.label``), the code kept in a ``title=`` tooltip. The table is the criteria set's tree
+(``Report.tree``): a row per field (lĩnh vực) and per criterion (tiêu chí), labelled with the level's
+name, with maximum and subtotals, then its sub-criteria (tiêu chí thành phần); the unit's STT in the
+first column beside the rubric's code. Times are Vietnam's local time with
 the offset; the version is the running one (``present.running_version``). ``decisions``
 (code -> {score, ...}, as for ``write_xlsx``) fill the appraised-score column.
 """
@@ -16,7 +19,7 @@ from models.report import Report
 
 from ..messages import file_notes, label, local_time, score, vn_day
 from ..signatures import describe as describe_signature
-from .present import appraised_total, running_version
+from .present import appraised_subtotals, appraised_total, running_version
 
 _env = Environment(loader=PackageLoader("verifier.reports", "templates"), autoescape=select_autoescape(["html", "j2"]))
 _env.filters["score"] = score
@@ -28,12 +31,10 @@ _env.globals["label"] = label
 
 
 def render_html(report: Report, decisions: dict[str, dict] | None = None) -> str:
-    by_field: dict[str, list] = {}
-    for c in report.criteria:
-        by_field.setdefault(c.field_code or "", []).append(c)
     decisions = decisions or {}
     return _env.get_template("report.html.j2").render(
-        r=report, by_field=by_field, decisions=decisions, appraised=appraised_total(report, decisions),
+        r=report, tree=report.tree(), by_code={c.code: c for c in report.criteria}, decisions=decisions,
+        appraised=appraised_total(report, decisions), subtotals=appraised_subtotals(report, decisions),
         version=running_version(),
     )
 

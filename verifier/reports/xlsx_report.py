@@ -1,8 +1,10 @@
 """report.xlsx shaped like the appraisal table appraisers already use, ready to print.
 
-Sheet "Thẩm định": one row per sub-criterion under its field, claimed vs
-supported score, verdict, findings, evidence (file + page, linked); field
-totals and the overall total. Sheet "Phát hiện": one row per finding with its
+Sheet "Thẩm định": the criteria set's three levels as appraisers name them (lĩnh vực → tiêu chí →
+tiêu chí thành phần, ``Report.tree``): a row per field and per criterion with its maximum and
+subtotals (claimed, supported by the evidence, appraised), a row per sub-criterion with claimed vs
+supported score, verdict, findings, evidence (file + page, linked); the unit's own STT ("I", "1",
+"a") in the first column beside the rubric's code, never renumbered; the overall total. Sheet "Phát hiện": one row per finding with its
 proof. Sheet "Tệp minh chứng": how every file was read, failures, and digital signatures.
 
 Every cell is written through ``cells`` (``put``/``write_row``), so text from the submission
@@ -24,12 +26,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from models.provenance import Evidence
-from models.report import Report
+from models.report import CriterionResult, CriterionTotal, FieldTotal, Report
 
-from ..messages import file_notes, iso_date, label, local_time
+from ..messages import file_notes, iso_date, label, level_title, local_time
 from ..signatures import describe as describe_signature
 from .cells import put, write_row
-from .present import running_version
+from .present import Appraised, appraised_subtotals, running_version
 
 FONT = "Times New Roman"  # the administrative documents' font (ND 30/2020); LibreOffice maps it to Liberation Serif
 SCORE_FORMAT = "[$-42A]General"  # vi-VN: 0,5 · 2 · 97,35 (decimal comma where the reader's locale would not give one)
@@ -42,7 +44,9 @@ _THIN = Side(style="thin", color="999999")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _HEAD_FILL = PatternFill("solid", fgColor="DDE7F0")
-_FIELD_FILL = PatternFill("solid", fgColor="F2F2F2")
+_FIELD_FILL = PatternFill("solid", fgColor="E6E6E6")
+_CRITERION_FILL = PatternFill("solid", fgColor="F5F5F5")
+_ITEM_WRAP = Alignment(wrap_text=True, vertical="top", indent=1)  # a sub-criterion's title, under its criterion
 _VERDICT_FILL = {
     "SUPPORTED": PatternFill("solid", fgColor="D9EAD3"),
     "REFUTED": PatternFill("solid", fgColor="F4CCCC"),
@@ -120,6 +124,39 @@ def _row(ws, row: int, values: list, fill=None, bold=False, formats: dict[int, s
 _SCORES = {4: SCORE_FORMAT, 5: SCORE_FORMAT, 6: SCORE_FORMAT, 10: SCORE_FORMAT}  # Thẩm định: D E F J
 
 
+def _group_row(ws, r: int, stt: str, code: str, title: str, node: FieldTotal | CriterionTotal,
+               appraised: Appraised | None, fill) -> None:
+    """A field's or a criterion's row: the unit's STT, the rubric code, the level and title, the maximum and
+    the subtotals; the appraised subtotal once a sub-criterion under it is decided."""
+    done = appraised is not None and appraised.done > 0
+    _row(ws, r, [stt, code, title, node.max_score, node.claimed_score, node.supported_score, "", "", "",
+                 appraised.total if done and appraised else None, ""], fill=fill, bold=True, formats=_SCORES)
+
+
+def _item_row(ws, r: int, c: CriterionResult, d: dict, evidence_root: Path | None) -> None:
+    """A sub-criterion's row: scores, verdict, findings, evidence (file, page; linked), the appraiser's columns."""
+    problems = [f for f in c.findings if f.severity.value != "info"]
+    shown = problems or c.findings[:2]  # nothing wrong: what was found, in its own words
+    findings = "\n".join(f"{label('findings', f.code)}: {f.message}" if problems else f.message for f in shown)
+    pages = []
+    for f in c.findings:
+        for e in f.evidence:
+            where = f"{e.file} tr.{e.page}"
+            if where not in pages:
+                pages.append(where)
+    cells = _row(ws, r, [c.stt, c.code, c.title, c.max_score, c.claimed_score, c.supported_score,
+                         label("verdicts", c.verdict), findings, "\n".join(pages) or "\n".join(c.documents),
+                         d.get("score"), d.get("comment")], formats=_SCORES)
+    cells[2].alignment = _ITEM_WRAP
+    cells[6].fill = _VERDICT_FILL[c.verdict.value]
+    _code_note(cells[6], [c.verdict.value])
+    _code_note(cells[7], [f.code.value for f in shown])
+    if evidence_root is not None and pages:
+        first = next(e for f in c.findings for e in f.evidence)
+        target = (evidence_root / first.file).resolve()
+        cells[8].hyperlink = f"{target.as_uri()}#page={first.page}"
+
+
 def write_xlsx(report: Report, path: Path, *, evidence_root: Path | None = None,
                decisions: dict[str, dict] | None = None) -> Path:
     """Write the workbook. ``decisions`` (code -> {score, comment, by, at}) adds the appraiser's columns."""
@@ -138,45 +175,27 @@ def write_xlsx(report: Report, path: Path, *, evidence_root: Path | None = None,
                          f"{local_time(report.generated_at)} — kiemchung {running_version()}")
     meta.font = _font()
     _code_note(meta, [report.rubric_id])
-    header = ["STT", "Mã tiêu chí", "Nội dung", "Điểm tối đa", "Điểm tự đánh giá", "Điểm theo minh chứng",
-              "Kết luận", "Phát hiện", "Tài liệu kiểm chứng (tệp, trang)", "Điểm thẩm định", "Ý kiến thẩm định"]
-    _table(ws, header, [5, 8, 34, 7, 8, 9, 13, 48, 24, 8, 26], 5)
+    header = ["STT (đơn vị)", "Mã tiêu chí", "Lĩnh vực / Tiêu chí / Tiêu chí thành phần", "Điểm tối đa",
+              "Điểm tự đánh giá", "Điểm theo minh chứng", "Kết luận", "Phát hiện", "Tài liệu kiểm chứng (tệp, trang)", "Điểm thẩm định", "Ý kiến thẩm định"]
+    _table(ws, header, [6, 8, 34, 7, 8, 9, 13, 48, 24, 8, 26], 5)
     decisions = decisions or {}
+    subtotals = appraised_subtotals(report, decisions)
+    by_code = {c.code: c for c in report.criteria}
     r = 6
-    roman = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
-    by_field: dict[str, list] = {}
-    for c in report.criteria:
-        by_field.setdefault(c.field_code or "?", []).append(c)
-    for n, ft in enumerate(report.totals.by_field):
-        _row(ws, r, [roman[n] if n < len(roman) else str(n + 1), ft.code, ft.title, ft.max_score,
-                     ft.claimed_score, ft.supported_score, "", "", "", None, ""], fill=_FIELD_FILL, bold=True,
-             formats=_SCORES)
+    for ft in report.tree():
+        _group_row(ws, r, ft.stt, ft.code, level_title("field", ft.title), ft, subtotals.get(ft.code), _FIELD_FILL)
         r += 1
-        for i, c in enumerate(by_field.get(ft.code, []), start=1):
-            problems = [f for f in c.findings if f.severity.value != "info"]
-            shown = problems or c.findings[:2]  # nothing wrong: what was found, in its own words
-            findings = "\n".join(f"{label('findings', f.code)}: {f.message}" if problems else f.message for f in shown)
-            pages = []
-            for f in c.findings:
-                for e in f.evidence:
-                    where = f"{e.file} tr.{e.page}"
-                    if where not in pages:
-                        pages.append(where)
-            d = decisions.get(c.code, {})
-            cells = _row(ws, r, [i, c.code, c.title, c.max_score, c.claimed_score, c.supported_score,
-                                 label("verdicts", c.verdict), findings, "\n".join(pages) or "\n".join(c.documents),
-                                 d.get("score"), d.get("comment")], formats=_SCORES)
-            cells[6].fill = _VERDICT_FILL[c.verdict.value]
-            _code_note(cells[6], [c.verdict.value])
-            _code_note(cells[7], [f.code.value for f in shown])
-            if evidence_root is not None and pages:
-                first = next(e for f in c.findings for e in f.evidence)
-                target = (evidence_root / first.file).resolve()
-                cells[8].hyperlink = f"{target.as_uri()}#page={first.page}"
-            r += 1
+        for cr in ft.criteria:
+            if cr.code:  # sub-criteria stored without their criterion (older reports) sit right under the field
+                _group_row(ws, r, cr.stt, cr.code, level_title("criterion", cr.title), cr, subtotals.get(cr.code),
+                           _CRITERION_FILL)
+                r += 1
+            for c in (by_code[code] for code in cr.items if code in by_code):
+                _item_row(ws, r, c, decisions.get(c.code, {}), evidence_root)
+                r += 1
     others = [c for c in report.criteria if not c.field_code]
     for c in others:
-        cells = _row(ws, r, ["", c.code, c.title, c.max_score, c.claimed_score, c.supported_score,
+        cells = _row(ws, r, [c.stt, c.code, c.title, c.max_score, c.claimed_score, c.supported_score,
                              label("verdicts", c.verdict),
                              "\n".join(f"{label('findings', f.code)}: {f.message}" for f in c.findings), "", None, ""],
                      formats=_SCORES)
@@ -185,8 +204,9 @@ def write_xlsx(report: Report, path: Path, *, evidence_root: Path | None = None,
         _code_note(cells[7], [f.code.value for f in c.findings])
         r += 1
     t = report.totals
-    _row(ws, r, ["", "", "TỔNG ĐIỂM", t.max_score, t.claimed_score, t.supported_score,
-                 "\n".join(f"{label('verdicts', k)}: {v}" for k, v in sorted(t.by_verdict.items())), "", "",
+    # the count per conclusion on one or two lines of the wide findings column, so the table keeps its pages
+    _row(ws, r, ["", "", "TỔNG ĐIỂM", t.max_score, t.claimed_score, t.supported_score, "",
+                 " · ".join(f"{label('verdicts', k)}: {v}" for k, v in sorted(t.by_verdict.items())), "",
                  sum(d.get("score") or 0 for d in decisions.values()) if decisions else None, ""], bold=True,
          formats=_SCORES)
     _print_setup(ws, 5, ncol)

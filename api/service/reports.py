@@ -1,0 +1,89 @@
+"""A checked submission's report as the files people get: report.json / .xlsx / .html written by the
+CLI, and the report with the appraisers' current decisions as REST and the web interface hand it out
+(the same bytes for both): JSON is report.json plus ``decisions`` (code → decision), HTML closes with
+the decisions table, XLSX carries the appraised score and comment columns."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import jinja2
+from sqlalchemy.orm import Session
+
+from models.report import Report
+from models.tables import Submission
+from verifier import write_html, write_json, write_xlsx
+from verifier.messages import score as fmt_score
+from verifier.reports import render_html
+
+from . import decisions
+from .errors import not_ready
+from .store.records import report_if_checked
+
+# The HTML report's decisions section (the audit trail of the appraisers' decisions).
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+FORMATS = ("json", "html", "xlsx")
+MEDIA_TYPES = {
+    "json": "application/json",
+    "html": "text/html; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+# report.html is self-contained: one inline <style>; no script, image, link, font or form. It shows
+# text of uploaded files, so the browser is told to run nothing and fetch nothing, and ``sandbox`` gives
+# it an opaque origin: even injected markup could not reach the signed-in interface.
+REPORT_CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'none'; "
+              "base-uri 'none'; form-action 'none'; frame-ancestors 'none'; sandbox")
+
+# The filters every template uses (the web interface installs them on its environment too).
+TEMPLATE_FILTERS: dict[str, Callable[..., str]] = {"score": fmt_score, "localtime": decisions.local_time}
+_env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=jinja2.select_autoescape())
+_env.filters.update(TEMPLATE_FILTERS)
+
+
+def write_reports(report: Report, out_dir: Path, evidence_root: Path | None = None) -> dict[str, Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return {
+        "json": write_json(report, out_dir / "report.json"),
+        "xlsx": write_xlsx(report, out_dir / "report.xlsx", evidence_root=evidence_root),
+        "html": write_html(report, out_dir / "report.html"),
+    }
+
+
+def checked_report(sub: Submission) -> Report:
+    """The submission's report, or NOT_READY (409) while it is not checked."""
+    report = report_if_checked(sub)
+    if report is None:
+        raise not_ready(sub.status)
+    return report
+
+
+def response_headers(fmt: str) -> dict[str, str]:
+    """Headers that go with a report in ``fmt`` (REST and web): never kept by a shared cache (it holds a
+    unit's evidence and the appraisers' decisions); the HTML report's content security policy."""
+    headers = {"Cache-Control": "no-store"}
+    if fmt == "html":
+        headers["Content-Security-Policy"] = REPORT_CSP
+    return headers
+
+
+def render_report(s: Session, report: Report, submission_id: str, fmt: str) -> bytes:
+    """The report as ``fmt`` (one of FORMATS) with the decisions recorded in ``s``."""
+    if fmt == "json":
+        data = report.model_dump(mode="json")
+        data["decisions"] = decisions.current(s, submission_id)
+        return json.dumps(data, ensure_ascii=False).encode("utf-8")
+    if fmt == "html":
+        html = render_html(report, decisions.for_reports(s, submission_id))  # the appraised-score column
+        current = decisions.current(s, submission_id)
+        if current:
+            html = html.replace("</body>", _env.get_template("decisions_section.html").render(
+                decisions=current, report=report) + "</body>", 1)
+        return html.encode("utf-8")
+    if fmt == "xlsx":
+        with tempfile.TemporaryDirectory() as d:
+            return write_xlsx(report, Path(d) / "report.xlsx",
+                              decisions=decisions.for_reports(s, submission_id)).read_bytes()
+    raise ValueError(f"unknown report format {fmt!r}")

@@ -1,0 +1,88 @@
+"""The states stored in the service's tables, one enum each. The values are the strings the database
+holds (``models.tables``): renaming a value needs a migration, adding one does not."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class SubmissionStatus(StrEnum):
+    """``submissions.status``: queued → running → done, or failed (``error_code`` says why)."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+OPEN_SUBMISSION = (SubmissionStatus.QUEUED, SubmissionStatus.RUNNING)  # not yet done or failed
+
+
+class BatchStatus(StrEnum):
+    """``batches.status``: running until every unit is verified and the summary is written (``queued`` is
+    only the column's default; intake creates batches running)."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+
+
+class JobStatus(StrEnum):
+    """``jobs.status``: the database row, not the broker, says whether work is done."""
+
+    QUEUED = "queued"
+    STARTED = "started"
+    FINISHED = "finished"
+    FAILED = "failed"
+
+
+class JobKind(StrEnum):
+    """``jobs.kind``: reading a blob (whole, or one page range), joining page ranges, verifying."""
+
+    INGEST = "ingest"
+    MERGE = "merge"
+    VERIFY = "verify"
+
+
+READ_JOBS = (JobKind.INGEST, JobKind.MERGE)  # the jobs that read a blob
+
+
+class FileStatus(StrEnum):
+    """``submission_files.status`` and ``documents.status``: pending until read (files only), then
+    ok or error (``error_code`` says why)."""
+
+    PENDING = "pending"
+    OK = "ok"
+    ERROR = "error"
+
+
+class DocumentState(StrEnum):
+    """What ``GET /documents/{sha256}`` says of a file that is not stored yet (from its jobs)."""
+
+    QUEUED = "queued"
+    STARTED = "started"
+    FAILED = "failed"
+
+
+class FileState(StrEnum):
+    """Where one file of a submission is, as its progress shows it: waiting, being read, read, or failed."""
+
+    QUEUED = "queued"
+    READING = "reading"
+    DONE = "done"
+    ERROR = "error"
+
+
+class UnitStatus(StrEnum):
+    """One unit's row of a batch summary: checked, or refused as a whole (``error`` says why)."""
+
+    OK = "ok"
+    ERROR = "error"
+
+
+class Health(StrEnum):
+    """``GET /health``: the service and each dependency it reports on."""
+
+    OK = "ok"
+    DEGRADED = "degraded"
+    MISSING = "missing"

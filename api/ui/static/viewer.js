@@ -1,0 +1,181 @@
+// Criterion page: the evidence page image with the supporting / contradicting words highlighted.
+// Boxes come from extraction in PDF points (top-left origin); the server sends them as percentages
+// of the page's width and height, so they stay on the words at any zoom.
+"use strict";
+document.addEventListener("DOMContentLoaded", () => {
+  const data = document.getElementById("evidence-data");
+  const items = data ? JSON.parse(data.textContent) : [];
+  const pageEl = document.getElementById("page");
+  const img = document.getElementById("page-img");
+  const box = document.getElementById("pagebox");
+  const label = document.getElementById("ev-label");
+  const info = document.getElementById("ev-info");
+  const claim = document.getElementById("claim-pane");
+  const SEV_VI = { error: "Lỗi", warning: "Cảnh báo", info: "Thông tin" };
+  const LOW = "⚠ Độ tin cậy thấp — cần xem bằng mắt";
+  let idx = 0, page = 1, zoom = false;
+
+  const m = location.hash.match(/ev=(\d+)/);
+  if (m) idx = Math.min(items.length - 1, Math.max(0, parseInt(m[1], 10)));
+
+  function pct(n) { return Math.round(n * 100) + "%"; }
+  function clear() { pageEl.querySelectorAll(".hl").forEach((h) => h.remove()); }
+  function draw(it) {
+    clear();
+    if (page !== it.page) return;
+    for (const b of it.boxes) {
+      const d = document.createElement("div");
+      d.className = "hl sev-" + it.severity + (b.low ? " low" : "");
+      d.style.left = b.x + "%";
+      d.style.top = b.y + "%";
+      d.style.width = b.w + "%";
+      d.style.height = b.h + "%";
+      if (b.text) d.dataset.text = b.text;
+      if (b.conf !== null && b.conf !== undefined) d.title = "Độ tin cậy " + pct(b.conf) + (b.low ? " — thấp" : "");
+      pageEl.appendChild(d);
+    }
+  }
+  function scrollToBox(it) {
+    if (!it.boxes.length || page !== it.page || !img.naturalHeight) return;
+    const b = it.boxes[0];
+    const y = (b.y / 100) * pageEl.offsetHeight;
+    const x = (b.x / 100) * pageEl.offsetWidth;
+    box.scrollTop = Math.max(0, pageEl.offsetTop + y - box.clientHeight / 3);
+    if (zoom) box.scrollLeft = Math.max(0, pageEl.offsetLeft + x - 40);
+  }
+  function show() {
+    pageEl.dataset.ready = "0";
+    if (!items.length) { pageEl.classList.add("hidden"); label.textContent = "Không có minh chứng"; return; }
+    const it = items[idx];
+    label.textContent = (it.kind === "evidence" ? "Minh chứng " : "Tài liệu ") + (idx + 1) + "/" + items.length +
+      " · " + it.file + " · trang " + page + (it.pages ? "/" + it.pages : "");
+    label.title = label.textContent;
+    info.innerHTML = "";
+    if (it.kind === "evidence") {
+      const s = document.createElement("span");
+      s.className = "sev sev-" + it.severity;
+      s.textContent = SEV_VI[it.severity] || it.severity;
+      info.appendChild(s);
+      info.appendChild(document.createTextNode(" " + (it.code ? it.code + ": " : "") + it.message));
+      if (it.text) {
+        const q = document.createElement("div");
+        q.className = "muted";
+        q.textContent = "“" + it.text.replace(/\s+/g, " ") + "” · độ tin cậy " + pct(it.confidence) +
+          (it.method === "ocr" ? " (OCR)" : it.method === "text_layer" ? " (lớp chữ của PDF)" : "");
+        if (it.low) {
+          const f = document.createElement("b");
+          f.className = "lowflag";
+          f.textContent = " " + LOW;
+          q.appendChild(f);
+        }
+        info.appendChild(q);
+      }
+      if (!it.boxes.length) info.appendChild(document.createTextNode(" (không có vị trí trên trang)"));
+    } else {
+      info.textContent = it.message;
+    }
+    const src = "/ui/documents/" + it.sha256 + "/pages/" + page + "/image";
+    clear();
+    img.onload = () => { draw(it); scrollToBox(it); pageEl.dataset.ready = "1"; pageEl.dataset.idx = String(idx); };
+    img.onerror = () => { info.appendChild(document.createTextNode(" — không hiển thị được trang.")); pageEl.dataset.ready = "error"; };
+    if (img.getAttribute("src") === src && img.complete && img.naturalHeight) { img.onload(); } else { img.src = src; }
+    if (claim) {
+      document.querySelectorAll("blockquote.ev").forEach((q) => q.classList.toggle(
+        "on", String(it.finding) === q.dataset.finding && String(it.ev) === q.dataset.ev));
+    }
+    if (items.length > 1 || m) history.replaceState(null, "", "#ev=" + idx);
+  }
+  // narrow screens show one pane at a time: the claim (or document details) or the evidence page
+  const main = document.querySelector("main.split");
+  const showClaim = document.getElementById("show-claim");
+  const showEvidence = document.getElementById("show-evidence");
+  function pane(evidence) {
+    if (!main || !showClaim || !showEvidence) return;
+    main.classList.toggle("show-evidence", evidence);
+    showClaim.setAttribute("aria-pressed", evidence ? "false" : "true");
+    showEvidence.setAttribute("aria-pressed", evidence ? "true" : "false");
+    if (evidence) scrollToBox(items[idx] || { boxes: [] });
+  }
+  const stacked = () => !!showClaim && getComputedStyle(showClaim.parentElement).display !== "none";
+  if (showClaim) showClaim.addEventListener("click", () => pane(false));
+  if (showEvidence) showEvidence.addEventListener("click", () => pane(true));
+  function go(i) {
+    if (!items.length) return;
+    idx = (i + items.length) % items.length;
+    page = items[idx].page;
+    show();
+  }
+  function turn(d) {
+    if (!items.length) return;
+    const it = items[idx];
+    const n = Math.max(1, it.pages || 1);
+    const p = Math.min(n, Math.max(1, page + d));
+    if (p !== page) { page = p; show(); }
+  }
+  function toggleZoom() {
+    zoom = !zoom;
+    pageEl.classList.toggle("zoom", zoom);
+    const z = document.getElementById("zoom");
+    if (z) z.textContent = zoom ? "Vừa khung" : "Phóng to";
+    scrollToBox(items[idx] || { boxes: [] });
+  }
+  const on = (id, f) => { const el = document.getElementById(id); if (el) el.addEventListener("click", f); };
+  on("ev-prev", () => go(idx - 1));
+  on("ev-next", () => go(idx + 1));
+  on("pg-prev", () => turn(-1));
+  on("pg-next", () => turn(1));
+  on("zoom", toggleZoom);
+  document.querySelectorAll("blockquote.ev").forEach((q) => {
+    const pick = () => {
+      const i = items.findIndex((it) => String(it.finding) === q.dataset.finding && String(it.ev) === q.dataset.ev);
+      if (i >= 0) go(i);
+      if (stacked()) pane(true);
+    };
+    q.addEventListener("click", pick);
+    q.addEventListener("keydown", (ev) => { if (ev.key === "Enter") pick(); });
+  });
+  go(idx);
+
+  // decision form: submit with fetch, show errors in place, reload to show the audit trail
+  const form = document.getElementById("decision-form");
+  const msg = document.getElementById("decision-msg");
+  if (form) {
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      let action = (ev.submitter && ev.submitter.value) || "set";
+      if (document.activeElement && /^(score|comment)$/.test(document.activeElement.id)) action = "set";
+      const fd = new FormData(form);
+      fd.set("action", action);
+      msg.classList.add("hidden");
+      try {
+        const j = await KC.post(form.getAttribute("action"), Object.fromEntries(fd.entries()));
+        KC.toast("Đã lưu: điểm thẩm định " + KC.fmt(j.decision.score));
+        document.getElementById("appraised").textContent = KC.fmt(j.decision.score);
+        setTimeout(() => { location.hash = "ev=" + idx; location.reload(); }, 500);
+      } catch (e) {
+        msg.textContent = e.message;
+        msg.classList.remove("hidden");
+      }
+    });
+  }
+
+  document.addEventListener("keydown", (ev) => {
+    if (ev.key === "Escape" && KC.typing(ev)) { ev.target.blur(); return; }
+    if (KC.typing(ev)) return;
+    const link = (id) => { const a = document.getElementById(id); if (a) location.href = a.href; };
+    switch (ev.key) {
+      case "n": go(idx + 1); break;
+      case "p": go(idx - 1); break;
+      case "]": turn(1); break;
+      case "[": turn(-1); break;
+      case "z": toggleZoom(); break;
+      case "e": go(idx); if (stacked()) pane(true); box.focus(); break;
+      case "j": link("next-crit"); break;
+      case "k": link("prev-crit"); break;
+      case "a": { const b = document.getElementById("accept"); if (b && !b.disabled) b.click(); break; }
+      case "s": { const s = document.getElementById("score"); if (s) { s.focus(); ev.preventDefault(); } break; }
+      case "Escape": link("back"); break;
+      default: return;
+    }
+  });
+});

@@ -1,0 +1,202 @@
+"""What the web interface's screens share: rendering a page (with the signed-in user, CSRF token and
+labels), the submission as the templates show it, its files' progress, the evidence viewer's items
+with highlighted words, and the appraisal table with its totals."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models.pages import Page, Word
+from models.provenance import Box
+from models.report import CriterionResult, Report, Severity
+from models.tables import PageRow, Submission
+from verifier import bundled_rubrics
+from verifier.evidence import LOW_CONFIDENCE
+from verifier.messages import SEVERITY_VI, VERDICT_VI
+
+from ..jobs.runtime import Runtime
+from ..service import decisions, progress
+from ..service.access import ROLE_VI, Principal, visible_submission
+from ..service.status import SubmissionStatus
+from ..service.store import records
+from . import security
+from .jinja import templates
+from .security import api_principal, csrf_token, page_principal
+
+PageUser = Annotated[Principal, Depends(page_principal)]
+ApiUser = Annotated[Principal, Depends(api_principal)]
+
+VERDICTS = ["REFUTED", "NOT_ENOUGH_EVIDENCE", "MANUAL_REVIEW", "SUPPORTED"]
+STATUS_VI: dict[str, str] = {SubmissionStatus.QUEUED: "Đang chờ", SubmissionStatus.RUNNING: "Đang xử lý",
+                             SubmissionStatus.DONE: "Đã kiểm tra", SubmissionStatus.FAILED: "Lỗi"}
+IMAGE_DPI = 144  # page images: 2 px per point, crisp at fit-width and at 150 % zoom
+# What the pages use: scripts and the stylesheet from /ui/static (no inline script, style or handler
+# attributes; evidence data rides in non-executed JSON blocks), page images from /ui and the data:
+# favicon, fetch() to /ui, forms posted to /ui.
+UI_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+          "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+
+
+def wants_json(request: Request) -> bool:
+    return "application/json" in request.headers.get("accept", "")
+
+
+def rubrics() -> list[str]:
+    """The criteria sets the forms offer: the bundled ones only (never a path on the server)."""
+    return bundled_rubrics()
+
+
+def runtime(request: Request) -> Runtime:
+    rt: Runtime = request.app.state.svc
+    return rt
+
+
+def render(request: Request, name: str, ctx: dict[str, Any], status: int = 200) -> HTMLResponse:
+    p: Principal | None = getattr(request.state, "principal", None)
+    secret = security.session_secret(request)
+    base = {"user": p, "role_vi": ROLE_VI.get(p.role, p.role) if p else "", "csrf": csrf_token(secret) if secret else "",
+            "VERDICT_VI": VERDICT_VI, "SEVERITY_VI": SEVERITY_VI, "STATUS_VI": STATUS_VI, "VERDICTS": VERDICTS}
+    if p is not None:
+        with runtime(request).db.session() as s:
+            base["user_label"] = decisions.who(s, p)
+    resp = templates.TemplateResponse(request, name, {**base, **ctx}, status_code=status)
+    resp.headers["Cache-Control"] = "no-store"
+    resp.headers["Content-Security-Policy"] = UI_CSP  # nosniff, referrer and framing: rest.headers, on every response
+    return resp
+
+
+
+def load_submission(request: Request, p: Principal,
+                    submission_id: str) -> tuple[dict[str, Any], Report | None, dict[str, str]]:
+    """(the submission as the templates show it, its report or None, file name → sha256)"""
+    with runtime(request).db.session() as s:
+        sub = visible_submission(p, s.get(Submission, submission_id))
+        report = records.report_if_checked(sub)
+        files = {f.name: f.sha256 for f in sub.files if f.sha256}
+        info = {"id": sub.id, "unit": sub.unit.name if sub.unit else None, "year": sub.year, "status": sub.status,
+                "source": sub.source, "sheet": sub.sheet_name, "sheet_sha256": sub.sheet_sha256,
+                "rubric": sub.rubric, "created_at": sub.created_at, "error_code": sub.error_code,
+                "error_message": sub.error_message}
+    return info, report, files
+
+
+def file_progress(s: Session, sub: Submission) -> dict[str, Any]:
+    """Status, progress and per-file reading state (pages read, pages OCR'd, errors), as the page's
+    script polls it."""
+    items = progress.file_progress(s, sub)
+    prog = progress.submission_progress(s, sub).model_dump()
+    prog["pages_ocr"] = sum(i.pages_ocr for i in items)
+    return {"id": sub.id, "status": sub.status, "status_vi": STATUS_VI.get(sub.status, sub.status),
+            "unit": sub.unit.name if sub.unit else None, "year": sub.year, "progress": prog,
+            "files": [i.model_dump(mode="json") for i in items],
+            "error": {"code": sub.error_code, "message": sub.error_message} if sub.error_code else None,
+            "verdicts": records.verdict_counts(s, [sub.id])[sub.id]}
+
+
+def _pct(box: Box, w: float, h: float) -> dict[str, float]:
+    return {"x": round(100 * box.x0 / w, 3), "y": round(100 * box.y0 / h, 3),
+            "w": round(100 * (box.x1 - box.x0) / w, 3), "h": round(100 * (box.y1 - box.y0) / h, 3)}
+
+
+PageCache = dict[tuple[str, int], tuple[Page | None, int]]
+
+
+def page_of(s: Session, sha: str, number: int, cache: PageCache) -> tuple[Page | None, int]:
+    """A stored page and its document's page count (None, 0 when not stored), remembered in ``cache``."""
+    key = (sha, number)
+    if key not in cache:
+        doc = records.find_document(s, sha)
+        row = s.scalar(select(PageRow).where(PageRow.document_id == doc.id, PageRow.number == number)) if doc else None
+        cache[key] = (Page.model_validate(row.data) if row is not None else None, doc.page_count if doc else 0)
+    return cache[key]
+
+
+def highlight_boxes(page: Page, start: int, end: int, fallback: Box | None) -> list[dict[str, Any]]:
+    """One box per line of the words inside [start, end) (percent of the page), else the span's box."""
+    boxes = []
+    if end > start:
+        lines: OrderedDict[int, list[Word]] = OrderedDict()
+        for w in page.words:
+            if w.start < end and w.end > start:
+                lines.setdefault(w.line, []).append(w)
+        for words in lines.values():
+            b = Box.union([w.box for w in words])
+            if b is None:
+                continue
+            conf = min(w.confidence for w in words)
+            boxes.append({**_pct(b, page.width, page.height), "conf": round(conf, 2),
+                          "low": conf < LOW_CONFIDENCE, "text": " ".join(w.text for w in words)})
+    if not boxes and fallback is not None:
+        boxes.append({**_pct(fallback, page.width, page.height), "conf": None, "low": False, "text": ""})
+    return boxes
+
+
+def evidence_items(s: Session, c: CriterionResult, files: dict[str, str]) -> list[dict[str, Any]]:
+    """Every piece of evidence of the criterion's findings (then the documents used), for the viewer."""
+    cache: PageCache = {}
+    items: list[dict[str, Any]] = []
+    for fi, f in enumerate(c.findings):
+        for ei, e in enumerate(f.evidence):
+            sha = e.sha256 or files.get(e.file)
+            if not sha:
+                continue
+            page, count = page_of(s, sha, e.page, cache)
+            boxes = highlight_boxes(page, e.start, e.end, e.box) if page else []
+            items.append({"kind": "evidence", "finding": fi, "ev": ei, "code": f.code.value, "severity": f.severity.value,
+                          "message": f.message, "file": e.file, "sha256": sha, "page": e.page, "pages": count,
+                          "text": e.text, "confidence": round(e.confidence, 2),
+                          "low": e.confidence < LOW_CONFIDENCE or any(b["low"] for b in boxes), "boxes": boxes,
+                          "method": page.method.value if page else None})
+    shown = {i["file"] for i in items}
+    for name in c.documents:
+        sha = files.get(name)
+        if sha and name not in shown:
+            _, count = page_of(s, sha, 1, cache)
+            items.append({"kind": "document", "finding": None, "code": "", "severity": "info",
+                          "message": "Tài liệu được dùng cho tiêu chí này", "file": name, "sha256": sha, "page": 1,
+                          "pages": count, "text": "", "confidence": 1.0, "low": False, "boxes": [], "method": None})
+    return items
+
+
+def criterion_flags(c: CriterionResult) -> dict[str, Any]:
+    sev = sorted({f.severity.value for f in c.findings})
+    low = any(f.code.value == "LOW_CONFIDENCE" for f in c.findings) or any(
+        e.confidence < LOW_CONFIDENCE for f in c.findings for e in f.evidence)
+    main = next((f for f in c.findings if f.severity == Severity.ERROR), None) or \
+        next((f for f in c.findings if f.severity == Severity.WARNING), None) or (c.findings[0] if c.findings else None)
+    return {"severities": sev, "low": low, "main": main}
+
+
+def table_model(report: Report, decided: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The appraisal table: fields with their criteria, field and overall totals (incl. appraised)."""
+    by_field: dict[str, list[CriterionResult]] = {}
+    for c in report.criteria:
+        by_field.setdefault(c.field_code or "", []).append(c)
+    fields = []
+    for ft in report.totals.by_field:
+        crit = by_field.get(ft.code, [])
+        fields.append({"code": ft.code, "title": ft.title, "max": ft.max_score, "claimed": ft.claimed_score,
+                       "supported": ft.supported_score, "criteria": [(c, criterion_flags(c)) for c in crit],
+                       "appraised": sum(decided[c.code]["score"] or 0 for c in crit if c.code in decided),
+                       "decided": sum(1 for c in crit if c.code in decided), "n": len(crit)})
+    if by_field.get(""):
+        crit = by_field[""]
+        fields.append({"code": "", "title": "Tiêu chí ngoài bộ tiêu chí", "max": None, "claimed": None,
+                       "supported": None, "criteria": [(c, criterion_flags(c)) for c in crit],
+                       "appraised": sum(decided[c.code]["score"] or 0 for c in crit if c.code in decided),
+                       "decided": sum(1 for c in crit if c.code in decided), "n": len(crit)})
+    return {"fields": fields, "appraised": sum(d["score"] or 0 for d in decided.values()),
+            "decided": len(decided), "n": len(report.criteria)}
+
+
+def totals_json(report: Report, decided: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    m = table_model(report, decided)
+    return {"fields": {f["code"]: {"appraised": f["appraised"], "decided": f["decided"], "n": f["n"]}
+                       for f in m["fields"]},
+            "appraised": m["appraised"], "decided": m["decided"], "n": m["n"]}
