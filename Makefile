@@ -75,7 +75,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-test: install services
+test: install services lint
 	KIEMCHUNG_TEST_DATABASE_URL=$(PG_URL) KIEMCHUNG_TEST_REDIS_URL=$(REDIS_URL) $(BIN)/python -m pytest -q
 
 bench: install

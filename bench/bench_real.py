@@ -3,11 +3,16 @@
 the four real office scans.
 
 Material: ``<corpus>/vbpl`` (``bench.common.corpus_dir()``), split by ``bench.corpus.split_of``
-(TEST is only scored here, never tuned on).  Every document is printed with its own settings
+(TEST is only scored here, never tuned on); and ``<corpus>/laws`` (``bench.laws``: 206 laws
+with real headers, outside the vbpl split, a development part whose failures may be read),
+reported as ``laws_…`` figures beside ``dev_…`` and ``test_…``; and ``<corpus>/news``
+(``bench.news``: three web articles whose right identity is none, ``news_…``).
+``KIEMCHUNG_BENCH_REAL_PARTS`` (comma-separated, default ``dev,test,laws,news``) picks the parts read: leave ``test`` out while
+developing, so that TEST figures are not looked at after every change.  Every document is printed with its own settings
 (``realistic.print_settings_for``, seed ``SEED``), which go into the result with the scan
 settings of every OCR'd page.
 
-Modes (``KIEMCHUNG_BENCH_REAL_MODES``, comma-separated, default all four; the result says
+Modes (``KIEMCHUNG_BENCH_REAL_MODES``, comma-separated, default all five; the result says
 which were run):
 
 * ``born_digital``: every document, whole, as a text-layer PDF through ``ingest.ingest_files``
@@ -19,12 +24,15 @@ which were run):
 * ``variants``: page 1 of the first ``VARIANT_SAMPLE`` of those, at 150 dpi, at 300 dpi, and
   as a phone photo (~1000 px wide, perspective, uneven light);
 * ``real_scans``: ``<corpus>/scans/*.jpg`` against ``bench/gold/real_scans.yaml`` (the labels of
-  the scans' README), when the corpus has them.
+  the scans' README), when the corpus has them;
+* ``breaks``: every gold citation broken at each of its separators (``bench.breaks``): the share
+  of breaks that change the reading (no rendering, no OCR).
 
 Scoring, per part:
 
-* **identity** (``number``, ``doc_type``, ``issued_on``) against the official labels
-  (``bench.corpus.Gold``).  A value is *accepted* when it is the official one; where the
+* **identity** (``number``, ``doc_type``, ``issued_on``; on laws also ``issuer`` and ``signer``,
+  whose gold is exhaustive: where it has no value, reporting none is the only accepted answer)
+  against the official labels (``bench.corpus.Gold``).  A value is *accepted* when it is the official one; where the
   printed ``Số:`` differs from the official number, the printed number flagged
   ``needs_review`` is accepted too (the issue's "report what is printed and flag it"); where
   no ``Số:`` is printed, reporting no number is accepted, and where the text has no header
@@ -61,8 +69,13 @@ from models.settings import Settings
 
 from . import realistic
 from .bench_extract_ocr import _match, _sum
+from .breaks import broken_readings
 from .common import ROOT, corpus_dir, target
-from .corpus import PARTS, Gold, number_key, type_matches, vbpl_documents
+from .corpus import PARTS, Gold, number_key, type_key, type_matches, vbpl_documents
+from .laws import PART as LAWS
+from .laws import law_documents
+from .news import PART as NEWS
+from .news import news_documents
 from .refgold import reference_gold, reference_key
 
 SEED = int(os.environ.get("BENCH_REAL_SEED", "11"))
@@ -71,9 +84,14 @@ VARIANT_SAMPLE = int(os.environ.get("BENCH_REAL_VARIANT_SAMPLE", "8"))  # per pa
 LIMIT = int(os.environ.get("BENCH_REAL_LIMIT", "0"))  # >0: only that many documents per part (a smoke run)
 # which modes to run (comma-separated; default all): born_digital, scan200, variants, real_scans
 MODES = tuple(m.strip() for m in os.environ.get(
-    "KIEMCHUNG_BENCH_REAL_MODES", "born_digital,scan200,variants,real_scans").split(",") if m.strip())
+    "KIEMCHUNG_BENCH_REAL_MODES", "born_digital,breaks,scan200,variants,real_scans").split(",") if m.strip())
+# which parts to read (comma-separated; default all): dev, test (vbpl) and laws (bench.laws).
+# Leaving out ``test`` while developing keeps TEST figures out of sight.
+READ_PARTS = tuple(p.strip() for p in os.environ.get("KIEMCHUNG_BENCH_REAL_PARTS", "dev,test,laws,news").split(",")
+                   if p.strip())
 BATCH = 12  # born-digital files ingested at once (keeps memory flat)
-IDENTITY = ("number", "doc_type", "issued_on")
+# issuer and signer: scored where the gold has them (laws, an exhaustive gold)
+IDENTITY = ("number", "doc_type", "issued_on", "issuer", "signer")
 SCAN_GOLD = ROOT / "bench" / "gold" / "real_scans.yaml"
 
 
@@ -104,12 +122,15 @@ def _flagged(ident, name: str) -> bool:
     return bool(f is not None and f.needs_review)
 
 
-def _identity_outcomes(ident, gold: Gold, layout: dict) -> dict[str, str]:
+def _identity_outcomes(ident, gold: Gold, layout: dict, whole: bool = True) -> dict[str, str]:
     """Per field: accepted | accepted_flagged | missing | wrong_flagged | confident_wrong | unscored.
 
     ``layout`` is what the renderer recognised in the text: without a header table (no ``Số:``
     line, no Quốc hiệu) reporting no identity is accepted; ``issued_on`` is scored only where
-    the header has a place-and-date line."""
+    the header has a place-and-date line.  An exhaustive gold (laws) is scored on every field,
+    the issuer too: where it has no value, reporting none is the only accepted answer.  The
+    signer is scored only on the whole document (``whole``; a page-1 scan of a longer one does
+    not hold its signing block)."""
     out = {}
     header_table = bool(layout["header_number"] or layout["header_right"])
     for name in IDENTITY:
@@ -119,8 +140,19 @@ def _identity_outcomes(ident, gold: Gold, layout: dict) -> dict[str, str]:
             v = number_key(value)
             ok = v in gold.official_keys or (gold.printed_differs and flagged and v == number_key(gold.printed_number))
             absent_ok = gold.printed_number is None
+        elif name == "signer" and not whole:
+            out[name] = "unscored"
+            continue
+        elif gold.exhaustive:
+            want = getattr(gold, name)
+            same = type_matches if name == "doc_type" else (
+                (lambda a, b: type_key(a) == type_key(b)) if name in ("issuer", "signer") else (lambda a, b: a == b))
+            ok, absent_ok = want is not None and same(value, want), want is None
         elif name == "doc_type":
             ok, absent_ok = type_matches(value, gold.doc_type), not header_table
+        elif name in ("issuer", "signer"):
+            out[name] = "unscored"
+            continue
         else:
             if gold.issued_on is None or not layout["header_date"]:
                 out[name] = "unscored"
@@ -135,9 +167,9 @@ def _identity_outcomes(ident, gold: Gold, layout: dict) -> dict[str, str]:
     return out
 
 
-def _score_doc(ex, gold: Gold, want: Counter, layout: dict) -> dict:
+def _score_doc(ex, gold: Gold, want: Counter, layout: dict, whole: bool = True) -> dict:
     ident = ex.document
-    outcomes = _identity_outcomes(ident, gold, layout)
+    outcomes = _identity_outcomes(ident, gold, layout, whole)
     conf = Counter(reference_key(r.number) for r in ex.references if not r.needs_review)
     rev = Counter(reference_key(r.number) for r in ex.references if r.needs_review)
     m = _match(conf, rev, want)
@@ -150,8 +182,8 @@ def _score_doc(ex, gold: Gold, want: Counter, layout: dict) -> dict:
 
 
 def _summary(rows: list[dict], part: str) -> dict:
-    """Figures of one part; the failing documents are listed for DEV only (TEST is scored,
-    never read: its failures stay out of the results so that nobody tunes on them)."""
+    """Figures of one part; the failing documents are listed for DEV and laws only (TEST is
+    scored, never read: its failures stay out of the results so that nobody tunes on them)."""
     n = len(rows)
     out: dict = {"documents": n}
     for name in IDENTITY:
@@ -171,7 +203,7 @@ def _summary(rows: list[dict], part: str) -> dict:
     out["unflagged_numbers"] = un
     out["unflagged_wrong_numbers"] = wrong
     out["unflagged_wrong_rate"] = round(wrong / un, 5) if un else 0.0
-    if part != "dev":
+    if part == "test":
         return out
     out["failures"] = [
         {"id": r["id"], **{f: {"got": r["got"][f], "outcome": r["identity"][f]} for f in IDENTITY
@@ -189,6 +221,8 @@ def _side_by_side(by_part: dict[str, dict]) -> dict:
     flat = {}
     for part, s in by_part.items():
         for name in IDENTITY:
+            if not s[name]["scored"]:
+                continue
             flat[f"{part}_{name}_accuracy"] = s[name]["accuracy"]
             flat[f"{part}_{name}_confident_wrong_rate"] = s[name]["confident_wrong_rate"]
         flat[f"{part}_references_precision"] = s["references"]["precision"]
@@ -202,6 +236,11 @@ def _side_by_side(by_part: dict[str, dict]) -> dict:
 # --------------------------------------------------------------------------------------- modes
 
 
+def _gold(doc) -> Gold:
+    """The labels of a vbpl document (its meta) or of a law (``bench.laws``)."""
+    return doc.gold if hasattr(doc, "gold") else Gold.of(doc.meta)
+
+
 def _gold_refs(doc, gold: Gold, upto: int | None = None) -> Counter:
     refs = reference_gold(doc.text, gold.own_numbers)
     return Counter(r.number for r in refs if upto is None or r.end <= upto)
@@ -209,7 +248,7 @@ def _gold_refs(doc, gold: Gold, upto: int | None = None) -> Counter:
 
 def _born_digital(parts: dict[str, list], renders: dict[str, dict], workdir: Path) -> tuple[dict, dict]:
     s = Settings(data_dir=workdir / "data-born")
-    rows: dict[str, list] = {p: [] for p in PARTS}
+    rows: dict[str, list] = {p: [] for p in parts}
     pages = pages_ocr = split_refs = 0
     t0 = time.perf_counter()
     for part, docs in parts.items():
@@ -218,8 +257,8 @@ def _born_digital(parts: dict[str, list], renders: dict[str, dict], workdir: Pat
             entries = [Entry(name=d.id, path=Path(renders[d.id]["path"]), kind=detect_kind(Path(renders[d.id]["path"])))
                        for d in batch]
             files = ingest_files(entries, settings=s)
-            for d, f in zip(batch, files):
-                gold = Gold.of(d.meta)
+            for d, f in zip(batch, files, strict=True):
+                gold = _gold(d)
                 gref = reference_gold(d.text, gold.own_numbers)
                 brk = renders[d.id]["breaks"]
                 split_refs += sum(1 for r in gref if any(r.start < b < r.end for b in brk))
@@ -254,11 +293,11 @@ def _scan_mode(name: str, chosen: dict[str, list], renders: dict[str, dict], wor
     files = ingest_files(entries, settings=Settings(data_dir=workdir / f"data-{name}"))
     seconds = time.perf_counter() - t0
     rows: dict[str, list] = {p: [] for p in chosen}
-    for (part, d, sc), f in zip(meta, files):
-        gold = Gold.of(d.meta)
+    for (part, d, _sc), f in zip(meta, files, strict=True):
+        gold = _gold(d)
         starts = renders[d.id]["page_starts"]
         upto = starts[1] if len(starts) > 1 else None
-        row = _score_doc(extract(f), gold, _gold_refs(d, gold, upto), renders[d.id]["layout"])
+        row = _score_doc(extract(f), gold, _gold_refs(d, gold, upto), renders[d.id]["layout"], whole=upto is None)
         row["status"] = f.status
         rows[part].append(row)
     info = {"pages_ocr": sum(len(f.pages_ocr) for f in files), "ocr_wall_seconds": round(seconds, 1),
@@ -276,7 +315,7 @@ def _real_scans(corpus: Path, workdir: Path) -> dict:
     entries = [Entry(name=lab["file"], path=folder / lab["file"], kind=detect_kind(folder / lab["file"])) for lab in present]
     files = ingest_files(entries, settings=Settings(data_dir=workdir / "data-real-scans"))
     out, confident_wrong, right, scored = [], 0, 0, 0
-    for lab, f in zip(present, files):
+    for lab, f in zip(present, files, strict=True):
         ex = extract(f)
         ident = ex.document
         row = {"file": lab["file"], "status": f.status, "kind": getattr(ident, "kind", None), "fields": {}}
@@ -337,15 +376,22 @@ def _targets(prefix: str, by_part: dict[str, dict], p_min: float, r_min: float) 
 
 def run(workdir: Path) -> dict:
     corpus = corpus_dir()
-    parts = {p: list(vbpl_documents(corpus, p)) for p in PARTS}
+    unknown = set(READ_PARTS) - {*PARTS, LAWS, NEWS}
+    if unknown:
+        raise ValueError(f"KIEMCHUNG_BENCH_REAL_PARTS: unknown parts {sorted(unknown)}")
+    parts = {p: list(vbpl_documents(corpus, p)) for p in PARTS if p in READ_PARTS}
+    if LAWS in READ_PARTS:
+        parts[LAWS] = list(law_documents(corpus))
+    if NEWS in READ_PARTS:
+        parts[NEWS] = list(news_documents(corpus))
     if LIMIT:
         parts = {p: _sample(docs, LIMIT) for p, docs in parts.items()}
-    every = parts["dev"] + parts["test"]
+    every = [d for docs in parts.values() for d in docs]
     t0 = time.perf_counter()
     renders = _render_all(every, workdir)
     render_seconds = time.perf_counter() - t0
 
-    unknown = set(MODES) - {"born_digital", "scan200", "variants", "real_scans"}
+    unknown = set(MODES) - {"born_digital", "breaks", "scan200", "variants", "real_scans"}
     if unknown:
         raise ValueError(f"KIEMCHUNG_BENCH_REAL_MODES: unknown modes {sorted(unknown)}")
     metrics: dict = {}
@@ -354,6 +400,11 @@ def run(workdir: Path) -> dict:
         born, born_info = _born_digital(parts, renders, workdir)
         metrics["born_digital"] = {"side_by_side": _side_by_side(born), "info": born_info, "detail": born}
         targets.update(_targets("born_digital", born, 0.99, 0.98))
+    if "breaks" in MODES:
+        metrics["breaks"] = {p: broken_readings([(d.id, d.text, _gold(d)) for d in docs], examples=p != "test")
+                             for p, docs in parts.items()}
+        for p, b in metrics["breaks"].items():
+            targets[f"breaks_{p}_changed_rate"] = target(b["changed_rate"], "<=", 0.002)
     chosen = {p: _sample(docs, OCR_SAMPLE) for p, docs in parts.items()}
     if "scan200" in MODES:
         scan200, scan_info = _scan_mode("scan200", chosen, renders, workdir,
@@ -385,10 +436,13 @@ def run(workdir: Path) -> dict:
         "tokens_broken_at_line_end": sum(len(r["breaks"]) for r in renders.values()),
     }
     sample = {p: {"documents": len(parts[p]), "ocr_sample": [d.id for d in chosen[p]],
-                  "variant_sample": [d.id for d in few[p]]} for p in PARTS}
+                  "variant_sample": [d.id for d in few[p]]} for p in parts}
     return {
         "description": (
-            f"vbpl legal texts (DEV {len(parts['dev'])}, TEST {len(parts['test'])} documents; corpus {corpus}) "
+            f"vbpl legal texts (DEV {len(parts.get('dev', []))}, TEST {len(parts.get('test', []))} documents) and "
+            f"laws (a development part outside the vbpl split: {len(parts.get(LAWS, []))} laws with their header "
+            f"gold, bench/laws.py) and {len(parts.get(NEWS, []))} news articles (no header: no identity is the "
+            f"right answer, bench/news.py); parts read: {', '.join(parts)}; corpus {corpus}) "
             f"printed like office documents (Liberation Serif 13-14 pt, justified, numbers broken at line ends, "
             f"ND30 header table, seal and signature), read born-digital (whole documents) and as scans of page 1 "
             f"(200 dpi degraded flatbed: {OCR_SAMPLE} per part; 150/300 dpi and phone photos: {VARIANT_SAMPLE} per "
@@ -400,3 +454,15 @@ def run(workdir: Path) -> dict:
         "metrics": {"generator": generator, "sample": sample, "modes": list(MODES), **metrics},
         "targets": targets,
     }
+
+
+if __name__ == "__main__":  # a development run written outside bench/results: python -m bench.bench_real OUT.json
+    import json
+    import sys
+
+    from .common import WORK
+
+    work = WORK / "real-dev"
+    work.mkdir(parents=True, exist_ok=True)
+    Path(sys.argv[1]).write_text(json.dumps(run(work), ensure_ascii=False, indent=1, default=str) + "\n",
+                                 encoding="utf-8")

@@ -92,7 +92,7 @@ def type_key(doc_type: str | None) -> str | None:
 def type_matches(value: str | None, official: str) -> bool:
     """``value`` names the official type, or its joint variant (``… liên tịch``)."""
     v, o = type_key(value), type_key(official)
-    return v is not None and v in (o, f"{o} liên tịch")
+    return v is not None and o is not None and v in (o, f"{o} liên tịch")
 
 
 @dataclass(frozen=True)
@@ -100,11 +100,16 @@ class Gold:
     """The labels of one document (see the module docstring)."""
 
     id: str
-    number: str  # official
-    doc_type: str  # official
+    number: str | None  # official (None: the document states none, laws gold only)
+    doc_type: str | None  # official
     printed_number: str | None  # the header's Số: line as printed, None when absent
     header_matches_number: bool | None
     issued_on: str | None  # date of the header's place-and-date line (derived from the text)
+    issuer: str | None = None  # the header's issuing body, where the gold has it (laws)
+    signer: str | None = None  # the name under the signing title, where the gold has it (laws)
+    # True: None means "the header states none" for every field (a value reported there is
+    # wrong), and the issuer and signer are scored; False (vbpl): fields the gold lacks are not scored
+    exhaustive: bool = False
 
     @classmethod
     def of(cls, meta: dict) -> Gold:
@@ -117,6 +122,8 @@ class Gold:
     def official_keys(self) -> set[str]:
         """The official number's key; plus the printed one when it is the official number
         without a stray look-alike letter (``144/2025/TT-BTCС`` printed ``144/2025/TT-BTC``)."""
+        if self.number is None:
+            return set()
         keys = {number_key(self.number)}
         bare = number_key(_NON_LATIN.sub("", self.number))
         if self.printed_number is not None and number_key(self.printed_number) == bare:

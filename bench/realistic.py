@@ -432,7 +432,7 @@ def _tokens(line: _Line, style_of: str | None = None) -> tuple[list[_Tok], str]:
     if len(styled) != len(raw):
         styled = [(w, "R") for w, _ in raw]
         kind = "para"
-    return [_Tok(w, st, s) for (w, s), (_, st) in zip(raw, styled)], kind
+    return [_Tok(w, st, s) for (w, s), (_, st) in zip(raw, styled, strict=True)], kind
 
 
 def _split_token(tok: _Tok, avail: float, size: float, seps: str) -> tuple[_Tok, _Tok] | None:
@@ -492,7 +492,7 @@ def _draw_line(flow: _Flow, x: float, y: float, toks: list[_Tok], size: float, w
     if not toks:
         return
     texts = [t.text + (" " if i < len(toks) - 1 else "") for i, t in enumerate(toks)]
-    widths = [_width(tx, t.style, size) for tx, t in zip(texts, toks)]
+    widths = [_width(tx, t.style, size) for tx, t in zip(texts, toks, strict=True)]
     extra = 0.0
     if width is not None and len(toks) > 1:
         extra = (width - sum(widths)) / (len(toks) - 1)
@@ -580,7 +580,8 @@ def _header(flow: _Flow, doc: _Doc) -> None:
     # right: Quốc hiệu, motto + rule
     flow.y = top
     y_motto = None
-    for ln, (_t, _st, sz) in zip(doc.right, right_texts):
+    # right_texts may end with the date line, drawn below with the number: stop at the last header line
+    for ln, (_t, _st, sz) in zip(doc.right, right_texts, strict=False):
         mw = _centered_block(flow, [ln], rcx, right_w, "B", sz, lh)
         if _MOTTO.match(ln.text.strip()) and ln.text.strip()[:1] in "Đđ":
             y_motto = flow.y
@@ -644,7 +645,7 @@ def _table(flow: _Flow, rows: list[_Line]) -> None:
         while True:
             flow.ensure(lh + 2 * pad)
             room = int((PAGE_H - M_BOTTOM - flow.y - 2 * pad) // lh)
-            left = max(len(w) - d for w, d in zip(wrapped, done))
+            left = max(len(w) - d for w, d in zip(wrapped, done, strict=True))
             take = max(1, min(room, left))
             y0 = flow.y
             x = M_LEFT
@@ -662,7 +663,7 @@ def _table(flow: _Flow, rows: list[_Line]) -> None:
                 flow.rect(pymupdf.Rect(x, y0, x + w, y1))
                 x += w
             flow.y = y1
-            if all(d >= len(w) for w, d in zip(wrapped, done)):
+            if all(d >= len(w) for w, d in zip(wrapped, done, strict=True)):
                 break
             flow.break_page()
     flow.y += s.para_gap
@@ -835,7 +836,7 @@ def _flatbed_page(page: pymupdf.Page, s: ScanSettings, index: int) -> Image.Imag
 def _perspective_coeffs(dst: list[tuple[float, float]], src: list[tuple[float, float]]) -> list[float]:
     """PIL PERSPECTIVE coefficients mapping output (dst) points to input (src) points."""
     a, b = [], []
-    for (x, y), (u, v) in zip(dst, src):
+    for (x, y), (u, v) in zip(dst, src, strict=True):
         a.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
         a.append([0, 0, 0, x, y, 1, -v * x, -v * y])
         b += [u, v]

@@ -5,7 +5,8 @@ The rule, applied to the source text (one paragraph per line, so no number is sp
 * a **citation** is a number of one of the shapes documents are numbered in, standing alone
   (not glued to a letter, digit, ``/``, ``.``, ``-`` or ``:`` on either side):
   ``<n>/<yyyy>/<CODE>`` (``63/2025/QH15``, ``254/2025/NĐ-CP``, ``96/2014/TTLT-BTC-BCA``; a
-  legislature's term after a hyphen, ``54/2014/QH-13``, is read as ``QH13``),
+  legislature's term after a hyphen or a space, ``54/2014/QH-13``, ``73/2006/QH 11``, is read
+  as ``QH13``, ``QH11``),
   ``<n>/<CODE>-<CODE>…`` (``23/CT-TTg``, ``724/TTr-CP``: without a year the symbol has at
   least two codes) and the Party style ``<n>-<CODE>/<CODE>`` (``66-NQ/TW``).  A code is
   upper-case letters (with ``Đ``) and digits, with at most one small letter (``TTg``,
@@ -41,8 +42,10 @@ from .corpus import fold_lookalikes, number_key
 
 _SEG = r"[A-ZĐ][A-ZĐ0-9]*[a-z]?[A-ZĐ0-9]*"
 _SEP = r"\s?[-–]\s?"
-# a legislature's term printed after a hyphen ("54/2014/QH-13") is the same citation as QH13
-_NEXT = r"(?:" + _SEP + _SEG + r"|(?<=QH)-\d{1,2})"
+# a legislature's term printed after a hyphen or a space ("54/2014/QH-13", "73/2006/QH 11") is
+# the same citation as QH13 / QH11 (read as "73/2006/QH", the header's own number of a law
+# printed "Luật số: 73/2006/QH 11" would be a citation of a number nobody issued)
+_NEXT = r"(?:" + _SEP + _SEG + r"|(?<=QH)[- ]\d{1,2})"
 _SYM = _SEG + _NEXT + r"*"
 _SYM2 = _SEG + _NEXT + r"+"
 CITATION = re.compile(

@@ -103,7 +103,7 @@ def find_dates(page: Page, year_hint: int | None = None, _refs=None, _scanned=No
 def _starts_ref_date(text: str, s: int, ref_dates: set[int]) -> bool:
     # DATE_WORDS matches from "ngày", references record the digits' position
     m = re.match(r"ngày\s*", text[s:s + 10], re.IGNORECASE)
-    return bool(m) and (s + m.end()) in ref_dates
+    return m is not None and (s + m.end()) in ref_dates
 
 
 def _is_deadline(text: str, s: int) -> bool:

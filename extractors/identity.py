@@ -33,6 +33,7 @@ import re
 import statistics
 from bisect import bisect_left
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from models.extraction import DocumentIdentity, DocumentKind, IdentityField
 from models.pages import Page
@@ -69,9 +70,22 @@ _TYPE_LINE = re.compile(r"^(" + _TYPE_ALT + r")(?![a-z])\s*(.*)$")
 # "Số:", "Số 06/…" (capital S, no colon), "Luật số:", "Nghị quyết số:", "Só:465" (OCR)
 _NUMBER_CELL = re.compile(r"^(?:(?:" + _TYPE_ALT + r")\s+)?(?P<so>so|s6|s0)(?P<colon>\s*[:.;]\s*_?\s*|\s+(?=\d))")
 _NUMBER_INNER = re.compile(r"\s(?:so|s6)\s*:\s*_?\s*")  # "SỞ NỘI VỤ Số: 12/…" (two columns on one line)
+# a day or month of two digits that OCR split with a space or read with a look-alike of 1
+# ("tháng 1 1", "tháng 1 !", "ngày l5"): read, joined and flagged (:func:`_header_digits`)
+_SPLIT_1 = r"[1!|il][ ]?\d|\d[ ][\d!|il]"
 _PLACE_DATE = re.compile(
-    r"(?P<place>[^\W\d_][^,\n:]{0,40}?)\s*,\s*ngay\s*(?P<d>\d{1,2}|[ ._…]*)\s*thang\s*(?P<m>\d{1,2})\s*nam\s*(?P<y>\d{4})"
+    r"(?P<place>[^\W\d_][^,\n:]{0,40}?)\s*,\s*ngay\s*(?P<d>\d{1,2}(?![ ]\d)|" + _SPLIT_1 + r"|[ ._…]*)\s*thang\s*"
+    r"(?P<m>\d{1,2}(?![ ]\d)|" + _SPLIT_1 + r")\s*nam\s*(?P<y>\d{4})"
 )
+_ONE_LOOKALIKES = str.maketrans({"!": "1", "|": "1", "i": "1", "l": "1", " ": None})
+
+
+def _header_digits(raw: str) -> tuple[str, bool]:
+    """The digits of a header date's day or month, and whether they had to be repaired."""
+    digits = raw.translate(_ONE_LOOKALIKES)
+    return digits, digits != raw
+
+
 _VV = re.compile(r"^\s*(?:v/v|v\.v|về việc)\s*[:.]?\s*", re.IGNORECASE)
 _BODY_START = re.compile(
     r"^(?:can cu|kinh gui|dieu \d|chuong [ivx\d]|phan [ivx\d]|thuc hien|de |nham |trong nam|qua |theo |i\.|1\.|a\)|ngay \d)"
@@ -105,12 +119,25 @@ _NAME_STOP = re.compile(r"(?:^|\s)(?:noi nhan|luu|nhu tren|kinh gui|dia chi|dien
 _BLOCK_STOP = re.compile(r"^(?:dieu\s+\d|chuong\s|phu luc|mau so|can cu)")
 _RECIPIENTS = re.compile(r"^\s*n[oơ]i\s+nh[aậ]n\s*:?", re.IGNORECASE)
 _TRAILING_JUNK = re.compile(r"(?:\s+(?:[^\w\s]+|_+))+\s*$")
+# a rule of stars or dashes read as letters, digits and symbols after the issuing body
+# ("QUỐC HỘI t3 3⁄c3kk ek€", "QUỐC HỘI tk 3 3kc3k 2k s‡€"): trailing tokens that are not words
+# in capitals (a body's name is printed in capitals), taken only when they hold a digit or a
+# symbol (:func:`_gibberish_tail`)
+_TRAILING_GIBBERISH = re.compile(rf"(?:\s+(?:(?=\S*[{P.VN_LOWER}]|\S*[^\w\s])\S+|\d+(?=\s|$)))+\s*$")  # not "PC06"
+_JUNK_CHAR = re.compile(r"\d|[^\w\s]")
+
+
+def _gibberish_tail(rest: str) -> re.Match | None:
+    m = _TRAILING_GIBBERISH.search(rest)
+    return m if m and _JUNK_CHAR.search(m.group()) else None
+
+
 _ITEM = re.compile(r"^\s*[-+•–~]\s*(.+?)\s*[;.,]?\s*$")
 
 # Letters of other scripts that look like Latin ones, one for one (offsets are kept).
 _LOOKALIKE = str.maketrans({
-    **dict(zip("АВСЕНІЈКМОРЅТХУаеорсхуіјѕ", "ABCEHIJKMOPSTXYaeopcxyijs")),  # Cyrillic
-    **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧοι", "ABEZHIKMNOPTYXoi")),  # Greek
+    **dict(zip("АВСЕНІЈКМОРЅТХУаеорсхуіјѕ", "ABCEHIJKMOPSTXYaeopcxyijs", strict=True)),  # Cyrillic
+    **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧοι", "ABEZHIKMNOPTYXoi", strict=True)),  # Greek
     **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)},  # fullwidth A-Z
     **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)},  # fullwidth a-z
     **{chr(0xFF10 + i): chr(0x30 + i) for i in range(10)},  # fullwidth digits
@@ -120,25 +147,29 @@ _LOOKALIKE_CHARS = re.compile("[" + "".join(re.escape(chr(k)) for k in _LOOKALIK
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 
 
+class _Place(NamedTuple):
+    """Where a cell's words sit: their top, left and right edges."""
+    y0: float
+    x0: float
+    x1: float
+
+
 @dataclass
 class _Cell:
     start: int
     end: int
     text: str  # with decorations removed
     folded: str
-    y0: float | None = None  # top of its words (None: no word boxes)
-    x0: float | None = None
-    x1: float | None = None
+    place: _Place | None = None  # None: no word boxes
 
 
-def _cell(text: str, s: int, e: int, box: tuple[float, float, float] | None = None) -> _Cell:
+def _cell(text: str, s: int, e: int, place: _Place | None = None) -> _Cell:
     raw = text[s:e]
     clean = _DECOR.sub(" ", raw)
     lead = len(clean) - len(clean.lstrip())
     stripped = clean.strip()
     st = s + lead
-    y0, x0, x1 = box if box else (None, None, None)
-    return _Cell(st, st + len(stripped), stripped, fold_chars(stripped), y0, x0, x1)
+    return _Cell(st, st + len(stripped), stripped, fold_chars(stripped), place)
 
 
 def _line_spans(text: str, limit: int | None = None) -> list[tuple[int, int]]:
@@ -185,8 +216,8 @@ def _cells(page: Page, text: str, limit: int | None = None) -> list[_Cell]:
 
 def _group_cell(text: str, w, group: list[int]) -> _Cell:
     s, e = w.start[group[0]], w.end[group[-1]]
-    box = (min(w.y0[i] for i in group), min(w.x0[i] for i in group), max(w.x1[i] for i in group))
-    return _cell(text, s, e, box)
+    place = _Place(min(w.y0[i] for i in group), min(w.x0[i] for i in group), max(w.x1[i] for i in group))
+    return _cell(text, s, e, place)
 
 
 def _upper_ratio(s: str) -> float:
@@ -279,7 +310,7 @@ def _band(cells: list[_Cell], page: Page) -> list[_Cell]:
             continue
         if _BAND_END.match(c.folded):
             break
-        if c.y0 is not None and c.y0 > HEADER_BAND * page.height:
+        if c.place is not None and c.place.y0 > HEADER_BAND * page.height:
             continue
         out.append(c)
     return out
@@ -339,10 +370,10 @@ def _type_code_for(name: str) -> str | None:
 
 def _cell_below(band: list[_Cell], i: int) -> int | None:
     """Index of the cell under ``band[i]`` in its column (the next line when there are no word boxes)."""
-    c = band[i]
+    c = band[i].place
     for j in range(i + 1, min(len(band), i + 4)):
-        d = band[j]
-        if c.x0 is None or d.x0 is None:
+        d = band[j].place
+        if c is None or d is None:
             return j
         if d.y0 > c.y0 and d.x0 < c.x1 + 40 and d.x1 > c.x0 - 40:
             return j
@@ -396,7 +427,8 @@ def _read_number(b: _Builder, page: Page, idx: WordIndex, text: str, spans: list
         parts = parts_of(m)
         if parts.num.isdigit() and len(parts.num) == 1:
             odd.append(f"printed number {parts.num} has no leading zero")
-        why = parts.suspect() if idx.is_ocr else None  # code tables lag new bodies (BNNMT): text layers are trusted
+        # code tables lag new bodies (BNNMT): on text layers only a legislature's term is checked
+        why = parts.suspect() if idx.is_ocr else parts.term_outside_year()
         if why:
             odd.append(f"printed number looks odd: {why}")
         value = parts.canonical
@@ -442,7 +474,7 @@ def _header(b: _Builder, page: Page, idx: WordIndex) -> DocumentKind:
     spans = _number_spans(band, num_i, num_at, text) if num_i is not None else []
     parts = _read_number(b, page, idx, text, spans) if spans else None
 
-    if date_m is not None:
+    if date_i is not None and date_m is not None:  # found together
         c, m = band[date_i], date_m
         place = c.text[m.start("place"):m.end("place")].strip()
         # the other column may share the cell: keep what follows a symbol or colon
@@ -453,15 +485,19 @@ def _header(b: _Builder, page: Page, idx: WordIndex) -> DocumentKind:
         ps = c.start + c.text.find(place, m.start("place")) if place else c.start
         if place and place[0].isupper():
             b.set("place", place, page, idx, ps, ps + len(place))
-        if m["d"].strip(" ._…").isdigit():
+        day, day_fixed = _header_digits(m["d"].strip(" ._…"))
+        month, month_fixed = _header_digits(m["m"])
+        if day.isdigit() and month.isdigit():
             try:
-                val = _dt.date(int(m["y"]), int(m["m"]), int(m["d"])).isoformat()
+                val = _dt.date(int(m["y"]), int(month), int(day)).isoformat()
             except ValueError:
                 val = None
+            odd = "the issue date's day or month was read split or with a look-alike of 1; joined" \
+                if day_fixed or month_fixed else None
             if val:
-                b.set("issued_on", val, page, idx, c.start + m.start("d"), c.start + m.end())
+                b.set("issued_on", val, page, idx, c.start + m.start("d"), c.start + m.end(), odd=odd)
 
-    if type_m is not None:
+    if type_i is not None and type_m is not None:  # found together
         c = band[type_i]
         tword = type_m.group(1)
         b.set("doc_type", _type_name(tword, c.text[:len(tword)]), page, idx, c.start, c.start + len(tword))
@@ -473,17 +509,17 @@ def _header(b: _Builder, page: Page, idx: WordIndex) -> DocumentKind:
         if i in (date_i, num_i, type_i):
             continue
         rest, s, e = _strip_motto(c)
-        box = idx.locate(s, e).box if c.x0 is not None and rest else None
+        junk = _TRAILING_JUNK.search(rest) or _gibberish_tail(rest)  # OCR of decoration:
+        if junk and junk.start() > 0 and _upper_ratio(rest[:junk.start()]) > 0.8:  # "QUỐC HỘI *&#+", "… t3 ek€"
+            e -= len(rest) - junk.start()
+            rest = rest[: junk.start()]
+        box = idx.locate(s, e).box if c.place is not None and rest else None
         if box is not None and (box.x0 + box.x1) / 2 > page.width / 2:
-            continue  # the issuing body sits in the left column
+            continue  # the issuing body sits in the left column (its own words, without the junk)
         if not rest or _PLACE_DATE.search(fold_chars(rest)) or _upper_ratio(rest) < 0.6 or re.search(r"\d{3,}", rest):
             continue
         if _TYPE_LINE.fullmatch(fold_chars(rest)):
             continue
-        junk = _TRAILING_JUNK.search(rest)  # OCR of decoration: "QUỐC HỘI *&#+"
-        if junk and junk.start() > 0:
-            e -= len(rest) - junk.start()
-            rest = rest[: junk.start()]
         body_cells.append((rest, [(s, e)]))
     body_cells = _join_wrapped(body_cells)
     if body_cells:
@@ -511,8 +547,8 @@ def _header(b: _Builder, page: Page, idx: WordIndex) -> DocumentKind:
         if parts is not None and parts.type_code:
             code = parts.type_code
         if code:
-            t = b.ident.fields["doc_type"]
-            b.set("doc_type_code", code, page, idx, t.start, t.end)
+            tf = b.ident.fields["doc_type"]
+            b.set("doc_type_code", code, page, idx, tf.start, tf.end)
     _cross_check(b, parts, type_i is not None)
     _check_issuer_codes(b, parts, [rest for rest, _ in body_cells])
     _title(b, page, idx, band, type_i, type_m, vv_i)
@@ -618,6 +654,7 @@ def _title(b: _Builder, page: Page, idx: WordIndex, band: list[_Cell], type_i, t
     elif vv_i is not None:
         c = band[vv_i]
         m = _VV.match(c.text)
+        assert m is not None  # vv_i is the cell it matched
         rest = c.text[m.end():]
         tcells.append(_Cell(c.start + m.end(), c.end, rest, fold_chars(rest)))
         first = vv_i + 1
@@ -656,22 +693,68 @@ def _is_title(c: _Cell) -> bool:
     return _upper_ratio(t) > 0.9 and bool(_POSITION.match(c.folded[len(c.text) - len(t):]))
 
 
+# positions whose first word a seal or a signature stroke over the title's start damages in OCR
+# ("SHỦ TỊCH QUỐC HỘI", "Ủ TỊCH", "CNỦ TỊCH"): the rest of the position must be read exactly
+_DAMAGEABLE = [p.split() for p in (
+    "chu tich", "pho chu tich", "bo truong", "thu truong", "thu tuong", "pho thu tuong", "giam doc",
+    "pho giam doc", "tong giam doc", "chanh van phong", "cuc truong", "vu truong", "chanh an",
+    "vien truong", "hieu truong", "chu nhiem", "bi thu", "thong doc", "tong kiem toan")]
+_DAMAGE_EDITS = 2  # at most this many letters of the first word lost or misread
+
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance of two short words."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+_JUNK_WORDS = 2  # at most this many short marks (seal or stroke fragments) before the damaged title
+
+
+def _is_damaged_title(c: _Cell) -> bool:
+    """An upper-case position line whose first word is damaged, the rest intact, perhaps after
+    a few short marks read from the seal (``"óc s CNỦ TỊCH QUỐC HỘI"``); the signer under it is
+    then returned with ``needs_review``."""
+    t = c.text.lstrip(_LEAD_JUNK)
+    if not t or len(t) > 90 or _is_title(c):
+        return False
+    shown, words = t.split(), c.folded[len(c.text) - len(t):].split()
+    if len(shown) != len(words):
+        return False
+    for i in range(min(_JUNK_WORDS, len(words) - 1) + 1):
+        if i and len(words[i - 1]) > 4:
+            break  # a real word before the title: not a title line
+        if _upper_ratio(" ".join(shown[i:])) <= 0.9:
+            continue
+        w = words[i:]
+        for p in _DAMAGEABLE:
+            if len(w) >= len(p) and w[1:len(p)] == p[1:] and w[0] != p[0] and _edits(w[0], p[0]) <= _DAMAGE_EDITS:
+                return True
+    return False
+
+
 def _right_column(c: _Cell, page: Page) -> bool:
-    if c.x0 is None or c.x1 is None:
+    if c.place is None:
         return True  # no word boxes: the line structure is all there is
-    return (c.x0 + c.x1) / 2 >= SIGNATURE_COLUMN * page.width
+    return (c.place.x0 + c.place.x1) / 2 >= SIGNATURE_COLUMN * page.width
 
 
 def _column(cells: list[_Cell], k: int, below: bool) -> list[int]:
     """Cells under (``below``) or above ``cells[k]`` in its column, nearest first; without word
     boxes, the next (previous) cells in reading order."""
-    c = cells[k]
-    if c.y0 is None:
+    c = cells[k].place
+    if c is None:
         return list(range(k + 1, min(len(cells), k + 16))) if below else list(range(k - 1, max(-1, k - 9), -1))
     lo, hi = c.x0 - 60, c.x1 + 60
-    out = [j for j, d in enumerate(cells) if j != k and d.y0 is not None and lo <= (d.x0 + d.x1) / 2 <= hi
-           and (0 < d.y0 - c.y0 <= SIGNATURE_SPAN if below else 0 < c.y0 - d.y0 <= SIGNATURE_SPAN / 3)]
-    return sorted(out, key=lambda j: abs(cells[j].y0 - c.y0))
+    near = [(j, d.place) for j, d in enumerate(cells) if j != k and d.place is not None
+            and lo <= (d.place.x0 + d.place.x1) / 2 <= hi
+            and (0 < d.place.y0 - c.y0 <= SIGNATURE_SPAN if below else 0 < c.y0 - d.place.y0 <= SIGNATURE_SPAN / 3)]
+    return [j for j, _ in sorted(near, key=lambda jd: abs(jd[1].y0 - c.y0))]
 
 
 def _name_after(cells: list[_Cell], k: int) -> tuple[int, str, int, int] | None:
@@ -686,7 +769,8 @@ def _name_after(cells: list[_Cell], k: int) -> tuple[int, str, int, int] | None:
         if _upper_ratio(t) > 0.9 or _letters(t) < 4:
             continue  # title continuation, seal or signature strokes read as letters
         t2 = _SIGNED_MARK.sub("", t).strip()
-        t2 = t2[_RANK.match(t2).end():] if _RANK.match(t2) else t2
+        rank = _RANK.match(t2)
+        t2 = t2[rank.end():] if rank else t2
         if not t2:
             continue
         if _NAME.match(t2):
@@ -698,11 +782,13 @@ def _name_after(cells: list[_Cell], k: int) -> tuple[int, str, int, int] | None:
     return None
 
 
-def _block(cells: list[_Cell], page: Page) -> tuple[_Cell | None, tuple[int, str, int, int]] | None:
-    """The last signature block on the page: its signing-mode cell (if any) and the name."""
+def _block(cells: list[_Cell], page: Page) -> tuple[_Cell | None, tuple[int, str, int, int], bool] | None:
+    """The last signature block on the page: its signing-mode cell (if any), the name, and
+    whether its title was read damaged."""
     for k in range(len(cells) - 1, -1, -1):
         c = cells[k]
-        if not _is_title(c) or not _right_column(c, page):
+        damaged = _is_damaged_title(c)
+        if not (damaged or _is_title(c)) or not _right_column(c, page):
             continue
         got = _name_after(cells, k)
         if got is None:
@@ -717,7 +803,7 @@ def _block(cells: list[_Cell], page: Page) -> tuple[_Cell | None, tuple[int, str
             elif not (_ITEM.match(t) or _RECIPIENTS.match(t) or (_upper_ratio(t) > 0.9 and len(t) <= 60)):
                 break
         mode = next((x for x in titles if _SIGN_MODE.match(x.text.lstrip(_LEAD_JUNK))), None)  # nearest: KT. under TM.
-        return mode, got
+        return mode, got, damaged
     return None
 
 
@@ -738,37 +824,42 @@ def _signature(b: _Builder, pages: list[Page]) -> None:
                 _recipients(b, page, WordIndex(page), cells, rec[-1])
                 return
         return
-    page, cells, (ln, (j, name, s, e)) = found
+    page, cells, (ln, (j, name, s, e), damaged) = found
     idx = WordIndex(page)
     if ln is not None:
         lead = len(ln.text) - len(ln.text.lstrip(_LEAD_JUNK))
-        mode = _SIGN_MODE.match(ln.text[lead:]).group(1)
+        sign_mode = _SIGN_MODE.match(ln.text[lead:])
+        assert sign_mode is not None  # _block picked ln because it matched
+        mode = sign_mode.group(1)
         b.set("signing_mode", mode + ".", page, idx, ln.start + lead, ln.start + lead + len(mode) + 1)
-    b.set("signer", name, page, idx, s, e)
+    b.set("signer", name, page, idx, s, e,
+          odd="the signing title above the name was read damaged (a seal or signature over it)" if damaged else None)
     rec = [i for i, c in enumerate(cells) if _RECIPIENTS.match(c.text) and abs(i - j) <= 40]
     if rec:
         _recipients(b, page, idx, cells, min(rec, key=lambda i: abs(i - j)))
 
 
 def _recipients(b: _Builder, page: Page, idx: WordIndex, cells: list[_Cell], rec_i: int) -> None:
-    items, s0, e0, misses = [], None, None, 0
+    items: list[str] = []
+    item_cells: list[_Cell] = []
+    misses = 0
     first = cells[rec_i]
     m0 = _RECIPIENTS.match(first.text)
+    assert m0 is not None  # rec_i is a cell it matched
     after = first.text[m0.end():].strip()
     cand = ([_Cell(first.end - len(after), first.end, after, fold_chars(after))] if after else []) + cells[rec_i + 1:]
     for c in cand:
         im = _ITEM.match(c.text)
         if im:
             items.append(im.group(1).strip())
-            s0 = c.start if s0 is None else s0
-            e0 = c.end
+            item_cells.append(c)
             misses = 0
         elif c.text:
             misses += 1
             if misses > 3:
                 break
     if items:
-        b.set("recipients", items, page, idx, s0, e0)
+        b.set("recipients", items, page, idx, item_cells[0].start, item_cells[-1].end)
 
 
 def _copy_stamp(b: _Builder, pages: list[Page]) -> None:

@@ -33,14 +33,19 @@ _PARTY_HYPHEN = r"(?:-(?:[ ]?\n[ ]?)?|[ ]?-[ ]|[ ]-)"
 _GLUED_SO = r"(?<=[ \n][sS][ốô])"
 
 
+# a legislature's term after its code's hyphen broken at a line end ("54/2014/QH-⏎13"): the
+# term belongs to the code (read alone, "54/2014/QH" would be a number nobody issued)
+_TERM_AFTER_BREAK = r"(?:(?<=QH-\n)|(?<=QH-\n[ ])|(?<=QH[ ]-\n)|(?<=QH-[ ]\n)|(?<=QH-[ ]\n[ ]))\d{1,2}(?![\d/])"
+
+
 def _loose_next() -> str:
     """A code after '- ' or a line break: all caps, or a mixed-case code of the tables
-    written in any case ("QĐ-⏎TTg", "QĐ- TTG")."""
+    written in any case ("QĐ-⏎TTg", "QĐ- TTG"), or a legislature's term ("QH-⏎13")."""
     t = tables()
     mixed = sorted(t["mixed_upper"].values(), key=len, reverse=True)
     alts = "|".join("".join(f"[{c}{c.swapcase()}]" if c.isalpha() and c.lower() != c.upper() else re.escape(c)
                             for c in k) for k in mixed)
-    return rf"(?:{alts}|{_CODE_LOOSE_NEXT})" if alts else _CODE_LOOSE_NEXT
+    return rf"(?:{alts}|{_CODE_LOOSE_NEXT}|{_TERM_AFTER_BREAK})" if alts else rf"(?:{_CODE_LOOSE_NEXT}|{_TERM_AFTER_BREAK})"
 
 
 def _codes() -> str:

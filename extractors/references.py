@@ -12,6 +12,9 @@ line's; a number at the start of a line whose previous line ends inside a token
 (``C2-⏎05a/NS``) is the tail of that token, not a reference.  A page break does the
 same between pages: :func:`join_page_breaks` joins the last line of page N with the
 first of page N+1 (after its page number) and keeps the first piece's page and start.
+A legislature's term broken off after its hyphen (``54/2014/QH-⏎13``) stays with its code;
+a normative number that is cut short (``54/2014/QH`` without its term, ``19/2013/TT`` without
+an issuer) is returned with ``needs_review``: it is not a number anybody issued.
 """
 
 from __future__ import annotations
@@ -46,10 +49,22 @@ def _fix_lost_hyphen(seg: str) -> list[str]:
     return [seg]
 
 
+_LEGISLATURE = re.compile(r"^(?:UBTVQH|QH|HĐNN)$")
+
+
 def split_codes(codes: str) -> list[str]:
-    """The codes of a number's symbol, ``"NĐ- CP"`` -> ``["NĐ", "CP"]`` (also used by identity)."""
+    """The codes of a number's symbol, ``"NĐ- CP"`` -> ``["NĐ", "CP"]`` (also used by identity);
+    a legislature's term printed after a hyphen belongs to its code (``"QH-13"`` -> ``["QH13"]``)."""
     codes = re.sub(r"\s+", "", codes)
-    return [c for c in codes.split("-") if c]
+    out: list[str] = []
+    for c in codes.split("-"):
+        if not c:
+            continue
+        if out and c.isdigit() and len(c) <= 2 and _LEGISLATURE.match(out[-1].upper()):
+            out[-1] += c
+        else:
+            out.append(c)
+    return out
 
 
 # OCR damage inside a legislature code: "UBTVQHI11", "QOH12", "QH|14" -> QH + term number
@@ -128,9 +143,17 @@ class _Parts:
                 return f"unknown code {c}"
             if c.upper() in ("HĐNN", "UBTVQH"):  # these always carry a term number ("HĐNN7")
                 return f"{c} without its term number"
+        return self.term_outside_year()
+
+    def term_outside_year(self) -> str | None:
+        """A legislature's term (``QH14``, ``UBTVQH15``) that does not sit in the number's year
+        (``45/2019/QH15``): a misprint or a misreading, whatever the page's method."""
+        if not self.year:
+            return None
+        for c in self.codes:
             m = _TERM.match(c.upper())
-            if m and self.year:
-                term = t["legislatures"].get(int(m.group(1)))
+            if m:
+                term = P.tables()["legislatures"].get(int(m.group(1)))
                 if term and not term[0] <= int(self.year) <= term[1]:
                     return f"{c} does not sit in {self.year}"
         return None
@@ -394,8 +417,11 @@ def _break_plausible(m: re.Match) -> bool:
         segs = split_codes(m["acodes"])
         if not (segs[0].isupper() or segs[0].upper() in P.tables()["mixed_upper"]):
             return False
-        # one code: only a known one after "số" ("Nghị định số 25/⏎CP")
-        return len(segs) >= 2 or (P.is_issuer_code(segs[0]) and bool(_SO_BEFORE.search(m.string, max(0, m.start() - 8), m.start())))
+        # one code: only after "số", and a known one or a capitals code ("Nghị định số 25/⏎CP",
+        # "Thông tư liên bộ số 11/⏎TTLB", "Văn bản số 702/⏎UBQPANĐN15")
+        one = P.is_issuer_code(segs[0]) or P.is_type_code(segs[0]) or (
+            segs[0].isupper() and len(segs[0].rstrip("0123456789")) >= 2)
+        return len(segs) >= 2 or (one and bool(_SO_BEFORE.search(m.string, max(0, m.start() - 8), m.start())))
     if m["ptype"] is not None and "\n" in m["phyphen"]:
         t = P.tables()
         code = P.standard_case(m["ptype"])
@@ -452,10 +478,16 @@ def scan_references(text: str, own: str | None = None) -> list[RawRef]:
             continue
         tail = _token_tail(text, m)
         if tail == "form":
-            label_end = prev_end = _TOKEN_REST.match(text, e).end()  # a list of form codes may follow
+            rest = _TOKEN_REST.match(text, e)
+            assert rest is not None  # the pattern matches the empty string
+            label_end = prev_end = rest.end()  # a list of form codes may follow
             continue
         if tail == "cut" or (parts.num[-1].isalpha() and parts.year is None and parts.type_code is None):
             parts.repaired = True  # a misprint, or a form's code ("06a/NS"; "30c/NQ-CP" is a resolution): a person must look
+        if parts.year and parts.codes and (_LEGISLATURE.match(parts.codes[-1].upper()) or (
+                len(parts.codes) == 1 and P.is_type_code(parts.codes[0]) and not P.is_issuer_code(parts.codes[0]))):
+            parts.repaired = True  # "54/2014/QH" without its term, "19/2013/TT" without its issuer: a symbol
+            # cut short (a paragraph break inside it), not what was issued
         if _is_own_number(text, s, e):
             if own is None and s < _HEADER_ZONE:
                 own = number_key(parts.canonical)
@@ -639,8 +671,8 @@ def join_page_breaks(pages: list[Page], refs: list[Reference]) -> list[Reference
     type and date from the sentence that began on N.
     """
     by_page: dict[int, list[Reference]] = {}
-    for r in refs:
-        by_page.setdefault(r.page, []).append(r)
+    for ref in refs:
+        by_page.setdefault(ref.page, []).append(ref)
     own = own_number_key(pages[0].text) if pages else None
     for a, b in pairwise(pages):
         if b.number != a.number + 1 or not a.text.strip() or not b.text.strip():
@@ -683,8 +715,8 @@ def join_page_breaks(pages: list[Page], refs: list[Reference]) -> list[Reference
         text_of = {p.number: fix_chars(p.text) for p in pages}
         out = [r for r in out if r.page == pages[0].number or number_key(r.number) != own
                or not _is_self(text_of[r.page], r)]
-    for r in out:
-        r.resolved_to = None
+    for ref in out:
+        ref.resolved_to = None
     return resolve_references(out)
 
 

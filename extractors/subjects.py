@@ -110,7 +110,10 @@ class Segmented:
         """The words lying wholly within syllables ``lo:hi``."""
         keep = [k for k in range(len(self.tokens))
                 if self.token_of.index(k) >= lo and self.token_of.index(k) + len(self.tokens[k].split("_")) <= hi]
-        tokens, syllables, token_of, starts = [], [], [], set()
+        tokens: list[str] = []
+        syllables: list[str] = []
+        token_of: list[int] = []
+        starts: set[int] = set()
         for k in keep:
             starts.add(len(syllables))
             for x in self.tokens[k].split("_"):

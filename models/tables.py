@@ -189,6 +189,12 @@ class Submission(Base):
     created_by: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    # withdrawn by an appraiser (kept, never deleted): when, by whom (token and its label then), why
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    withdrawn_by: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id", name="fk_submissions_withdrawn_by"),
+                                                     nullable=True)
+    withdrawn_by_label: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     unit: Mapped[Unit | None] = relationship()
     files: Mapped[list[SubmissionFile]] = relationship(back_populates="submission", order_by="SubmissionFile.id")
 

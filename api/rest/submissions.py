@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from models.report import CriterionResult, Report
@@ -18,9 +19,9 @@ from ..service.errors import not_found
 from ..service.progress import submission_progress
 from ..service.status import SubmissionStatus
 from ..service.store import records
-from ..service.submissions import SubmissionFilter, list_submissions
+from ..service.submissions import SubmissionFilter, list_submissions, standings, withdraw_submission
 from . import schemas
-from .deps import Auth, Rt
+from .deps import Auth, Rt, Staff
 
 router = APIRouter(prefix="/submissions", tags=["submissions"])
 
@@ -92,12 +93,10 @@ def get_report(rt: Rt, submission_id: str, p: Auth,
                format: Annotated[str, Query(pattern="^(json|xlsx|html)$")] = "json") -> Response:
     """The report with the appraisers' current decisions, as the web interface exports it: JSON (report.json
     plus `decisions`, code → decision), XLSX (appraised score and comment columns) or HTML."""
-    report = _report(rt, submission_id, p)
     with rt.db.session() as s:
-        data = reports.render_report(s, report, submission_id, format)
-    headers = reports.response_headers(format)
-    if format == "xlsx":
-        headers["Content-Disposition"] = f'attachment; filename="report-{submission_id}.xlsx"'
+        sub = visible_submission(p, s.get(Submission, submission_id))
+        data = reports.render_report(s, reports.checked_report(sub), submission_id, format)
+        headers = reports.download_headers(sub, format)  # the web's name: bao-cao-<unit>-<year>.<format>
     return Response(data, media_type=reports.MEDIA_TYPES[format], headers=headers)
 
 
@@ -107,3 +106,32 @@ def get_criterion(rt: Rt, submission_id: str, code: str, p: Auth) -> CriterionRe
         if c.code == code:
             return c
     raise not_found("criterion")
+
+
+class WithdrawIn(BaseModel):
+    """Why a submission is withdrawn (REST request body)."""
+
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(min_length=1, max_length=2000, description="why it is withdrawn (shown with it)")
+
+
+class WithdrawnOut(BaseModel):
+    """A withdrawn submission: kept, with who withdrew it, when and why."""
+
+    id: str
+    standing: str = Field(description="`withdrawn`")
+    withdrawn_at: str = Field(description="ISO 8601")
+    withdrawn_by: str = Field(description="the token's label when it withdrew the submission")
+    reason: str
+
+
+@router.post("/{submission_id}/withdraw", response_model=WithdrawnOut)
+def withdraw(rt: Rt, submission_id: str, body: WithdrawIn, p: Staff) -> WithdrawnOut:
+    """Withdraw a submission (admin and appraiser tokens): it is kept with its files, report and decisions,
+    marked withdrawn with who, when and why, and no longer counts as its unit's latest for the year; no
+    decision can be recorded on it. Withdrawing it again keeps the first withdrawal."""
+    with rt.db.session() as s:
+        sub = withdraw_submission(s, p, submission_id, body.reason)
+        assert sub.withdrawn_at is not None
+        return WithdrawnOut(id=sub.id, standing=standings(s, [sub])[sub.id], withdrawn_at=sub.withdrawn_at.isoformat(),
+                            withdrawn_by=sub.withdrawn_by_label or "", reason=sub.withdrawn_reason or "")

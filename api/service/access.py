@@ -28,6 +28,11 @@ class Principal:
         return self.role in ("admin", "appraiser")
 
 
+def may_withdraw(p: Principal) -> bool:
+    """Withdrawing a submission (it is kept, marked withdrawn) is for appraisers and admins, not for units."""
+    return p.is_staff
+
+
 def visible_submission(p: Principal, sub: Submission | None) -> Submission:
     """The submission if ``p`` may see it (staff: every one; a unit: its own), else NOT_FOUND / FORBIDDEN."""
     if sub is None:

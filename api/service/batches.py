@@ -4,6 +4,7 @@ attached by several units is a finding in each. Then the summary (summary.json, 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import shutil
@@ -12,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -21,7 +23,9 @@ from models.errors import ErrorCode
 from models.report import Finding, Report, Verdict
 from models.tables import Batch, Submission
 from verifier import DocumentFingerprint, apply_duplicates, duplicate_findings, findings_for, fingerprints, load_rubric
+from verifier.messages import local_time
 from verifier.reports import write_row
+from verifier.reports.xlsx_report import SCORE_FORMAT, print_setup
 
 from .context import Context
 from .errors import ServiceError
@@ -143,25 +147,41 @@ def summarise(reports: list[Report], names: list[str] | None = None) -> dict[str
     return {"units": [summary_row(n, r) for n, r in zip(names, reports, strict=True)]}
 
 
+SUMMARY_HEADER = ["Đơn vị", "Thư mục", "Điểm tự đánh giá", "Điểm theo minh chứng", "Điểm tối đa", "Không khớp",
+                  "Thiếu minh chứng", "Cần thẩm định thủ công", "Khớp minh chứng", "Tệp lỗi", "Minh chứng trùng lặp",
+                  "Lỗi"]
+SUMMARY_WIDTHS = [36, 24, 12, 12, 10, 10, 10, 12, 10, 30, 12, 40]
+# 1-based columns → number format: scores with the report's Vietnamese decimal comma, counts as whole numbers
+SUMMARY_FORMATS = {3: SCORE_FORMAT, 4: SCORE_FORMAT, 5: SCORE_FORMAT, 6: "0", 7: "0", 8: "0", 9: "0", 11: "0"}
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+
 def write_summary(summary: dict[str, Any], out_dir: Path) -> dict[str, Path]:
+    """summary.json, and summary.xlsx printed like the report: A4 landscape, one page wide, the header row
+    repeated on every page and frozen, scores and counts as numbers in Vietnamese formats."""
     out_dir.mkdir(parents=True, exist_ok=True)
     jpath = out_dir / "summary.json"
     jpath.write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     wb = Workbook()
     ws = wb.active
     ws.title = "Tổng hợp"
-    header = ["Đơn vị", "Thư mục", "Điểm tự đánh giá", "Điểm theo minh chứng", "Điểm tối đa", "Không khớp",
-              "Thiếu minh chứng", "Cần thẩm định thủ công", "Khớp minh chứng", "Tệp lỗi", "Minh chứng trùng lặp",
-              "Lỗi"]
-    for c in write_row(ws, 1, header):
+    for c in write_row(ws, 1, SUMMARY_HEADER):
         c.font = Font(bold=True)
+        c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     for r, row in enumerate(summary["units"], start=2):  # unit and file names are the units' own text
-        write_row(ws, r, [row.get("unit"), row.get("folder"), row.get("claimed_total"), row.get("supported_total"),
-                          row.get("max_total"), row.get("refuted"), row.get("not_enough_evidence"),
-                          row.get("manual_review"), row.get("supported"), "\n".join(row.get("files_failed") or []),
-                          row.get("duplicate_findings"), row.get("error")])
-    for col, width in zip("ABCDEFGHIJKL", [36, 24, 12, 12, 10, 10, 10, 12, 10, 30, 12, 40], strict=True):
-        ws.column_dimensions[col].width = width
+        cells = write_row(ws, r, [row.get("unit"), row.get("folder"), row.get("claimed_total"),
+                                  row.get("supported_total"), row.get("max_total"), row.get("refuted"),
+                                  row.get("not_enough_evidence"), row.get("manual_review"), row.get("supported"),
+                                  "\n".join(row.get("files_failed") or []), row.get("duplicate_findings"),
+                                  row.get("error")])
+        for col, c in enumerate(cells, start=1):
+            c.alignment = _WRAP
+            if col in SUMMARY_FORMATS and isinstance(c.value, int | float):
+                c.number_format = SUMMARY_FORMATS[col]
+    for col, width in enumerate(SUMMARY_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = width
+    print_setup(ws, 1, len(SUMMARY_HEADER))
+    ws.oddHeader.center.text = f"Tổng hợp kết quả kiểm tra tài liệu kiểm chứng — lập lúc {local_time(dt.datetime.now(dt.UTC))}"
     xpath = out_dir / "summary.xlsx"
     wb.save(xpath)
     return {"json": jpath, "xlsx": xpath}

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.tables import ApiToken, CriterionResultRow, Decision
+from models.tables import ApiToken, CriterionResultRow, Decision, Submission
 
 from .access import ROLE_VI, Principal
 from .errors import ServiceCode, ServiceError
@@ -40,6 +40,10 @@ def record(s: Session, p: Principal, submission_id: str, code: str, *, action: s
     if row is None:
         raise ServiceError(ServiceCode.CRITERION_NOT_FOUND, "no such criterion in this submission",
                            "Không có tiêu chí này trong hồ sơ.")
+    sub = s.get(Submission, submission_id)
+    if sub is not None and sub.withdrawn_at is not None:
+        raise ServiceError(ServiceCode.DECISION_INVALID, "the submission was withdrawn",
+                           "Hồ sơ đã được rút: không ghi kết quả thẩm định.")
     comment = (comment or "").strip()[:4000]
     if action not in ACTIONS:
         raise ServiceError(ServiceCode.ACTION_INVALID, "action must be accept or set", "Thao tác không hợp lệ.")
@@ -80,9 +84,17 @@ def local_time(t: dt.datetime) -> str:
     return t.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")
 
 
+def overridden(d: Decision) -> bool:
+    """Whether the appraised score differs from the machine's (accepting it, or setting the same score, keeps it)."""
+    if d.action == "accept":
+        return False
+    return d.machine_score is None or d.score is None or abs(d.score - d.machine_score) > 1e-9
+
+
 def as_dict(d: Decision) -> dict[str, Any]:
     role = ROLE_VI.get(d.by_role, d.by_role).lower()
     return {"id": d.id, "code": d.code, "action": d.action, "score": d.score, "machine_score": d.machine_score,
+            "overridden": overridden(d),
             "verdict": d.verdict, "comment": d.comment, "by": f"{d.by_label} ({role})", "token_id": d.token_id,
             "at": local_time(d.created_at), "at_iso": d.created_at.isoformat()}
 

@@ -18,11 +18,13 @@ import ingest
 from models.claims import Sheet
 from models.errors import ErrorCode, ErrorInfo
 from models.pages import FileKind, IngestedFile
-from models.settings import Settings
+from models.settings import Settings, get_settings
 from verifier import SHEET_SUFFIXES, SheetError, bundled_rubrics, read_sheet
 
 from .access import Principal
+from .documents import PDF_LOCK
 from .errors import ServiceError, forbidden
+from .sheet_headers import WrongSheet, header_report
 
 
 def looks_like_sheet(name: str) -> bool:
@@ -167,14 +169,38 @@ def no_sheet_error(expanded: ingest.Expanded, sheet_name: str | None = None) -> 
         return ServiceError(code, "; ".join(f"{r.name}: {e.message}" for r, e in zip(refused, errors, strict=True)),
                             lead + "; ".join(shown) + more + ".")
     if len(expanded.entries) == 1 and expanded.entries[0].kind in ingest.EVIDENCE_KINDS:
-        name = expanded.entries[0].name
-        return ServiceError(ErrorCode.NO_SHEET, f"only one evidence file ({name}); the self-assessment sheet is missing",
-                            f"Hồ sơ chỉ có một tệp minh chứng ({name}), thiếu bảng tự đánh giá (XLSX, CSV hoặc JSON).")
+        entry = expanded.entries[0]
+        broken = _lone_file_problem(entry)
+        return ServiceError(ErrorCode.NO_SHEET, f"only one evidence file ({entry.name}); the self-assessment sheet "
+                            f"is missing" + (f"; the file itself: {broken.message}" if broken else ""),
+                            f"Hồ sơ chỉ có một tệp minh chứng ({entry.name}), thiếu bảng tự đánh giá (XLSX, CSV hoặc "
+                            f"JSON)." + (" Ngoài ra " + _said(entry.name, broken.message_vi or broken.message,
+                                                              broken.code) + "." if broken else ""))
     if sheet_name:
         return ServiceError(ErrorCode.NO_SHEET, f"no self-assessment sheet named {sheet_name} in the submission",
                             f"Không tìm thấy bảng tự đánh giá {sheet_name} trong hồ sơ.")
     return ServiceError(ErrorCode.NO_SHEET, "no self-assessment sheet (XLSX, CSV or JSON) in the submission",
                         "Không tìm thấy bảng tự đánh giá (XLSX, CSV hoặc JSON) trong hồ sơ.")
+
+
+def _lone_file_problem(entry: ingest.Entry) -> ErrorInfo | None:
+    """What is wrong with an evidence file sent alone (a corrupt or encrypted PDF…), from its preflight."""
+    with PDF_LOCK:
+        check = ingest.preflight(entry.path, get_settings(), entry.kind)
+    return check.error
+
+
+def _sheet_refused(errors: list[tuple[ingest.Entry, SheetError]], settings: Settings | None) -> ServiceError:
+    """No candidate sheet could be read: each one's reason; when a sheet had no header row, the headers
+    found against those expected (``WrongSheet``)."""
+    message = "no readable self-assessment sheet: " + "; ".join(f"{e.name}: {x.message}" for e, x in errors)
+    message_vi = "Không đọc được bảng tự đánh giá: " + "; ".join(_said(e.name, x.message_vi, x.code)
+                                                                 for e, x in errors) + "."
+    for e, x in errors:
+        report = header_report(e.path, e.name, settings) if x.code == ErrorCode.SHEET_INVALID else None
+        if report is not None:
+            return WrongSheet(message, message_vi, report)
+    return ServiceError(errors[0][1].code, message, message_vi)
 
 
 def pick_sheet(expanded: ingest.Expanded, sheet_name: str | None,
@@ -194,12 +220,10 @@ def pick_sheet(expanded: ingest.Expanded, sheet_name: str | None,
         except SheetError as exc:
             errors.append((e, exc))
     if not readable:
-        raise ServiceError(errors[0][1].code,
-                           "no readable self-assessment sheet: " + "; ".join(f"{e.name}: {x.message}" for e, x in errors),
-                           "Không đọc được bảng tự đánh giá: "
-                           + "; ".join(_said(e.name, x.message_vi, x.code) for e, x in errors) + ".")
+        raise _sheet_refused(errors, settings)
     if len(readable) > 1:
         names = ", ".join(e.name for e, _ in readable)
         raise ServiceError(ErrorCode.MANY_SHEETS, f"several sheets found ({names}); choose one with --sheet",
-                           f"Có nhiều bảng tự đánh giá ({names}); hãy chọn một bảng bằng --sheet.")
+                           f"Có nhiều bảng tự đánh giá ({names}); một hồ sơ chỉ có một bảng: hãy bỏ các bảng "
+                           f"thừa rồi tải lên lại (dòng lệnh: chọn một bảng bằng --sheet).")
     return readable[0]

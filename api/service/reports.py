@@ -9,6 +9,7 @@ import json
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from sqlalchemy.orm import Session
@@ -17,10 +18,12 @@ from models.report import Report
 from models.tables import Submission
 from verifier import write_html, write_json, write_xlsx
 from verifier.messages import score as fmt_score
+from verifier.messages import vn_day
 from verifier.reports import render_html
 
-from . import decisions
+from . import decisions, labels
 from .errors import not_ready
+from .filenames import content_disposition, report_filename
 from .store.records import report_if_checked
 
 # The HTML report's decisions section (the audit trail of the appraisers' decisions).
@@ -37,8 +40,15 @@ MEDIA_TYPES = {
 REPORT_CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'none'; "
               "base-uri 'none'; form-action 'none'; frame-ancestors 'none'; sandbox")
 
-# The filters every template uses (the web interface installs them on its environment too).
-TEMPLATE_FILTERS: dict[str, Callable[..., str]] = {"score": fmt_score, "localtime": decisions.local_time}
+# The filters every template uses (the web interface installs them on its environment too): scores with a
+# decimal comma, local times and days as Vietnam reads them, the Vietnamese label of a code
+# (``{{ f.code|label("findings") }}``, the template keeps the code as a tooltip), file names without the
+# submission's folder, a criteria set's title, the labels the evidence viewer's script shows.
+TEMPLATE_FILTERS: dict[str, Callable[..., Any]] = {
+    "score": fmt_score, "localtime": decisions.local_time, "vn_day": vn_day, "label": labels.label,
+    "shown_names": labels.shown_names, "shown_name": labels.shown_name, "short_paths": labels.short_paths,
+    "rubric_title": labels.rubric_title, "viewer_labels": labels.viewer_labels,
+}
 _env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATE_DIR), autoescape=jinja2.select_autoescape())
 _env.filters.update(TEMPLATE_FILTERS)
 
@@ -67,6 +77,13 @@ def response_headers(fmt: str) -> dict[str, str]:
     if fmt == "html":
         headers["Content-Security-Policy"] = REPORT_CSP
     return headers
+
+
+def download_headers(sub: Submission, fmt: str) -> dict[str, str]:
+    """``response_headers`` plus the file name (RFC 6266, ``filenames``): the HTML report opens in the browser,
+    the XLSX and JSON are saved, as 'bao-cao-Sở-Tư-pháp-tỉnh-Đồng-Nai-2024.xlsx'."""
+    name = report_filename(sub.unit.name if sub.unit else None, sub.year, fmt)
+    return {**response_headers(fmt), "Content-Disposition": content_disposition(name, inline=fmt == "html")}
 
 
 def render_report(s: Session, report: Report, submission_id: str, fmt: str) -> bytes:

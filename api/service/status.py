@@ -18,6 +18,16 @@ class SubmissionStatus(StrEnum):
 OPEN_SUBMISSION = (SubmissionStatus.QUEUED, SubmissionStatus.RUNNING)  # not yet done or failed
 
 
+class SubmissionStanding(StrEnum):
+    """Where a submission stands among its unit's submissions for the same year (computed, not stored): the
+    newest one not withdrawn is the latest, older ones are superseded, a withdrawn one (``withdrawn_at``) is
+    kept and shown as withdrawn."""
+
+    LATEST = "latest"
+    SUPERSEDED = "superseded"
+    WITHDRAWN = "withdrawn"
+
+
 class BatchStatus(StrEnum):
     """``batches.status``: running until every unit is verified and the summary is written (``queued`` is
     only the column's default; intake creates batches running)."""

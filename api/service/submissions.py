@@ -4,6 +4,7 @@ before any job), and listed as people filter them. Scheduling their jobs is the 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import shutil
 import tempfile
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 import ingest
@@ -23,12 +24,13 @@ from models.errors import ErrorCode
 from models.tables import Submission, SubmissionFile, Unit
 from verifier import load_rubric, read_sheet
 
-from .access import Principal
+from .access import Principal, may_withdraw, visible_submission
 from .context import Context
+from .decisions import who
 from .documents import evidence_row, store_blob, store_evidence
-from .errors import ServiceError
+from .errors import ServiceCode, ServiceError, forbidden
 from .intake import pick_sheet
-from .status import FileStatus, SubmissionStatus
+from .status import FileStatus, SubmissionStanding, SubmissionStatus
 from .store import records
 
 log = logging.getLogger(__name__)
@@ -126,6 +128,48 @@ def filter_choices(s: Session, p: Principal) -> tuple[list[str], list[int]]:
         uq = uq.where(Unit.id == p.unit_id)
         yq = yq.where(Submission.unit_id == p.unit_id)
     return list(s.scalars(uq).all()), [y for y in s.scalars(yq).all() if y is not None]
+
+
+def withdraw_submission(s: Session, p: Principal, submission_id: str, reason: str) -> Submission:
+    """Withdraw a submission: kept with its files, report and decisions, marked with who withdrew it, when and
+    why; it stops being its unit's latest for the year. Appraisers and admins only; a reason is required.
+    Withdrawing it again changes nothing (the first withdrawal stands)."""
+    if not may_withdraw(p):
+        raise forbidden("Chỉ thẩm định viên hoặc quản trị được rút hồ sơ.")
+    sub = visible_submission(p, s.get(Submission, submission_id))
+    reason = (reason or "").strip()[:2000]
+    if not reason:
+        raise ServiceError(ServiceCode.COMMENT_REQUIRED, "a reason is required to withdraw a submission",
+                           "Hãy ghi lý do rút hồ sơ.")
+    if sub.withdrawn_at is None:
+        sub.withdrawn_at = dt.datetime.now(dt.UTC)
+        sub.withdrawn_by, sub.withdrawn_by_label, sub.withdrawn_reason = p.token_id, who(s, p), reason
+        s.flush()
+        log.info("submission withdrawn", extra={"submission": sub.id, "token": p.token_id})
+    return sub
+
+
+def standings(s: Session, subs: list[Submission]) -> dict[str, SubmissionStanding]:
+    """How each of ``subs`` stands among its unit's submissions for its year: withdrawn ones are WITHDRAWN; where
+    a unit has several for a year, the newest not withdrawn is LATEST and the others SUPERSEDED. A lone
+    submission (or one without unit or year) gets no mark."""
+    pairs = {(x.unit_id, x.year) for x in subs if x.unit_id is not None and x.year is not None}
+    out: dict[str, SubmissionStanding] = {x.id: SubmissionStanding.WITHDRAWN for x in subs if x.withdrawn_at}
+    if not pairs:
+        return out
+    rows = s.execute(select(Submission.id, Submission.unit_id, Submission.year, Submission.withdrawn_at)
+                     .where(or_(*(and_(Submission.unit_id == u, Submission.year == y) for u, y in pairs)))
+                     .order_by(Submission.created_at.desc(), Submission.id.desc()))
+    by_pair: dict[tuple[int | None, int | None], list[tuple[str, bool]]] = {}
+    for sid, unit_id, year, withdrawn_at in rows:
+        by_pair.setdefault((unit_id, year), []).append((sid, withdrawn_at is not None))
+    for group in by_pair.values():
+        if len(group) < 2:
+            continue
+        live = [sid for sid, withdrawn in group if not withdrawn]
+        for sid in live:
+            out[sid] = SubmissionStanding.LATEST if sid == live[0] else SubmissionStanding.SUPERSEDED
+    return out
 
 
 _sheet_lock = threading.Lock()

@@ -18,12 +18,13 @@ from models.report import CriterionResult, Report, Severity
 from models.tables import PageRow, Submission
 from verifier import bundled_rubrics
 from verifier.evidence import LOW_CONFIDENCE
-from verifier.messages import SEVERITY_VI, VERDICT_VI
+from verifier.messages import SEVERITY_VI, VERDICT_VI, label
+from verifier.reports.present import Appraised, appraised_subtotals
 
 from ..jobs.runtime import Runtime
 from ..service import decisions, progress
 from ..service.access import ROLE_VI, Principal, visible_submission
-from ..service.status import SubmissionStatus
+from ..service.status import SubmissionStanding, SubmissionStatus
 from ..service.store import records
 from . import security
 from .jinja import templates
@@ -35,6 +36,9 @@ ApiUser = Annotated[Principal, Depends(api_principal)]
 VERDICTS = ["REFUTED", "NOT_ENOUGH_EVIDENCE", "MANUAL_REVIEW", "SUPPORTED"]
 STATUS_VI: dict[str, str] = {SubmissionStatus.QUEUED: "Đang chờ", SubmissionStatus.RUNNING: "Đang xử lý",
                              SubmissionStatus.DONE: "Đã kiểm tra", SubmissionStatus.FAILED: "Lỗi"}
+# a unit's several submissions for one year (``service.submissions.standings``)
+STANDING_VI: dict[str, str] = {SubmissionStanding.LATEST: "Bản mới nhất", SubmissionStanding.SUPERSEDED: "Đã thay thế",
+                               SubmissionStanding.WITHDRAWN: "Đã rút"}
 IMAGE_DPI = 144  # page images: 2 px per point, crisp at fit-width and at 150 % zoom
 # What the pages use: scripts and the stylesheet from /ui/static (no inline script, style or handler
 # attributes; evidence data rides in non-executed JSON blocks), page images from /ui and the data:
@@ -61,7 +65,7 @@ def render(request: Request, name: str, ctx: dict[str, Any], status: int = 200) 
     p: Principal | None = getattr(request.state, "principal", None)
     secret = security.session_secret(request)
     base = {"user": p, "role_vi": ROLE_VI.get(p.role, p.role) if p else "", "csrf": csrf_token(secret) if secret else "",
-            "VERDICT_VI": VERDICT_VI, "SEVERITY_VI": SEVERITY_VI, "STATUS_VI": STATUS_VI, "VERDICTS": VERDICTS}
+            "VERDICT_VI": VERDICT_VI, "SEVERITY_VI": SEVERITY_VI, "STATUS_VI": STATUS_VI, "VERDICTS": VERDICTS, "STANDING_VI": STANDING_VI}
     if p is not None:
         with runtime(request).db.session() as s:
             base["user_label"] = decisions.who(s, p)
@@ -90,8 +94,7 @@ def file_progress(s: Session, sub: Submission) -> dict[str, Any]:
     """Status, progress and per-file reading state (pages read, pages OCR'd, errors), as the page's
     script polls it."""
     items = progress.file_progress(s, sub)
-    prog = progress.submission_progress(s, sub).model_dump()
-    prog["pages_ocr"] = sum(i.pages_ocr for i in items)
+    prog = progress.submission_progress(s, sub, items).model_dump()
     return {"id": sub.id, "status": sub.status, "status_vi": STATUS_VI.get(sub.status, sub.status),
             "unit": sub.unit.name if sub.unit else None, "year": sub.year, "progress": prog,
             "files": [i.model_dump(mode="json") for i in items],
@@ -173,30 +176,46 @@ def criterion_flags(c: CriterionResult) -> dict[str, Any]:
     return {"severities": sev, "low": low, "main": main}
 
 
+def _sub(a: Appraised) -> dict[str, Any]:
+    """An appraised subtotal as the table shows it: partial while some of its sub-criteria are undecided."""
+    return {"appraised": a.total, "decided": a.done, "n": a.of, "partial": 0 < a.done < a.of}
+
+
 def table_model(report: Report, decided: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """The appraisal table: fields with their criteria, field and overall totals (incl. appraised)."""
-    by_field: dict[str, list[CriterionResult]] = {}
-    for c in report.criteria:
-        by_field.setdefault(c.field_code or "", []).append(c)
+    """The appraisal table as the three levels of the criteria set (``Report.tree``): fields, their criteria, their
+    sub-criteria, each with its maximum and subtotals and the unit's STT; the sub-criteria outside the set last.
+    Appraised subtotals count the decisions that carry a score (``appraised_subtotals``)."""
+    by_code = {c.code: c for c in report.criteria}
+    subtotal = appraised_subtotals(report, decided)
     fields = []
-    for ft in report.totals.by_field:
-        crit = by_field.get(ft.code, [])
-        fields.append({"code": ft.code, "title": ft.title, "max": ft.max_score, "claimed": ft.claimed_score,
-                       "supported": ft.supported_score, "criteria": [(c, criterion_flags(c)) for c in crit],
-                       "appraised": sum(decided[c.code]["score"] or 0 for c in crit if c.code in decided),
-                       "decided": sum(1 for c in crit if c.code in decided), "n": len(crit)})
-    if by_field.get(""):
-        crit = by_field[""]
-        fields.append({"code": "", "title": "Tiêu chí ngoài bộ tiêu chí", "max": None, "claimed": None,
-                       "supported": None, "criteria": [(c, criterion_flags(c)) for c in crit],
-                       "appraised": sum(decided[c.code]["score"] or 0 for c in crit if c.code in decided),
-                       "decided": sum(1 for c in crit if c.code in decided), "n": len(crit)})
-    return {"fields": fields, "appraised": sum(d["score"] or 0 for d in decided.values()),
-            "decided": len(decided), "n": len(report.criteria)}
+    for ft in report.tree():
+        groups = []
+        for cr in ft.criteria:
+            items = [(by_code[code], criterion_flags(by_code[code])) for code in cr.items if code in by_code]
+            groups.append({"code": cr.code, "stt": cr.stt, "title": cr.title, "max": cr.max_score,
+                           "claimed": cr.claimed_score, "supported": cr.supported_score, "rows": items,
+                           **_sub(subtotal[cr.code] if cr.code else _appraised_of(cr.items, decided))})
+        fields.append({"code": ft.code, "stt": ft.stt, "title": ft.title, "max": ft.max_score,
+                       "claimed": ft.claimed_score, "supported": ft.supported_score, "groups": groups,
+                       **_sub(subtotal[ft.code])})
+    outside = [c for c in report.criteria if not c.field_code]
+    if outside:
+        fields.append({"code": "", "stt": "", "title": "Tiêu chí ngoài bộ tiêu chí", "max": None, "claimed": None,
+                       "supported": None, "groups": [{"code": "", "rows": [(c, criterion_flags(c)) for c in outside]}],
+                       **_sub(_appraised_of([c.code for c in outside], decided))})
+    return {"fields": fields, **_sub(_appraised_of([c.code for c in report.criteria], decided)),
+            "levels": {k: label("levels", k) for k in ("field", "criterion", "item")}}
+
+
+def _appraised_of(codes: list[str], decided: dict[str, dict[str, Any]]) -> Appraised:
+    scores = [decided[c]["score"] for c in codes if c in decided and decided[c].get("score") is not None]
+    return Appraised(total=sum(scores), done=len(scores), of=len(codes))
 
 
 def totals_json(report: Report, decided: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The subtotals the review page refreshes after a decision: each field's, each criterion's, the total."""
     m = table_model(report, decided)
-    return {"fields": {f["code"]: {"appraised": f["appraised"], "decided": f["decided"], "n": f["n"]}
-                       for f in m["fields"]},
-            "appraised": m["appraised"], "decided": m["decided"], "n": m["n"]}
+    keep = ("appraised", "decided", "n", "partial")
+    return {"fields": {f["code"]: {k: f[k] for k in keep} for f in m["fields"]},
+            "criteria": {g["code"]: {k: g[k] for k in keep} for f in m["fields"] for g in f["groups"] if g["code"]},
+            **{k: m[k] for k in keep}}

@@ -1,5 +1,5 @@
 from extractors import extract, extract_text
-from models.pages import IngestedFile, PageMethod
+from models.pages import IngestedFile
 from tests.extractors.helpers import CORPUS, ocr_page, text_page
 
 

@@ -1,10 +1,10 @@
 """Failure classes seen on real documents (issue #11), each from a short made-up example."""
 
+from bench.refgold import reference_gold
 from extractors import read_identity
 from extractors.normalize import fix_chars
 from extractors.references import scan_references
 from tests.extractors.helpers import text_page
-from bench.refgold import reference_gold
 
 HEADER = """{body}
 Số: {number}
@@ -69,3 +69,86 @@ def test_issuer_codes_matching_the_header_stay_confident():
 def test_issuer_code_of_another_body_needs_review():
     ident = read_identity([text_page(HEADER.format(body="BỘ TÀI CHÍNH", number="09/2025/TT-BCA", kind="THÔNG TƯ"))])
     assert ident.fields["number"].needs_review
+
+
+# --- classes found on the laws development part and by breaking DEV/laws citations at each separator
+
+
+def test_gold_reads_a_legislature_term_printed_after_a_space():
+    # a law's own header "Luật số: 21/2005/QH 11": the gold must not take "21/2005/QH" for a citation
+    text = "QUỐC HỘI\nLuật số: 21/2005/QH 11\nCăn cứ Luật số 12/2003/QH 11 và Luật số 40/2004/QH11;"
+    assert [g.number for g in reference_gold(text, {"21/2005/QH11"})] == ["12/2003/QH11", "40/2004/QH11"]
+
+
+def test_legislature_term_broken_at_its_hyphen_stays_with_its_code():
+    for text in ("theo Luật Thuế số 31/2012/QH-\n13 ngày 5 tháng 6", "theo Luật Thuế số 31/2012/QH- \n13 ngày",
+                 "theo Luật Thuế số 31/2012/QH-13 ngày"):
+        assert _refs(text) == [("31/2012/QH13", False)], text
+
+
+def test_normative_number_cut_before_its_legislature_term_needs_review():
+    assert _refs("căn cứ Luật số 31/2012/QH ngày 5 tháng 6") == [("31/2012/QH", True)]
+
+
+def test_yearless_single_capitals_code_after_so_broken_at_the_slash_is_one_number():
+    assert _refs("theo Thông tư liên bộ số 17/\nTTLB ngày 3 tháng 5") == [("17/TTLB", False)]
+    assert _refs("Văn bản số 815/\nUBKTNS15 ngày 01/8/2025") == [("815/UBKTNS15", False)]
+    assert _refs("Điều 11/\nDi chuyển") == []  # a mixed-case word is not a code
+    assert _refs("trong bảng 04/\nUBND ngày") == []  # not after "số": a table's cells
+
+
+def test_normative_number_with_a_type_code_and_no_issuer_needs_review():
+    # a paragraph break inside the symbol ("…/TT-⏎⏎BTP") leaves "…/TT": not what was issued
+    assert _refs("SỬA ĐỔI THÔNG TƯ SỐ 07/2016/TT-\n\nBTP CỦA BỘ TRƯỞNG") == [("07/2016/TT", True)]
+    assert _refs("theo Thông tư số 07/2016/TT-BTP ngày 1/6/2016") == [("07/2016/TT-BTP", False)]
+
+
+def test_header_number_whose_legislature_term_misses_its_year_needs_review():
+    # a text layer is trusted for codes, but a term that does not sit in the year is a misprint
+    head = "QUỐC HỘI\nLuật số: {n}\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n" \
+           "Hà Nội, ngày 20 tháng 11 năm 2019\nLUẬT\nTHỬ NGHIỆM\nCăn cứ Hiến pháp;"
+    bad = read_identity([text_page(head.format(n="45/2019/QH15"))])
+    assert bad.number == "45/2019/QH15" and bad.fields["number"].needs_review
+    assert any("QH15 does not sit in 2019" in n for n in bad.notes)
+    good = read_identity([text_page(head.format(n="45/2019/QH14"))])
+    assert good.number == "45/2019/QH14" and not good.fields["number"].needs_review
+
+
+def test_decoration_read_as_gibberish_after_the_issuing_body_is_dropped():
+    # OCR of the "******" rule beside the body's name: lower-case letters glued to digits and symbols
+    for body in ("BỘ TƯ PHÁP x3 3⁄c3kk ek€", "BỘ TƯ PHÁP tk 3 3kc3k s‡€", "BỘ TƯ PHÁP 3k c3 sức"):
+        ident = read_identity([text_page(HEADER.format(body=body, number="12/2025/TT-BTP", kind="THÔNG TƯ"))])
+        assert ident.issuer == "BỘ TƯ PHÁP", body
+    assert ident.number == "12/2025/TT-BTP" and not ident.fields["number"].needs_review
+    plain = read_identity([text_page(HEADER.format(body="BỘ TƯ PHÁP", number="12/2025/TT-BTP", kind="THÔNG TƯ"))])
+    assert plain.issuer == "BỘ TƯ PHÁP"
+    unit = read_identity([text_page(HEADER.format(body="CÔNG AN TỈNH BẮC NINH\nPHÒNG PC06", number="15/KH-PC06",
+                                                  kind="KẾ HOẠCH"))])
+    assert unit.issuer == "PHÒNG PC06"  # a unit code in capitals is part of the name
+
+
+def test_header_date_digits_split_by_ocr_are_joined_and_flagged():
+    # Tesseract splits "11" into "1 1" or reads its second 1 as "!": the date is not lost, but a person looks
+    base = "QUỐC HỘI\nLuật số: 45/2019/QH14\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n" \
+           "Hà Nội, ngày {d} tháng {m} năm 2019\nLUẬT\nTHỬ NGHIỆM\nCăn cứ Hiến pháp;"
+    for d, m in (("20", "1 1"), ("20", "1 !"), ("2 0", "11")):
+        ident = read_identity([text_page(base.format(d=d, m=m))])
+        assert ident.issued_on == "2019-11-20", (d, m)
+        assert ident.fields["issued_on"].needs_review
+    clean = read_identity([text_page(base.format(d="20", m="11"))])
+    assert clean.issued_on == "2019-11-20" and not clean.fields["issued_on"].needs_review
+    assert read_identity([text_page(base.format(d="5", m="3"))]).issued_on == "2019-03-05"
+
+
+def test_signing_title_damaged_by_a_seal_still_gives_the_signer_flagged():
+    # the seal over the title's first letters: "CHỦ TỊCH" read "SHỦ TỊCH", "Ủ TỊCH", "ọc s CNỦ TỊCH"
+    head = HEADER.format(body="ỦY BAN NHÂN DÂN\nTỈNH BÌNH PHƯỚC", number="21/2025/QĐ-UBND", kind="QUYẾT ĐỊNH")
+    for title in ("SHỦ TỊCH", "Ủ TỊCH UBND TỈNH", "ọc s CNỦ TỊCH"):
+        ident = read_identity([text_page(head + f"Điều 1. Thử.\nNơi nhận:\n- Như Điều 3;\n{title}\nTrần Văn Bình\n")])
+        assert ident.signer == "Trần Văn Bình", title
+        assert ident.fields["signer"].needs_review, title
+    clean = read_identity([text_page(head + "Điều 1. Thử.\nNơi nhận:\n- Như Điều 3;\nCHỦ TỊCH\nTrần Văn Bình\n")])
+    assert clean.signer == "Trần Văn Bình" and not clean.fields["signer"].needs_review
+    # an upper-case line that is not a position is no title: no signer from a byline under it
+    other = read_identity([text_page(head + "Điều 1. Thử.\nBAN BIÊN TẬP\nTrần Văn Bình\n")])
+    assert other.signer is None

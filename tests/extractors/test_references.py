@@ -176,7 +176,7 @@ def test_excerpt(ex):
     pages = _pages(ex)
     refs = find_document_references(pages)
     assert [r.number for r in refs] == [w["number"] for w in ex["references"]], ex.get("note")
-    for r, want in zip(refs, ex["references"]):
+    for r, want in zip(refs, ex["references"], strict=True):
         got = {f: getattr(r, f) for f in _FIELDS if f in want}
         assert got == {f: want[f] for f in _FIELDS if f in want}, (r, ex.get("note"))
         assert r.needs_review is want.get("needs_review", False), r

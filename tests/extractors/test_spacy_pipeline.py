@@ -18,7 +18,7 @@ def test_references_split_by_the_tokenizer_become_one_span(doc):
     assert [s.text for s in spans] == ["72/2020/QH14", "1143/QĐ-UBND"]
     assert [len(s) for s in spans] == [3, 5]  # 72/2020 / QH14 ; 1143 / QĐ - UBND
     assert [s.label_ for s in spans] == ["REF", "QĐ"]
-    for s, r in zip(spans, doc._.references):
+    for s, r in zip(spans, doc._.references, strict=True):
         assert (s.start_char, s.end_char) == (r.start, r.end)
         assert TEXT[r.start:r.end] == r.text
     assert [r.number for r in doc._.references] == ["72/2020/QH14", "1143/QĐ-UBND"]

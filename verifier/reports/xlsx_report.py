@@ -66,7 +66,7 @@ def _code_note(cell, codes: list[str]) -> None:
         cell.comment = Comment("Mã: " + ", ".join(codes), "kiemchung", width=220, height=40)
 
 
-def _print_setup(ws: Worksheet, header_row: int, ncol: int) -> None:
+def print_setup(ws: Worksheet, header_row: int, ncol: int) -> None:
     """A4 landscape, one page wide, the header row repeated on every page and frozen below it."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
@@ -209,7 +209,7 @@ def write_xlsx(report: Report, path: Path, *, evidence_root: Path | None = None,
                  " · ".join(f"{label('verdicts', k)}: {v}" for k, v in sorted(t.by_verdict.items())), "",
                  sum(d.get("score") or 0 for d in decisions.values()) if decisions else None, ""], bold=True,
          formats=_SCORES)
-    _print_setup(ws, 5, ncol)
+    print_setup(ws, 5, ncol)
 
     wf = wb.create_sheet("Phát hiện")
     _table(wf, ["Mã tiêu chí", "Mức độ", "Loại phát hiện", "Nội dung", "Tệp", "Trang", "Trích dẫn", "Độ tin cậy"],
@@ -224,7 +224,7 @@ def write_xlsx(report: Report, path: Path, *, evidence_root: Path | None = None,
                                      round(e.confidence, 2) if e else None], formats={8: PERCENT_FORMAT})
                 _code_note(cells[2], [f.code.value])
                 r += 1
-    _print_setup(wf, 1, 8)
+    print_setup(wf, 1, 8)
 
     wfiles = wb.create_sheet("Tệp minh chứng")
     _table(wfiles, ["Tệp", "Trạng thái", "Số trang", "Trang OCR", "Số, ký hiệu", "Loại văn bản", "Ngày ban hành",
@@ -241,12 +241,12 @@ def write_xlsx(report: Report, path: Path, *, evidence_root: Path | None = None,
         _code_note(cells[1], [fs.status])
         if fs.error:
             _code_note(cells[7], [fs.error.code.value])
-    _print_setup(wfiles, 1, 10)
+    print_setup(wfiles, 1, 10)
     if report.sheet_issues:
         wi = wb.create_sheet("Lỗi bảng tự đánh giá")
         _table(wi, ["Dòng", "Cột", "Nội dung"], [8, 22, 80], 1)
         for r, issue in enumerate(report.sheet_issues, start=2):
             _row(wi, r, [issue.row, issue.column, issue.message_vi])
-        _print_setup(wi, 1, 3)
+        print_setup(wi, 1, 3)
     wb.save(path)
     return path

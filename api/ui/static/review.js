@@ -1,21 +1,29 @@
 // Submission page: live reading progress; the appraisal table with filters and keyboard review.
 "use strict";
 document.addEventListener("DOMContentLoaded", () => {
-  const STATE_VI = { done: "Đã đọc", error: "Lỗi", reading: "Đang đọc", queued: "Đang chờ" };
+  const STATE_VI = { done: "Đã đọc", error: "Không đọc được", reading: "Đang đọc", queued: "Đang chờ" };
   const STATUS_VI = { queued: "Đang chờ", running: "Đang xử lý", done: "Đã kiểm tra", failed: "Lỗi" };
 
   // ---------------------------------------------------------------- progress
+  // Totals are known at upload (files, and pages counted before any OCR); what is done only grows: a
+  // poll that answers less than the last one (a retried job starts its pages again) does not move it back.
   const prog = document.getElementById("progress");
+  const most = { files: 0, pages: 0, percent: 0 };
   function paint(j) {
     const p = j.progress;
-    document.getElementById("p-files").textContent = p.files_done + "/" + p.files_total;
-    document.getElementById("p-pages").textContent = p.pages_done + "/" + p.pages_total;
+    most.files = Math.max(most.files, p.files_done);
+    most.pages = Math.max(most.pages, p.pages_done);
+    most.percent = Math.max(most.percent, p.percent || 0);
+    document.getElementById("p-files").textContent = most.files + "/" + p.files_total;
+    document.getElementById("p-pages").textContent = most.pages + "/" + p.pages_total;
     document.getElementById("p-ocr").textContent = p.pages_ocr;
     const failed = document.getElementById("p-failed");
     failed.textContent = p.files_failed;
     failed.classList.toggle("bad", p.files_failed > 0);
-    const pct = p.pages_total ? (100 * p.pages_done) / p.pages_total : (p.files_total ? (100 * p.files_done) / p.files_total : 0);
-    document.getElementById("p-bar").style.width = (j.status === "done" ? 100 : pct) + "%";
+    const bar = document.getElementById("p-bar");
+    bar.style.width = most.percent + "%";
+    bar.parentElement.setAttribute("aria-valuenow", String(most.percent));
+    prog.dataset.painted = String(Number(prog.dataset.painted || 0) + 1);  // polls painted (tests wait on it)
     const st = document.getElementById("status");
     st.textContent = STATUS_VI[j.status] || j.status;
     st.className = "st st-" + j.status;
@@ -24,7 +32,8 @@ document.addEventListener("DOMContentLoaded", () => {
     for (const f of j.files) {
       const tr = document.createElement("tr");
       tr.className = "fs-" + f.state;
-      const cells = [f.name, f.kind, STATE_VI[f.state] || f.state, f.pages_done + "/" + f.pages_total, String(f.pages_ocr)];
+      const pages = f.state === "error" && !f.pages_total ? "—" : f.pages_done + "/" + f.pages_total;  // never opened
+      const cells = [f.name, f.kind, STATE_VI[f.state] || f.state, pages, String(f.pages_ocr)];
       cells.forEach((t, i) => {
         const td = document.createElement("td");
         td.textContent = t;
@@ -62,7 +71,7 @@ document.addEventListener("DOMContentLoaded", () => {
   }
   if (prog) {
     const s = prog.dataset.status;
-    if (s === "queued" || s === "running") setTimeout(poll, 500);
+    if (s === "queued" || s === "running") poll();
     else document.getElementById("p-bar").style.width = "100%";
   }
 
@@ -97,8 +106,13 @@ document.addEventListener("DOMContentLoaded", () => {
       const any = rows.some((r) => r.dataset.field === f.dataset.field && !r.classList.contains("hidden"));
       f.classList.toggle("hidden", !any);
     }
+    for (const c of document.querySelectorAll("#appraisal tr.criterion")) {
+      const any = rows.some((r) => r.dataset.criterion === c.dataset.criterion && !r.classList.contains("hidden"));
+      c.classList.toggle("hidden", !any);
+    }
     const n = visible().length;
-    document.getElementById("shown").textContent = "Hiển thị " + n + "/" + rows.length + " tiêu chí";
+    document.getElementById("shown").textContent = "Hiển thị " + n + "/" + rows.length + " tiêu chí thành phần";
+    document.getElementById("no-match").classList.toggle("hidden", n > 0 || rows.length === 0);
     const q = vq();
     for (const r of rows) {
       const a = r.querySelector("td.code a");
@@ -118,6 +132,12 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   } catch (e) { /* ignore */ }
   boxes.forEach((b) => b.addEventListener("change", apply));
+  document.getElementById("clear-filters").addEventListener("click", () => {
+    boxes.forEach((b) => { b.checked = true; });
+    sevSel.value = "";
+    undecided.checked = false;
+    apply();
+  });
   sevSel.addEventListener("change", apply);
   undecided.addEventListener("change", apply);
   apply();
@@ -146,6 +166,21 @@ document.addEventListener("DOMContentLoaded", () => {
   }
   rows.forEach((r, i) => r.addEventListener("click", (ev) => { if (!ev.target.closest("a")) select(i); }));
 
+  // an appraised subtotal and its progress, marked "tạm tính" while some of its sub-criteria are undecided
+  function paintSum(sumId, progressId, t) {
+    const sum = document.getElementById(sumId), prog = document.getElementById(progressId);
+    if (prog) prog.textContent = "đã thẩm định " + t.decided + "/" + t.n;
+    if (!sum) return;
+    sum.textContent = t.decided ? KC.fmt(t.appraised) : "";
+    if (t.partial) {
+      const s = document.createElement("span");
+      s.className = "partial";
+      s.title = "Tổng tạm tính: mới thẩm định " + t.decided + "/" + t.n + " tiêu chí thành phần";
+      s.textContent = "tạm tính";
+      sum.append(" ", s);
+    }
+  }
+
   async function accept(r) {
     if (r.dataset.machine === "") { KC.toast("Máy chưa có điểm cho tiêu chí " + r.dataset.code + "; hãy mở và nhập điểm.", true); return; }
     try {
@@ -155,19 +190,19 @@ document.addEventListener("DOMContentLoaded", () => {
       cell.innerHTML = "";
       const b = document.createElement("b");
       b.textContent = KC.fmt(j.decision.score);
-      cell.appendChild(b);
+      const mark = document.createElement("span");
+      mark.className = "dm dm-accept";
+      mark.title = "Giữ điểm theo minh chứng";
+      mark.textContent = "Chấp nhận";
+      cell.append(b, " ", mark);
       cell.title = j.decision.by + ", " + j.decision.at;
       cell.classList.add("flash");
       setTimeout(() => cell.classList.remove("flash"), 800);
       r.dataset.decided = "1";
       const t = j.totals;
-      for (const [code, f] of Object.entries(t.fields)) {
-        const fa = document.getElementById("fa-" + code), fd = document.getElementById("fd-" + code);
-        if (fa) fa.textContent = f.decided ? KC.fmt(f.appraised) : "";
-        if (fd) fd.textContent = "đã thẩm định " + f.decided + "/" + f.n;
-      }
-      document.getElementById("ta").textContent = t.decided ? KC.fmt(t.appraised) : "";
-      document.getElementById("td").textContent = "đã thẩm định " + t.decided + "/" + t.n;
+      for (const [code, f] of Object.entries(t.fields)) paintSum("fa-" + code, "fd-" + code, f);
+      for (const [code, c] of Object.entries(t.criteria || {})) paintSum("ca-" + code, "cd-" + code, c);
+      paintSum("ta", "td", t);
       KC.toast("Đã chấp nhận điểm " + KC.fmt(j.decision.score) + " cho tiêu chí " + r.dataset.code);
       if (undecided.checked) { apply(); move(0); }
     } catch (e) { KC.toast(e.message, true); }

@@ -9,7 +9,32 @@ document.addEventListener("DOMContentLoaded", () => {
   const bar = document.getElementById("upload-progress");
   const status = document.getElementById("upload-status");
   const err = document.getElementById("upload-error");
+  const problem = document.getElementById("upload-problem");
   const button = document.getElementById("submit");
+  const rubric = document.getElementById("rubric");
+  const templateLink = document.getElementById("template-link");
+
+  function templateUrl() { return "/ui/rubrics/" + encodeURIComponent(rubric.value) + "/template.xlsx"; }
+  rubric.addEventListener("change", () => { templateLink.href = templateUrl(); });
+  function quoted(list) { return list.map((h) => "“" + h + "”").join(", "); }
+  // what was wrong, with which file; for a sheet without a header row, the headers found against those
+  // expected; for a missing or unreadable sheet, the template to download
+  function showProblem(message, e) {
+    err.textContent = message;
+    const sheet = e && e.sheet;
+    document.getElementById("sheet-headers").classList.toggle("hidden", !sheet);
+    if (sheet) {
+      document.getElementById("sh-file").textContent = sheet.file;
+      document.getElementById("sh-found").textContent = (sheet.found.length ? quoted(sheet.found) : "không có ô nào");
+      const known = Object.entries(sheet.recognised).map(([label, h]) => "“" + h + "” (" + label + ")");
+      document.getElementById("sh-recognised").textContent = known.length ? known.join(", ") : "không cột nào";
+      document.getElementById("sh-missing").textContent = sheet.missing.join(", ");
+      document.getElementById("sh-expected").textContent = sheet.expected.join(", ");
+    }
+    document.getElementById("error-template").classList.toggle("hidden", !(e && e.template_url));
+    if (e && e.template_url) document.getElementById("error-template-link").href = e.template_url;
+    problem.classList.remove("hidden");
+  }
 
   function size(n) {
     return n > 1048576 ? (n / 1048576).toFixed(1).replace(".", ",") + " MB" : Math.max(1, Math.round(n / 1024)) + " KB";
@@ -45,8 +70,8 @@ document.addEventListener("DOMContentLoaded", () => {
 
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
-    if (!input.files.length) { err.textContent = "Chưa chọn tệp nào."; err.classList.remove("hidden"); return; }
-    err.classList.add("hidden");
+    if (!input.files.length) { showProblem("Chưa chọn tệp nào.", null); return; }
+    problem.classList.add("hidden");
     const xhr = new XMLHttpRequest();
     xhr.open("POST", form.getAttribute("action"));
     xhr.setRequestHeader("Accept", "application/json");
@@ -71,13 +96,12 @@ document.addEventListener("DOMContentLoaded", () => {
       button.disabled = false;
       bar.classList.add("hidden");
       status.textContent = "";
-      err.textContent = (j && j.error && (j.error.message_vi || j.error.message)) || ("Tải lên không thành công (mã " + xhr.status + ").");
-      err.classList.remove("hidden");
+      showProblem((j && j.error && (j.error.message_vi || j.error.message)) || ("Tải lên không thành công (mã " + xhr.status + ")."),
+                  j && j.error);
     };
     xhr.onerror = () => {
       button.disabled = false;
-      err.textContent = "Mất kết nối tới máy chủ khi tải lên.";
-      err.classList.remove("hidden");
+      showProblem("Mất kết nối tới máy chủ khi tải lên.", null);
     };
     xhr.send(new FormData(form));
   });

@@ -1,6 +1,8 @@
 // Criterion page: the evidence page image with the supporting / contradicting words highlighted.
 // Boxes come from extraction in PDF points (top-left origin); the server sends them as percentages
-// of the page's width and height, so they stay on the words at any zoom.
+// of the page's width and height, so they stay on the words at any zoom. What shows in place of codes
+// and storage paths (Vietnamese labels, file names without the submission's folder) comes from the server
+// in the #viewer-labels block (api/service/labels.py); the codes and full paths stay in title= tooltips.
 "use strict";
 document.addEventListener("DOMContentLoaded", () => {
   const data = document.getElementById("evidence-data");
@@ -11,7 +13,12 @@ document.addEventListener("DOMContentLoaded", () => {
   const label = document.getElementById("ev-label");
   const info = document.getElementById("ev-info");
   const claim = document.getElementById("claim-pane");
-  const SEV_VI = { error: "Lỗi", warning: "Cảnh báo", info: "Thông tin" };
+  const labelsEl = document.getElementById("viewer-labels");
+  const L = Object.assign({ severities: {}, findings: {}, names: {} }, labelsEl ? JSON.parse(labelsEl.textContent) : {});
+  const shownName = (file) => L.names[file] || file;
+  // a message names files by their stored path: name them as they are shown (the longest first)
+  const byLength = Object.keys(L.names).filter((n) => L.names[n] !== n).sort((a, b) => b.length - a.length);
+  const shortPaths = (text) => byLength.reduce((t, n) => t.split(n).join(L.names[n]), text || "");
   const LOW = "⚠ Độ tin cậy thấp — cần xem bằng mắt";
   let idx = 0, page = 1, zoom = false;
 
@@ -47,16 +54,27 @@ document.addEventListener("DOMContentLoaded", () => {
     pageEl.dataset.ready = "0";
     if (!items.length) { pageEl.classList.add("hidden"); label.textContent = "Không có minh chứng"; return; }
     const it = items[idx];
-    label.textContent = (it.kind === "evidence" ? "Minh chứng " : "Tài liệu ") + (idx + 1) + "/" + items.length +
-      " · " + it.file + " · trang " + page + (it.pages ? "/" + it.pages : "");
-    label.title = label.textContent;
+    const where = (it.kind === "evidence" ? "Minh chứng " : "Tài liệu ") + (idx + 1) + "/" + items.length + " · ";
+    const at = " · trang " + page + (it.pages ? "/" + it.pages : "");
+    label.textContent = where + shownName(it.file) + at;
+    label.title = where + it.file + at;  // the full path inside the submission
     info.innerHTML = "";
     if (it.kind === "evidence") {
       const s = document.createElement("span");
       s.className = "sev sev-" + it.severity;
-      s.textContent = SEV_VI[it.severity] || it.severity;
+      s.textContent = L.severities[it.severity] || it.severity;
+      s.title = it.severity;
       info.appendChild(s);
-      info.appendChild(document.createTextNode(" " + (it.code ? it.code + ": " : "") + it.message));
+      info.appendChild(document.createTextNode(" "));
+      if (it.code) {
+        const c = document.createElement("b");
+        c.className = "fcode";
+        c.textContent = L.findings[it.code] || it.code;
+        c.title = it.code;
+        info.appendChild(c);
+        info.appendChild(document.createTextNode(": "));
+      }
+      info.appendChild(document.createTextNode(shortPaths(it.message)));
       if (it.text) {
         const q = document.createElement("div");
         q.className = "muted";
@@ -72,7 +90,7 @@ document.addEventListener("DOMContentLoaded", () => {
       }
       if (!it.boxes.length) info.appendChild(document.createTextNode(" (không có vị trí trên trang)"));
     } else {
-      info.textContent = it.message;
+      info.textContent = shortPaths(it.message);
     }
     const src = "/ui/documents/" + it.sha256 + "/pages/" + page + "/image";
     clear();
@@ -173,7 +191,7 @@ document.addEventListener("DOMContentLoaded", () => {
       case "j": link("next-crit"); break;
       case "k": link("prev-crit"); break;
       case "a": { const b = document.getElementById("accept"); if (b && !b.disabled) b.click(); break; }
-      case "s": { const s = document.getElementById("score"); if (s) { s.focus(); ev.preventDefault(); } break; }
+      case "s": { const s = document.getElementById("score"); if (s) { s.focus(); s.select(); ev.preventDefault(); } break; }
       case "Escape": link("back"); break;
       default: return;
     }

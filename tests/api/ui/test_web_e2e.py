@@ -150,7 +150,9 @@ def test_appraiser_reviews_the_example_in_a_browser(server, browser, tmp_path):
     page.wait_for_url(re.compile(r".*/criteria/3\.2\.1\?v=REFUTED"))
     page.wait_for_selector('#page[data-ready="1"]')
     assert "100%" in page.inner_text("#claim-pane")  # the self-reported value from the sheet
-    assert "METRIC_MISMATCH" in page.inner_text("#ev-info")
+    info = page.inner_text("#ev-info")  # the finding's Vietnamese label; its code only as the tooltip
+    assert "Số liệu không khớp" in info and "METRIC_MISMATCH" not in info, info
+    assert page.get_attribute("#ev-info .fcode", "title") == "METRIC_MISMATCH"
     shot(page, "06-tieu-chi-minh-chung")
 
     # ---- the highlight lies over the quoted words on the rendered page
@@ -230,6 +232,8 @@ def test_appraiser_reviews_the_example_in_a_browser(server, browser, tmp_path):
     # ---- export XLSX and find the decisions in it
     with page.expect_download() as dl:
         page.click("#export-xlsx")
+    # the browser saves it under the unit's Vietnamese name (Content-Disposition filename*, RFC 6266)
+    assert dl.value.suggested_filename == "bao-cao-Sở-Tư-pháp-tỉnh-Đồng-Nai-2024.xlsx", dl.value.suggested_filename
     path = tmp_path / "report.xlsx"
     dl.value.save_as(path)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

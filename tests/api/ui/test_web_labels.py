@@ -1,0 +1,164 @@
+"""The appraiser's screens read Vietnamese, not codes or storage paths (issue #15 item 3), in a real Chromium.
+
+A real uvicorn server on its own PostgreSQL database with the in-process queue reads the example, zipped the
+way a unit zips a folder (every file under ``ho-so-so-tu-phap-2024/``). Then:
+
+- the criterion page (claim, findings, the evidence viewer's info box and label) shows each verdict, severity
+  and finding by its label from verifier/data/labels_vi.yaml; no code is visible text, every code it uses is
+  in a ``title=`` tooltip; the severity badge of an evidence problem never reads "Lỗi";
+- file names show without the submission's folder, the full path kept as the tooltip (claim pane and viewer);
+- the submission page names the criteria set by its title (its id in the tooltip);
+- the document page shows the file's name without its folders and its issue date as dd/mm/yyyy.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import uuid
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+import uvicorn
+from playwright.sync_api import Page, sync_playwright
+
+from api.jobs.runtime import configure
+from api.server import create_app
+from api.service.tokens import create_token
+from models.errors import ErrorCode
+from models.extraction import DocumentKind
+from models.report import FindingCode, Severity, Verdict
+from models.settings import Settings
+from tests.api.helpers import free_port, poll, zip_folder
+from tests.conftest import EXAMPLE, PG_ADMIN_URL, _plain_pg
+from verifier import load_rubric
+from verifier.messages import LABELS, label
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+FOLDER = "ho-so-so-tu-phap-2024/"
+RUBRIC = "par-reference"
+# Every code an appraiser must not read (as test_report_print counts them): the enums' values and the rubric id.
+CODES = {v.value for enum in (Verdict, FindingCode, ErrorCode, Severity, DocumentKind) for v in enum} | {RUBRIC}
+
+
+def visible_codes(text: str) -> set[str]:
+    return {c for c in CODES if re.search(rf"(?<![\w-]){re.escape(c)}(?![\w-])", text)}
+
+
+@pytest.fixture(scope="module")
+def site(shared_data_dir):
+    """(base URL, appraiser token, submission id, its files as REST lists them), the example read once."""
+    admin = _plain_pg(PG_ADMIN_URL)
+    name = f"kiemchung_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    svc = configure(Settings(data_dir=shared_data_dir, database_url=f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{name}",
+                             workers=2, reconcile_seconds=3600), embedded=True)
+    port = free_port()
+    srv = uvicorn.Server(uvicorn.Config(create_app(svc, reconcile_in_background=False), host="127.0.0.1", port=port,
+                                        log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=srv.run, name="uvicorn-labels", daemon=True)
+    thread.start()
+    try:
+        poll(lambda: srv.started, until=bool, timeout=30, every=0.05)
+        base = f"http://127.0.0.1:{port}"
+        token = create_token(svc.db, "appraiser", label="Trần Thị Thẩm Định")
+        auth = {"Authorization": f"Bearer {token}"}
+        r = httpx.post(f"{base}/submissions", headers=auth, timeout=60, data={"rubric": RUBRIC},
+                       files={"files": ("ho-so-so-tu-phap-2024.zip", zip_folder(EXAMPLE, prefix=FOLDER),
+                                        "application/zip")})
+        assert r.status_code == 202, r.text
+        sid = r.json()["id"]
+        j = poll(lambda: httpx.get(f"{base}/submissions/{sid}", headers=auth).json(),
+                 until=lambda j: j["status"] in ("done", "failed"), timeout=600, every=1)
+        assert j["status"] == "done", j
+        assert all(f["name"].startswith(FOLDER) for f in j["files"]), j["files"]  # stored with the unit's folder
+        yield base, token, sid, {f["name"]: f for f in j["files"]}
+    finally:
+        srv.should_exit = True
+        thread.join(10)
+        svc.queue.join()
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture()
+def page(site, shared_data_dir):
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (make test installs it)")
+    base, token, _sid, _files = site
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        ctx = b.new_context(viewport={"width": 1440, "height": 900}, locale="vi-VN")
+        ctx.set_default_timeout(20_000)
+        p = ctx.new_page()
+        errors: list[str] = []
+        p.on("pageerror", lambda e: errors.append(str(e)))
+        p.goto(base + "/ui/login")
+        p.fill("#token", token)
+        p.press("#token", "Enter")
+        p.wait_for_url(base + "/ui/")
+        yield p
+        assert errors == [], errors
+        b.close()
+
+
+def titles(page: Page, selector: str) -> list[str]:
+    return page.eval_on_selector_all(selector, "(els) => els.map((e) => e.getAttribute('title') || '')")
+
+
+def test_the_criterion_page_shows_labels_and_keeps_codes_as_tooltips(site, page):
+    base, _token, sid, _files = site
+    page.goto(f"{base}/ui/submissions/{sid}/criteria/3.2.1")
+    page.wait_for_selector('#page[data-ready="1"]')
+    shown = page.inner_text("#claim-pane") + "\n" + page.inner_text("#viewer")
+    assert visible_codes(shown) == set(), visible_codes(shown)
+
+    # the findings: severity and code as labels, the codes as tooltips
+    assert label("findings", "METRIC_MISMATCH") == "Số liệu không khớp"
+    assert "Số liệu không khớp" in page.inner_text(".findings")
+    assert {"METRIC_MISMATCH", "SCORE_NOT_SUPPORTED"} <= set(titles(page, ".findings .fcode"))
+    assert page.inner_text("#verdict") == LABELS["verdicts"]["REFUTED"]
+    assert page.get_attribute("#verdict", "title") == "REFUTED"
+
+    # the viewer's info box: the same labels, drawn by its script from the server's labels
+    info = page.inner_text("#ev-info")
+    assert "Số liệu không khớp" in info and "METRIC_MISMATCH" not in info, info
+    assert page.get_attribute("#ev-info .fcode", "title") == "METRIC_MISMATCH"
+    badge = page.locator("#ev-info .sev")
+    assert badge.inner_text() == LABELS["severities"]["error"] != "Lỗi" and badge.get_attribute("title") == "error"
+
+    # file names without the unit's folder, the full path as the tooltip
+    assert FOLDER not in shown, shown
+    ev_label = page.inner_text("#ev-label")
+    assert "04-BC-CCHC-nam-2024.pdf" in ev_label and FOLDER not in ev_label
+    assert FOLDER + "04-BC-CCHC-nam-2024.pdf" in page.get_attribute("#ev-label", "title")
+    assert page.inner_text("blockquote.ev .file") == "04-BC-CCHC-nam-2024.pdf"
+    assert titles(page, "blockquote.ev .file")[0] == FOLDER + "04-BC-CCHC-nam-2024.pdf"
+    assert all(t.startswith(FOLDER) for t in titles(page, "#documents .file"))
+
+
+def test_the_submission_page_names_the_criteria_set_by_its_title(site, page):
+    base, _token, sid, _files = site
+    page.goto(f"{base}/ui/submissions/{sid}")
+    page.wait_for_selector("#appraisal")
+    title = load_rubric(RUBRIC).title
+    assert page.inner_text("#rubric") == title and page.get_attribute("#rubric", "title") == RUBRIC
+    head = page.inner_text("main .bar")
+    assert RUBRIC not in head and FOLDER not in head, head
+
+
+def test_the_document_page_shows_the_name_without_folders_and_a_vietnamese_date(site, page):
+    base, _token, _sid, files = site
+    sha = files[FOLDER + "04-BC-CCHC-nam-2024.pdf"]["sha256"]
+    page.goto(f"{base}/ui/documents/{sha}/pages/1")
+    page.wait_for_selector('#page[data-ready="1"]')
+    assert page.inner_text("#file") == "04-BC-CCHC-nam-2024.pdf"
+    assert page.get_attribute("#file", "title") == FOLDER + "04-BC-CCHC-nam-2024.pdf"
+    assert re.fullmatch(r"\d\d/\d\d/2024", page.inner_text("#issued").strip()), page.inner_text("#issued")
+    assert FOLDER not in page.inner_text("#ev-label")
+    assert visible_codes(page.inner_text("#doc-pane")) == set()
