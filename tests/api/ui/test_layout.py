@@ -19,24 +19,16 @@ Screenshots of every screen at every width are saved to tests/artifacts/layout/ 
 from __future__ import annotations
 
 import re
-import threading
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
-import psycopg
 import pytest
-import uvicorn
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, sync_playwright
 
-from api.jobs.runtime import configure
-from api.server import create_app
-from api.service.tokens import create_token
-from models.settings import Settings
-from tests.api.helpers import example_zip, free_port, poll
-from tests.conftest import PG_ADMIN_URL, ROOT, _plain_pg
+from tests.api.helpers import example_zip
+from tests.api.live import served_submission
+from tests.conftest import ROOT
 
 ARTIFACTS = ROOT / "tests" / "artifacts" / "layout"
 CHROMIUM = "/usr/bin/chromium"
@@ -69,31 +61,10 @@ class Site:
 @pytest.fixture(scope="module")
 def site(shared_data_dir):
     """A fresh PostgreSQL database, the service on it, a real server, and the example read once."""
-    admin = _plain_pg(PG_ADMIN_URL)
-    name = f"kiemchung_test_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    svc = configure(Settings(data_dir=shared_data_dir, database_url=f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{name}",
-                             workers=2, reconcile_seconds=3600), embedded=True)
-    port = free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(svc, reconcile_in_background=False), host="127.0.0.1", port=port,
-                                        log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=srv.run, name="uvicorn-layout", daemon=True)
-    thread.start()
-    try:
-        poll(lambda: srv.started, until=bool, timeout=30, every=0.05)
-        base = f"http://127.0.0.1:{port}"
-        token = create_token(svc.db, "appraiser", label="Trần Thị Thẩm Định")
-        auth = {"Authorization": f"Bearer {token}"}
-        r = httpx.post(f"{base}/submissions", headers=auth, timeout=60,
-                       files={"files": ("ho-so-so-tu-phap-2024.zip", example_zip(), "application/zip")})
-        assert r.status_code == 202, r.text
-        sid = r.json()["id"]
-        j = poll(lambda: httpx.get(f"{base}/submissions/{sid}", headers=auth).json(),
-                 until=lambda j: j["status"] in ("done", "failed"), timeout=600, every=1)
-        assert j["status"] == "done", j
+    with served_submission(shared_data_dir, example_zip(), name="uvicorn-layout") as served:
+        sid, j = served.sid, served.submission
         sha = next(f["sha256"] for f in j["files"] if f["name"] == "01-KH-CCHC-2024.pdf")
-        yield Site(base=base, token=token, sid=sid, urls={
+        yield Site(base=served.base, token=served.token, sid=sid, urls={
             "login": "/ui/login",
             "list": "/ui/",
             "upload": "/ui/upload",
@@ -102,12 +73,6 @@ def site(shared_data_dir):
             "document": f"/ui/documents/{sha}/pages/1",
             "references": "/ui/references?number=1143/QĐ-UBND",
         })
-    finally:
-        srv.should_exit = True
-        thread.join(10)
-        svc.queue.join()
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture()

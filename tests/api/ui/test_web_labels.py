@@ -14,25 +14,17 @@ way a unit zips a folder (every file under ``ho-so-so-tu-phap-2024/``). Then:
 from __future__ import annotations
 
 import re
-import threading
-import uuid
 from pathlib import Path
 
-import httpx
-import psycopg
 import pytest
-import uvicorn
 from playwright.sync_api import Page, sync_playwright
 
-from api.jobs.runtime import configure
-from api.server import create_app
-from api.service.tokens import create_token
 from models.errors import ErrorCode
 from models.extraction import DocumentKind
 from models.report import FindingCode, Severity, Verdict
-from models.settings import Settings
-from tests.api.helpers import free_port, poll, zip_folder
-from tests.conftest import EXAMPLE, PG_ADMIN_URL, _plain_pg
+from tests.api.helpers import zip_folder
+from tests.api.live import served_submission
+from tests.conftest import EXAMPLE
 from verifier import load_rubric
 from verifier.messages import LABELS, label
 
@@ -52,38 +44,11 @@ def visible_codes(text: str) -> set[str]:
 @pytest.fixture(scope="module")
 def site(shared_data_dir):
     """(base URL, appraiser token, submission id, its files as REST lists them), the example read once."""
-    admin = _plain_pg(PG_ADMIN_URL)
-    name = f"kiemchung_test_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    svc = configure(Settings(data_dir=shared_data_dir, database_url=f"{PG_ADMIN_URL.rsplit('/', 1)[0]}/{name}",
-                             workers=2, reconcile_seconds=3600), embedded=True)
-    port = free_port()
-    srv = uvicorn.Server(uvicorn.Config(create_app(svc, reconcile_in_background=False), host="127.0.0.1", port=port,
-                                        log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=srv.run, name="uvicorn-labels", daemon=True)
-    thread.start()
-    try:
-        poll(lambda: srv.started, until=bool, timeout=30, every=0.05)
-        base = f"http://127.0.0.1:{port}"
-        token = create_token(svc.db, "appraiser", label="Trần Thị Thẩm Định")
-        auth = {"Authorization": f"Bearer {token}"}
-        r = httpx.post(f"{base}/submissions", headers=auth, timeout=60, data={"rubric": RUBRIC},
-                       files={"files": ("ho-so-so-tu-phap-2024.zip", zip_folder(EXAMPLE, prefix=FOLDER),
-                                        "application/zip")})
-        assert r.status_code == 202, r.text
-        sid = r.json()["id"]
-        j = poll(lambda: httpx.get(f"{base}/submissions/{sid}", headers=auth).json(),
-                 until=lambda j: j["status"] in ("done", "failed"), timeout=600, every=1)
-        assert j["status"] == "done", j
-        assert all(f["name"].startswith(FOLDER) for f in j["files"]), j["files"]  # stored with the unit's folder
-        yield base, token, sid, {f["name"]: f for f in j["files"]}
-    finally:
-        srv.should_exit = True
-        thread.join(10)
-        svc.queue.join()
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with served_submission(shared_data_dir, zip_folder(EXAMPLE, prefix=FOLDER), data={"rubric": RUBRIC},
+                           name="uvicorn-labels") as served:
+        files = served.submission["files"]
+        assert all(f["name"].startswith(FOLDER) for f in files), files  # stored with the unit's folder
+        yield served.base, served.token, served.sid, {f["name"]: f for f in files}
 
 
 @pytest.fixture()
