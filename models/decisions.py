@@ -29,6 +29,7 @@ class DecisionOut(BaseModel):
     action: Literal["accept", "set"]
     score: float | None = Field(description="the appraised score")
     machine_score: float | None = Field(description="the score the evidence supported when decided")
+    overridden: bool = Field(False, description="the appraised score differs from the machine's")
     verdict: str = Field(description="the machine's verdict when decided")
     comment: str
     by: str = Field(description="who decided: token label (role)")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from models.report import Report
 from models.tables import Submission
@@ -16,6 +16,7 @@ from ..service import decisions, reports
 from ..service.access import visible_submission
 from ..service.errors import ServiceCode, ServiceError, forbidden, not_found, not_ready
 from ..service.submissions import sheet_claims
+from .schemas import DecisionReply
 from .security import CSRF_FIELD, check_csrf
 from .views import (
     VERDICTS,
@@ -60,13 +61,14 @@ def criterion_page(request: Request, submission_id: str, code: str, p: PageUser,
     return render(request, "criterion.html", ctx)
 
 
-@router.post("/submissions/{submission_id}/criteria/{code}/decision", response_model=None)
+@router.post("/submissions/{submission_id}/criteria/{code}/decision", response_model=None,
+             responses={200: {"model": DecisionReply}})
 def decide(request: Request, submission_id: str, code: str, p: PageUser,
            csrf: Annotated[str, Form(alias=CSRF_FIELD, max_length=200)] = "",
            action: Annotated[str, Form(max_length=16)] = "accept",
            score: Annotated[str, Form(max_length=20)] = "",
            comment: Annotated[str, Form(max_length=4000)] = "",
-           v: Annotated[str, Form(max_length=200)] = "") -> dict[str, Any] | Response:
+           v: Annotated[str, Form(max_length=200)] = "") -> Response:
     check_csrf(request, csrf)
     if not p.is_staff:
         raise forbidden("Chỉ thẩm định viên được ghi kết quả thẩm định.")
@@ -85,6 +87,7 @@ def decide(request: Request, submission_id: str, code: str, p: PageUser,
         out = decisions.as_dict(d)
         decided = decisions.current(s, submission_id)
     if wants_json(request):
-        return {"decision": out, "totals": totals_json(report, decided)}
+        reply = DecisionReply.model_validate({"decision": out, "totals": totals_json(report, decided)})
+        return JSONResponse(reply.model_dump(mode="json"))
     suffix = f"?v={v}" if v else ""
     return RedirectResponse(f"/ui/submissions/{submission_id}/criteria/{code}{suffix}#quyet-dinh", status_code=303)

@@ -22,6 +22,7 @@ from ..service.status import OPEN_SUBMISSION
 from ..service.store import records
 from ..service.submissions import SubmissionFilter, filter_choices, list_submissions, standings, withdraw_submission
 from .rubrics import template_url
+from .schemas import ProgressPoll, UploadAccepted
 from .security import CSRF_FIELD, check_csrf
 from .views import STATUS_VI, ApiUser, PageUser, file_progress, render, rubrics, runtime, table_model, wants_json
 
@@ -64,7 +65,7 @@ def upload_page(request: Request, p: PageUser) -> HTMLResponse:
 SHEET_CODES = (ErrorCode.NO_SHEET, ErrorCode.SHEET_INVALID)  # refusals answered with the sheet template too
 
 
-@router.post("/submissions")
+@router.post("/submissions", responses={201: {"model": UploadAccepted}})
 def upload(request: Request, p: PageUser,
            files: Annotated[list[UploadFile], File()],
            csrf: Annotated[str, Form(alias=CSRF_FIELD, max_length=200)] = "",
@@ -104,11 +105,11 @@ def upload(request: Request, p: PageUser,
         return fail(exc.http_status, exc.message_vi, exc.code)
     url = f"/ui/submissions/{sub_id}"
     if wants_json(request):
-        return JSONResponse({"id": sub_id, "url": url}, status_code=201)
+        return JSONResponse(UploadAccepted(id=sub_id, url=url).model_dump(), status_code=201)
     return RedirectResponse(url, status_code=303)
 
 
-@router.get("/api/submissions/{submission_id}/progress")
+@router.get("/api/submissions/{submission_id}/progress", response_model=ProgressPoll)
 def progress_json(request: Request, submission_id: str, p: ApiUser) -> dict[str, Any]:
     with runtime(request).db.session() as s:
         sub = s.get(Submission, submission_id)
