@@ -20,20 +20,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 
 from tests.api.helpers import example_zip
 from tests.api.live import served_submission
 from tests.conftest import ROOT
 
 ARTIFACTS = ROOT / "tests" / "artifacts" / "layout"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 DESKTOP = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
 SMALL_PHONE = {"width": 360, "height": 740}
@@ -73,16 +69,6 @@ def site(shared_data_dir):
             "document": f"/ui/documents/{sha}/pages/1",
             "references": "/ui/references?number=1143/QĐ-UBND",
         })
-
-
-@pytest.fixture()
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (make test installs it)")
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def signed_in(browser, site: Site, viewport: dict) -> Page:

@@ -17,7 +17,7 @@ import httpx
 
 from api.service.tokens import create_token
 from tests.api.helpers import example_zip, poll
-from tests.api.ui.test_web_e2e import browser, server  # noqa: F401 (fixtures)
+from tests.api.ui.test_web_e2e import server  # noqa: F401 (fixture)
 from verifier.messages import score as fmt
 
 UNIT = "Sở Tư pháp tỉnh Đồng Nai"

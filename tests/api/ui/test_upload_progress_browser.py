@@ -11,7 +11,7 @@ from api.service.submissions import create_submission
 from api.service.tokens import create_token
 from tests.api.jobs.conftest import submission
 from tests.api.ui.test_layout import serious_axe
-from tests.api.ui.test_web_e2e import VIEWPORT, browser, server, shot  # noqa: F401 (fixtures)
+from tests.api.ui.test_web_e2e import VIEWPORT, server, shot  # noqa: F401 (fixture)
 from tests.ingest.builders import write
 from verifier import read_sheet
 

@@ -17,7 +17,6 @@ import socket
 import threading
 import time
 import unicodedata
-from pathlib import Path
 
 import httpx
 import pytest
@@ -32,9 +31,6 @@ from tests.conftest import ROOT
 
 UNIT = "Sở Tư pháp tỉnh Đồng Nai"
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 VIEWPORT = {"width": 1366, "height": 768}
 
 
@@ -63,18 +59,6 @@ def server(pg_url, shared_data_dir):
     srv.should_exit = True
     thread.join(10)
     svc.queue.join()
-
-
-@pytest.fixture()
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (make test installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def shot(page, name: str) -> None:

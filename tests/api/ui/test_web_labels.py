@@ -14,7 +14,6 @@ way a unit zips a folder (every file under ``ho-so-so-tu-phap-2024/``). Then:
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, sync_playwright
@@ -22,15 +21,13 @@ from playwright.sync_api import Page, sync_playwright
 from models.errors import ErrorCode
 from models.extraction import DocumentKind
 from models.report import FindingCode, Severity, Verdict
+from tests.api.browser import MISSING, chromium_present, launch
 from tests.api.helpers import zip_folder
 from tests.api.live import served_submission
 from tests.conftest import EXAMPLE
 from verifier import load_rubric
 from verifier.messages import LABELS, label
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 FOLDER = "ho-so-so-tu-phap-2024/"
 RUBRIC = "par-reference"
 # Every code an appraiser must not read (as test_report_print counts them): the enums' values and the rubric id.
@@ -53,11 +50,11 @@ def site(shared_data_dir):
 
 @pytest.fixture()
 def page(site, shared_data_dir):
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (make test installs it)")
+    if not chromium_present():
+        pytest.fail(MISSING)
     base, token, _sid, _files = site
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        b = launch(pw)
         ctx = b.new_context(viewport={"width": 1440, "height": 900}, locale="vi-VN")
         ctx.set_default_timeout(20_000)
         p = ctx.new_page()
