@@ -114,11 +114,11 @@ def history(s: Session, submission_id: str, code: str) -> list[dict[str, Any]]:
     return [as_dict(d) for d in rows]
 
 
-def for_reports(s: Session, submission_id: str) -> dict[str, dict[str, Any]]:
-    """The current decisions for the XLSX and HTML reports (code -> score, comment, by, at): the comment also
-    says who decided and when."""
+def for_reports(decided: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The current decisions (``current``) as the XLSX and HTML reports take them (code -> score, comment, by,
+    at): the comment also says who decided and when."""
     out: dict[str, dict[str, Any]] = {}
-    for code, d in current(s, submission_id).items():
+    for code, d in decided.items():
         what = d["comment"] or ("Chấp nhận điểm theo minh chứng" if d["action"] == "accept" else "")
         out[code] = {"score": d["score"], "comment": f"{what} — {d['by']}, {d['at']}".strip(" —"),
                      "by": d["by"], "at": d["at"]}

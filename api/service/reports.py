@@ -88,13 +88,13 @@ def download_headers(sub: Submission, fmt: str) -> dict[str, str]:
 
 def render_report(s: Session, report: Report, submission_id: str, fmt: str) -> bytes:
     """The report as ``fmt`` (one of FORMATS) with the decisions recorded in ``s``."""
+    current = decisions.current(s, submission_id)
     if fmt == "json":
         data = report.model_dump(mode="json")
-        data["decisions"] = decisions.current(s, submission_id)
+        data["decisions"] = current
         return json.dumps(data, ensure_ascii=False).encode("utf-8")
     if fmt == "html":
-        html = render_html(report, decisions.for_reports(s, submission_id))  # the appraised-score column
-        current = decisions.current(s, submission_id)
+        html = render_html(report, decisions.for_reports(current))  # the appraised-score column
         if current:
             html = html.replace("</body>", _env.get_template("decisions_section.html").render(
                 decisions=current, report=report) + "</body>", 1)
@@ -102,5 +102,5 @@ def render_report(s: Session, report: Report, submission_id: str, fmt: str) -> b
     if fmt == "xlsx":
         with tempfile.TemporaryDirectory() as d:
             return write_xlsx(report, Path(d) / "report.xlsx",
-                              decisions=decisions.for_reports(s, submission_id)).read_bytes()
+                              decisions=decisions.for_reports(current)).read_bytes()
     raise ValueError(f"unknown report format {fmt!r}")
