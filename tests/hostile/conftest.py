@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.api.browser import browser  # noqa: F401 (fixture for the web leg)
 from tests.api.helpers import own_redis  # noqa: F401 (a fixture for the REST leg)
-from tests.api.ui.test_web_e2e import browser, server  # noqa: F401 (fixtures for the web leg)
+from tests.api.ui.test_web_e2e import server  # noqa: F401 (fixture for the web leg)
 
 from .checks import Jail
 from .corpus import GOOD, example, has_text_layer
