@@ -124,11 +124,14 @@ def test_redis_restart_mid_run_loses_nothing(pg_url, tmp_path):
     try:
         sid = _submit(svc)
 
-        def finished_count():
+        def counts():
             with svc.db.session() as s:
-                return s.scalar(select(func.count()).select_from(JobRow).where(JobRow.status == "finished"))
+                rows = s.execute(select(JobRow.status, func.count()).group_by(JobRow.status)).all()
+                return dict(rows)
 
-        poll(finished_count, until=lambda n: n >= 1, timeout=120, every=0.2)
+        # mid-run: a job read already and one running, so the worker is inside a job when Redis goes —
+        # RQ's main loop (not its reconnecting dequeue) meets the error and returns from work()
+        poll(counts, until=lambda n: n.get("finished", 0) >= 1 and n.get("started", 0) >= 1, timeout=120, every=0.1)
         redis_proc.kill()  # Redis keeps nothing on disk: every queued job is gone
         redis_proc.wait()
         redis_proc = redis_server(port)
@@ -136,6 +139,53 @@ def test_redis_restart_mid_run_loses_nothing(pg_url, tmp_path):
         _assert_complete_without_duplicates(svc, sid)
         with svc.db.session() as s:
             assert max(j.attempts for j in s.scalars(select(JobRow))) >= 2  # lost jobs were re-enqueued
+    finally:
+        _stop(worker)
+        redis_proc.kill()
+        redis_proc.wait()
+
+
+def test_redis_error_outside_rq_reconnect_does_not_end_the_worker(pg_url, tmp_path):
+    """RQ reconnects only while it waits for a job. A Redis error met elsewhere (after a job, in its heartbeat
+    — what a restart at the wrong moment does) makes RQ's ``work()`` return, or re-raise from its teardown;
+    the worker must start RQ again rather than exit. Injected deterministically with a Redis ACL that refuses
+    EXPIRE (every RQ heartbeat uses it) while a job runs, then allowed again."""
+    from redis import Redis
+
+    port = free_port()
+    redis_proc = redis_server(port)
+    url = f"redis://127.0.0.1:{port}/0"
+    env = dict(_env(pg_url, url, tmp_path / "data"), KIEMCHUNG_JOB_PAGES="1")
+    svc = configure(Settings(data_dir=tmp_path / "data", database_url=pg_url, redis_url=url, reconcile_seconds=3600,
+                             job_pages=1))
+    worker = _start_worker(env, tmp_path / "worker.log")
+    admin = Redis(port=port)
+    try:
+        sid = _submit(svc)
+
+        def started():
+            with svc.db.session() as s:
+                return s.scalars(select(JobRow.key).where(JobRow.status == "started")).all()
+
+        [key, *_] = poll(started, until=bool, timeout=120, every=0.1)
+        admin.execute_command("ACL", "SETUSER", "default", "-expire")
+        try:
+            def job_status():
+                with svc.db.session() as s:
+                    return s.scalar(select(JobRow.status).where(JobRow.key == key))
+
+            poll(job_status, until=lambda st: st != "started", timeout=120, every=0.2)
+            time.sleep(4)  # RQ's heartbeat after the job meets the refusal; its teardown too
+        finally:
+            admin.execute_command("ACL", "SETUSER", "default", "+@all")
+        assert worker.poll() is None, (tmp_path / "worker.log").read_text()[-3000:]
+        poll(lambda: _status(svc, sid), until=lambda st: st in ("done", "failed"), timeout=300)
+        _assert_complete_without_duplicates(svc, sid)
+        assert worker.poll() is None
+        log_text = (tmp_path / "worker.log").read_text()
+        assert "starting again" in log_text or "redis unavailable; retrying" in log_text
+        os.killpg(worker.pid, signal.SIGTERM)  # a stop request still ends it: the restart loop is not a trap
+        assert worker.wait(timeout=30) == 0
     finally:
         _stop(worker)
         redis_proc.kill()
