@@ -19,8 +19,8 @@ from models.extraction import Signature
 from models.report import Finding, FindingCode, Severity
 
 from .evidence import EvidenceFile
+from .messages import VN_TZ
 
-VN_TZ = dt.timezone(dt.timedelta(hours=7), "UTC+7")
 TRUST_VI = "chưa kiểm tra với danh sách tin cậy"
 _SOURCE_VI = {
     "timestamp_token": "theo dấu thời gian",

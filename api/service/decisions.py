@@ -8,7 +8,6 @@ Every change is a new ``decisions`` row (who, when, what): the audit trail. The 
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from typing import Any
 
@@ -16,12 +15,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models.tables import ApiToken, CriterionResultRow, Decision, Submission
+from verifier.messages import local_time
 
 from .access import ROLE_VI, Principal
 from .errors import ServiceCode, ServiceError
 
 ACTIONS = ("accept", "set")
-VN_TZ = dt.timezone(dt.timedelta(hours=7))
 
 
 def who(s: Session, p: Principal) -> str:
@@ -76,12 +75,6 @@ def _fmt(v: float | None) -> str:
     if v is None:
         return "—"
     return f"{v:.2f}".rstrip("0").rstrip(".").replace(".", ",")
-
-
-def local_time(t: dt.datetime) -> str:
-    if t.tzinfo is None:
-        t = t.replace(tzinfo=dt.UTC)
-    return t.astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")
 
 
 def overridden(d: Decision) -> bool:

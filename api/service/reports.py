@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from models.report import Report
 from models.tables import Submission
 from verifier import write_html, write_json, write_xlsx
+from verifier.messages import local_time, vn_day
 from verifier.messages import score as fmt_score
-from verifier.messages import vn_day
 from verifier.reports import render_html
 
 from . import decisions, labels
@@ -45,7 +45,7 @@ REPORT_CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'none';
 # (``{{ f.code|label("findings") }}``, the template keeps the code as a tooltip), file names without the
 # submission's folder, a criteria set's title, the labels the evidence viewer's script shows.
 TEMPLATE_FILTERS: dict[str, Callable[..., Any]] = {
-    "score": fmt_score, "localtime": decisions.local_time, "vn_day": vn_day, "label": labels.label,
+    "score": fmt_score, "localtime": local_time, "vn_day": vn_day, "label": labels.label,
     "shown_names": labels.shown_names, "shown_name": labels.shown_name, "short_paths": labels.short_paths,
     "rubric_title": labels.rubric_title, "viewer_labels": labels.viewer_labels,
 }

@@ -100,6 +100,7 @@ def test_decisions_over_rest_are_validated_audited_and_exported(app, client, tok
     assert (d1["code"], d1["action"], d1["score"], d1["machine_score"], d1["verdict"]) == \
         ("3.2.1", "accept", 1.0, 1.0, "REFUTED")
     assert d1["comment"] == "" and d1["by"] == f"{LABEL} (thẩm định viên)" and d1["at"] and d1["at_iso"]
+    assert d1["at"].endswith("(UTC+07:00)")  # local time says which: the XLSX comments and the history carry it
 
     # set: a score different from the machine's needs a comment
     err = _error(client.post(base, headers=appraiser, json={"action": "set", "score": 1.5}), 422, "COMMENT_REQUIRED")
