@@ -151,7 +151,7 @@ def run_batch(path: Path, *, out_dir: Path, settings: Settings, rubric: str, yea
                                    tool_version=tool_version)
             except ServiceError as exc:
                 log.warning("unit rejected", extra={"unit": name, "code": exc.code.value})
-                rows[name] = batches.summary_row(name, None, f"{exc.code.value}: {exc.message_vi}")
+                rows[name] = batches.summary_row(name, None, exc.message_vi, exc.code.value)
                 continue
             checked.append((name, unit_path if unit_path.is_dir() else None, result.report))
             prints.extend(result.fingerprints)

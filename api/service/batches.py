@@ -119,9 +119,11 @@ def update_batch(ctx: Context, batch_id: str) -> None:
         batch.status = BatchStatus.DONE
 
 
-def summary_row(name: str, report: Report | None, error: str | None = None) -> dict[str, Any]:
+def summary_row(name: str, report: Report | None, error: str | None = None, code: str | None = None) -> dict[str, Any]:
+    """A unit's line of the batch summary; a rejected unit's carries its reason in Vietnamese (``error``, for
+    people) and its stable code (``error_code``, for programs)."""
     if report is None:
-        return {"unit": name, "status": UnitStatus.ERROR, "error": error}
+        return {"unit": name, "status": UnitStatus.ERROR, "error": error, "error_code": code}
     counts = {v.value: 0 for v in Verdict}
     for c in report.criteria:
         counts[c.verdict.value] += 1

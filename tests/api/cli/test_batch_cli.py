@@ -57,7 +57,8 @@ def test_batch_folder(tmp_path, session_settings):
     assert rows["Sở Tư pháp tỉnh Đồng Nai"]["supported_total"] == 8.5
     other = rows["Sở Tài chính tỉnh Đồng Nai"]
     assert other["status"] == "ok" and other["supported_total"] < 8.5  # its evidence was issued by another unit
-    assert rows["hong"]["status"] == "error" and "CORRUPT_ARCHIVE" in rows["hong"]["error"]  # its own reason
+    assert rows["hong"]["status"] == "error" and rows["hong"]["error_code"] == "CORRUPT_ARCHIVE"  # its own reason
+    assert rows["hong"]["error"].startswith("Tệp hong.zip")  # the sentence for people, not "CODE: …"
     # the copied plan is flagged in both units, on the criterion that uses it
     assert other["duplicate_findings"] >= 1 and rows["Sở Tư pháp tỉnh Đồng Nai"]["duplicate_findings"] >= 1
     report = json.loads((out / "so-tai-chinh" / "report.json").read_text(encoding="utf-8"))
