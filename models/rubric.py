@@ -1,15 +1,17 @@
 """A criteria set (rubric) as data: fields -> criteria -> sub-criteria, each with a rule.
 
-Dates in rules are written relative to the assessment year ``Y``:
+Items have a role (ordinary, bonus, penalty, survey); an optional ``index`` block says how the
+index percent and its band are computed (``verifier.index``). Dates in rules are written relative
+to the assessment year ``Y``:
 ``"31/01/Y"``, ``"31/12/Y-1"``. The YAML format is documented in
 ``docs/rubric-format.md``; the loader lives in ``verifier.rubric``.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class _Strict(BaseModel):
@@ -116,17 +118,61 @@ Rule = Annotated[
 ]
 
 
+ItemRole = Literal["score", "bonus", "penalty", "survey"]
+COUNTED_ROLES = ("score", "survey")  # the roles whose maxima add up to a criterion's, a field's and the index's
+SURVEY_NOTE = "Điểm điều tra xã hội học: nhập từ kết quả điều tra, đơn vị không tự chấm."
+
+
 class SubCriterion(_Strict):
+    """A sub-criterion (tiêu chí thành phần) or a bonus, penalty or survey item.
+
+    ``role``: ``score`` (ordinary, self-scored), ``bonus`` (điểm thưởng: adds up to ``cap``),
+    ``penalty`` (điểm trừ: subtracts up to ``cap``), ``survey`` (điều tra xã hội học: never
+    self-scored, its value imported per unit; ``max_score`` is its weight). A bonus or penalty
+    item's ``max_score`` is its cap (written once, as ``cap``); a survey item needs no rule.
+    """
+
     code: str
     title: str
+    stt: str = ""  # the unit's numbering as the decision prints it (a, b, ...)
+    role: ItemRole = "score"
     max_score: float
+    cap: float | None = None  # bonus / penalty only: the most the item adds or takes
     rule: Rule
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fill_defaults(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        role = data.get("role", "score")
+        if role in ("bonus", "penalty") and "max_score" not in data and isinstance(data.get("cap"), (int, float)):
+            data = {**data, "max_score": data["cap"]}
+        if role == "survey" and "rule" not in data:
+            data = {**data, "rule": {"kind": "manual", "review_note": SURVEY_NOTE}}
+        return data
+
+    @property
+    def counted(self) -> bool:
+        """Whether the item's maximum belongs to the attainable maximum (ordinary and survey items)."""
+        return self.role in COUNTED_ROLES
+
+    @property
+    def self_scored(self) -> bool:
+        return self.role != "survey"
 
 
 class Criterion(_Strict):
     code: str
     title: str
+    stt: str = ""  # the unit's numbering (1, 2, ...)
+    max_score: float | None = None  # as the decision's annex states it; checked against the items
     items: list[SubCriterion]
+
+    @property
+    def items_max(self) -> float:
+        """The sum of its ordinary and survey items' maxima (bonus and penalty items stand apart)."""
+        return sum(s.max_score for s in self.items if s.counted)
 
 
 class FieldArea(_Strict):
@@ -134,13 +180,49 @@ class FieldArea(_Strict):
 
     code: str
     title: str
+    stt: str = ""  # the unit's numbering (I, II, ...)
+    max_score: float | None = None  # as stated; checked against its criteria
     criteria: list[Criterion]
+
+    @property
+    def items_max(self) -> float:
+        return sum(c.items_max for c in self.criteria)
+
+
+class IndexBand(_Strict):
+    """A result band of the index in percent (``{code: A, ge: 90}``); ends as in :class:`Band`."""
+
+    code: str
+    label: str = ""  # Vietnamese: "Xuất sắc", "Tốt", ...
+    gt: float | None = None
+    ge: float | None = None
+    lt: float | None = None
+    le: float | None = None
+
+    def contains(self, value: float) -> bool:
+        return Band(score=0, gt=self.gt, ge=self.ge, lt=self.lt, le=self.le).contains(value)
+
+
+class IndexSpec(_Strict):
+    """How the index is computed from the items' scores: the attainable maximum, caps, survey, bands."""
+
+    max_score: float  # the attainable maximum: self-assessed part + survey part (e.g. 100)
+    self_assessed_max: float | None = None  # stated part: the ordinary items' maxima
+    survey_max: float | None = None  # stated part: the survey items' weights
+    bonus_cap: float | None = None  # the most all bonus items add together (None: the sum of their caps)
+    penalty_cap: float | None = None  # the most all penalty items take together
+    survey_absent: Literal["zero", "rescale"] = "zero"  # rescale: percent of the maximum without the survey
+    cap_total: bool = True  # the total stays within 0 .. the attainable maximum
+    decimals: int = Field(default=2, ge=0, le=6)  # the published index is rounded to this; bands and ranks use it
+    bands: list[IndexBand] = []
 
 
 class Rubric(_Strict):
     id: str
     title: str
     source: str = ""  # the decision that issued the set, if any
+    applies_to: list[str] = []  # which unit kinds the set is for (free text: so_nganh, ubnd_xa, ...)
+    index: IndexSpec | None = None
     fields: list[FieldArea]
 
     def subcriteria(self) -> list[tuple[FieldArea, Criterion, SubCriterion]]:
@@ -152,6 +234,10 @@ class Rubric(_Strict):
                 return s
         return None
 
+    def of_role(self, role: str) -> list[SubCriterion]:
+        return [s for _f, _c, s in self.subcriteria() if s.role == role]
+
     @property
     def max_total(self) -> float:
-        return sum(s.max_score for _f, _c, s in self.subcriteria())
+        """The attainable maximum as the items give it: ordinary and survey items (bonus and penalty apart)."""
+        return sum(f.items_max for f in self.fields)

@@ -84,9 +84,11 @@ def verify(sheet: Sheet, rubric: Rubric, files: list[EvidenceFile], *, unit: str
 
     results: list[CriterionResult] = []
     for fa, cr, item in rubric.subcriteria():
+        if not item.self_scored:
+            continue  # survey items (điều tra xã hội học) are imported per unit, never self-scored or checked
         base = _Placement(code=item.code, title=item.title, field_code=fa.code, field_title=fa.title,
                           field_stt=group_stt.get(fa.code, ""), criterion_code=cr.code, criterion_title=cr.title,
-                          criterion_max_score=sum(s.max_score for s in cr.items),
+                          criterion_max_score=sum(s.max_score for s in cr.items if s.self_scored),
                           criterion_stt=group_stt.get(cr.code, ""), max_score=item.max_score)
         sheet_claim = claims.get(item.code)
         if sheet_claim is None:
@@ -182,7 +184,7 @@ def _totals(rubric: Rubric, results: list[CriterionResult], group_stt: dict[str,
         items = [by_code[s.code] for c in fa.criteria for s in c.items if s.code in by_code]
         fields.append(FieldTotal(
             code=fa.code, title=fa.title, stt=group_stt.get(fa.code, ""),
-            max_score=sum(s.max_score for c in fa.criteria for s in c.items),
+            max_score=sum(s.max_score for c in fa.criteria for s in c.items if s.self_scored),
             claimed_score=sum(r.claimed_score or 0 for r in items),
             supported_score=sum(r.supported_score or 0 for r in items),
             criteria=criterion_totals(items),

@@ -23,7 +23,9 @@ def _read(tmp_path, data: bytes):
 def test_rest_lists_rubrics_and_serves_the_template(client, svc, tmp_path):
     h = {"Authorization": f"Bearer {create_token(svc.db, 'unit', 'Sở Tư pháp tỉnh Đồng Nai')}"}
     assert client.get("/rubrics/par-reference/template").status_code == 401
-    [item] = client.get("/rubrics", headers=h).json()
+    listed = client.get("/rubrics", headers=h).json()
+    assert [i["id"] for i in listed] == ["example-province", "par-reference"]
+    item = listed[1]
     assert item["id"] == "par-reference" and item["template"] == "/rubrics/par-reference/template"
     r = client.get(item["template"], headers=h)
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/vnd.openxmlformats")
