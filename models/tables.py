@@ -281,6 +281,139 @@ class JobRow(Base):
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
+class Campaign(Base):
+    """An appraisal campaign (a year, a calendar, unit groups): ``models.campaign.CampaignSpec`` as loaded."""
+
+    __tablename__ = "campaigns"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    calendar: Mapped[dict[str, Any]] = mapped_column(JSON)  # step -> {"opens": ISO date | None, "closes": ISO date}
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    groups: Mapped[list[CampaignGroup]] = relationship(back_populates="campaign", order_by="CampaignGroup.id",
+                                                       cascade="all, delete-orphan")
+
+
+class CampaignGroup(Base):
+    """A group of units of a campaign, assessed on one criteria set."""
+
+    __tablename__ = "campaign_groups"
+    __table_args__ = (UniqueConstraint("campaign_id", "code", name="uq_campaign_groups_code"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(300))
+    rubric: Mapped[str] = mapped_column(String(200))
+    campaign: Mapped[Campaign] = relationship(back_populates="groups")
+
+
+class CampaignUnit(Base):
+    """A unit taking part in a campaign, in one of its groups."""
+
+    __tablename__ = "campaign_units"
+    __table_args__ = (UniqueConstraint("campaign_id", "unit_id", name="uq_campaign_units_unit"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("campaign_groups.id", ondelete="CASCADE"))
+    unit: Mapped[Unit] = relationship()
+    group: Mapped[CampaignGroup] = relationship()
+
+
+class CampaignEvent(Base):
+    """The campaign's audit trail, append-only: a lock or unlock of a unit's step (by the unit, by an admin,
+    or automatic at the deadline), and every other change made to a unit's rounds — who, when, what."""
+
+    __tablename__ = "campaign_events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), nullable=True, index=True)
+    step: Mapped[str] = mapped_column(String(24))  # models.campaign.STEPS
+    action: Mapped[str] = mapped_column(String(24))  # api.service.status.CampaignAction
+    code: Mapped[str] = mapped_column(String(40), default="")  # the criterion, when the event is about one
+    until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)  # an unlock's end
+    note: Mapped[str] = mapped_column(Text, default="")
+    token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"), nullable=True)
+    by_label: Mapped[str] = mapped_column(String(200), default="")  # who, as named then ("" for the system)
+    by_role: Mapped[str] = mapped_column(String(16), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class RoundScore(Base):
+    """An appraisal round's record for one criterion of a unit: the score, the note, and whether the unit is
+    asked to explain. Append-only like ``decisions``: the newest row per (campaign, unit, round, code) is current.
+    ``source`` says who wrote it: ``machine`` (a question proposed from kiemchung's findings, to be confirmed or
+    dropped) or ``appraiser``."""
+
+    __tablename__ = "round_scores"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    round: Mapped[int] = mapped_column(Integer)  # 1 | 2
+    code: Mapped[str] = mapped_column(String(40))
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    explanation_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(String(16), default="appraiser")  # machine | appraiser
+    state: Mapped[str] = mapped_column(String(16), default="confirmed")  # proposed | confirmed | dropped
+    token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"), nullable=True)
+    by_label: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Explanation(Base):
+    """A unit's explanation (giải trình) of one criterion. Versioned: a new text is a new row, the old stays."""
+
+    __tablename__ = "explanations"
+    __table_args__ = (UniqueConstraint("campaign_id", "unit_id", "code", "version", name="uq_explanations_version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"), nullable=True)
+    by_label: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AdditionalFile(Base):
+    """A file a unit adds for one criterion in the explanation step (tài liệu bổ sung). Versioned by name: a file
+    with a name already used is a new version beside the old one, never a silent replacement."""
+
+    __tablename__ = "additional_files"
+    __table_args__ = (UniqueConstraint("campaign_id", "unit_id", "code", "name", "version",
+                                       name="uq_additional_files_version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(500))
+    version: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"), index=True)
+    token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"), nullable=True)
+    by_label: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SurveyScore(Base):
+    """A unit's survey score (điều tra xã hội học) for one survey item, imported from a file, never self-scored.
+    Re-importing replaces the value; the import is in the audit trail."""
+
+    __tablename__ = "survey_scores"
+    __table_args__ = (UniqueConstraint("campaign_id", "unit_id", "code", name="uq_survey_scores_item"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    score: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(300), default="")  # the imported file's name and row
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 Index("ix_submissions_unit_year", Submission.unit_id, Submission.year)
 Index("ix_doc_references_symbol_lead", ReferenceRow.symbol_key, ReferenceRow.lead_key)
 Index("ix_decisions_submission_code", Decision.submission_id, Decision.code, Decision.id)
+Index("ix_round_scores_current", RoundScore.campaign_id, RoundScore.unit_id, RoundScore.round, RoundScore.code,
+      RoundScore.id)

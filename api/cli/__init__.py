@@ -2,7 +2,7 @@
 layer, and print — ``check`` (a submission or a batch), ``documents`` (extract, schema), ``rubrics``,
 ``service`` (serve, worker, reconcile, db-upgrade), ``tokens``. ``app`` is the entry point."""
 
-from . import check, documents, rubrics, service, tokens  # noqa: F401  (each registers its commands)
+from . import campaigns, check, documents, rubrics, service, tokens  # noqa: F401  (each registers its commands)
 from .main import app, run
 
 __all__ = ["app", "run"]

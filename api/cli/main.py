@@ -23,6 +23,9 @@ rubric_app = typer.Typer(help="Criteria sets (rubrics): list and validate.", no_
 app.add_typer(rubric_app, name="rubric")
 token_app = typer.Typer(help="API tokens: create, list, revoke.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
+campaign_app = typer.Typer(help="Appraisal campaigns: calendar, unit groups, locks, survey scores.",
+                           no_args_is_help=True)
+app.add_typer(campaign_app, name="campaign")
 
 
 def _version_callback(value: bool) -> None:

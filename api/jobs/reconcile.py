@@ -13,6 +13,7 @@ from sqlalchemy import select
 from models.errors import ErrorCode
 from models.tables import JobRow, Submission, utcnow
 
+from ..service import campaigns
 from ..service.status import OPEN_SUBMISSION, READ_JOBS, JobKind, JobStatus, SubmissionStatus
 from ..service.store import records
 from .keys import job_call
@@ -29,12 +30,14 @@ def reconcile(rt: Runtime, *, stale_after: float | None = None) -> dict[str, int
     - ``queued`` but unknown to the broker: Redis lost it (restart, flush) → re-enqueue;
     - ``failed`` and no longer retried by the broker: re-enqueue until ``MAX_ATTEMPTS``, then give
       up for good — an ingest job's file is reported unreadable, a verification fails its submission.
+
+    And in every campaign, a unit's step past its deadline gets its automatic lock recorded.
     """
     stale_after = rt.settings.job_stale_seconds if stale_after is None else stale_after
     now = utcnow()
     stale_before = now - dt.timedelta(seconds=stale_after)
     counts = {"requeued_lost": 0, "requeued_abandoned": 0, "requeued_failed": 0, "given_up": 0,
-              "verify_scheduled": 0, "stuck": 0}
+              "verify_scheduled": 0, "stuck": 0, "auto_locked": 0}
     with rt.db.session() as s:
         rows = s.scalars(select(JobRow).where(
             JobRow.status.in_((JobStatus.QUEUED, JobStatus.STARTED, JobStatus.FAILED)))).all()
@@ -83,6 +86,8 @@ def reconcile(rt: Runtime, *, stale_after: float | None = None) -> dict[str, int
             counts["stuck"] += 1
             log.error("submission cannot progress: nothing is queued or running for it and nothing could be "
                       "scheduled; see its files and the jobs table", extra={"submission": sid})
+    # campaigns: a unit's step whose deadline passed is locked; the audit trail records when
+    counts["auto_locked"] = campaigns.sweep_deadlines(rt)
     return counts
 
 

@@ -34,6 +34,13 @@ class ServiceCode(StrEnum):
     SCORE_INVALID = "SCORE_INVALID"
     SCORE_OUT_OF_RANGE = "SCORE_OUT_OF_RANGE"
     COMMENT_REQUIRED = "COMMENT_REQUIRED"
+    # appraisal campaigns: rounds, explanations, locks
+    CAMPAIGN_INVALID = "CAMPAIGN_INVALID"  # a campaign file that does not load
+    NOT_IN_CAMPAIGN = "NOT_IN_CAMPAIGN"  # the unit takes no part in the campaign
+    STEP_LOCKED = "STEP_LOCKED"  # the unit's step is locked (by the unit, an admin, or its deadline)
+    STEP_NOT_OPEN = "STEP_NOT_OPEN"  # the step has not opened yet
+    NOT_QUESTIONED = "NOT_QUESTIONED"  # an explanation for a criterion the appraisers did not question
+    SURVEY_INVALID = "SURVEY_INVALID"  # a survey file whose rows cannot be imported
 
 
 Code = ErrorCode | ServiceCode
@@ -47,6 +54,8 @@ HTTP_STATUS: dict[Code, int] = {
     ServiceCode.NOT_FOUND: 404,
     ServiceCode.METHOD_NOT_ALLOWED: 405,
     ServiceCode.NOT_READY: 409,
+    ServiceCode.STEP_LOCKED: 409,
+    ServiceCode.STEP_NOT_OPEN: 409,
     ServiceCode.PAYLOAD_TOO_LARGE: 413,
     ErrorCode.UNSUPPORTED_TYPE: 415,
     ErrorCode.INTERNAL: 500,

@@ -96,3 +96,33 @@ class Health(StrEnum):
     OK = "ok"
     DEGRADED = "degraded"
     MISSING = "missing"
+
+
+class CampaignAction(StrEnum):
+    """``campaign_events.action``: what happened to a unit's step in a campaign (the audit trail)."""
+
+    LOCK = "lock"  # the unit (or an admin) locked the step
+    UNLOCK = "unlock"  # an admin opened it again, until a given time
+    AUTO_LOCK = "auto_lock"  # the step's deadline passed: recorded by the reconciler's deadline sweep
+    ROUND_SCORE = "round_score"  # an appraiser wrote a round record
+    PROPOSED = "proposed"  # kiemchung proposed the round-1 questions from its findings
+    EXPLANATION = "explanation"  # the unit wrote an explanation
+    FILE_ADDED = "file_added"  # the unit added a file
+    SURVEY_IMPORT = "survey_import"  # survey scores imported
+    CREATED = "created"  # the campaign was created or updated from its file
+
+
+class RoundSource(StrEnum):
+    """``round_scores.source``: who wrote a round record."""
+
+    MACHINE = "machine"
+    APPRAISER = "appraiser"
+
+
+class RoundState(StrEnum):
+    """``round_scores.state``: a machine proposal waits (``proposed``) until an appraiser confirms or drops it;
+    an appraiser's own record is confirmed."""
+
+    PROPOSED = "proposed"
+    CONFIRMED = "confirmed"
+    DROPPED = "dropped"

@@ -1,0 +1,577 @@
+"""Appraisal campaigns: a year's calendar and unit groups (from a data file), each unit's steps and their
+locks, the appraisers' round records, the units' explanations and additional files, survey scores, and the
+audit trail of all of it (``campaign_events``: who, when, what).
+
+Locks: a unit's step (self-assessment, explanation) is locked when the unit (or an admin) locks it, or when
+its deadline passes — the end of its ``closes`` day, Vietnam time. Only an admin unlocks, and always until a
+stated time; the latest lock or unlock decides. Nothing a unit wrote is ever replaced: explanations and
+files are versioned, round records are appended (the newest is current), and so are events.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from openpyxl import load_workbook
+from pydantic import ValidationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+import ingest
+from models.campaign import STEP_VI, STEPS, UNIT_STEPS, CampaignSpec, Step
+from models.errors import ErrorCode
+from models.report import Report, Verdict
+from models.tables import (
+    AdditionalFile,
+    Campaign,
+    CampaignEvent,
+    CampaignGroup,
+    CampaignUnit,
+    Explanation,
+    RoundScore,
+    SurveyScore,
+    Unit,
+    utcnow,
+)
+from verifier.messages import VN_TZ
+
+from . import documents
+from .access import Principal
+from .context import Context
+from .decisions import who
+from .errors import ServiceCode, ServiceError, forbidden, not_found
+from .status import CampaignAction, RoundSource, RoundState
+from .store import records
+
+QUESTIONED_VERDICTS = (Verdict.REFUTED, Verdict.NOT_ENOUGH_EVIDENCE, Verdict.MANUAL_REVIEW)
+MAX_TEXT = 8000
+
+
+# --------------------------------------------------------------------------- the campaign file
+
+
+def load_spec(path: Path) -> CampaignSpec:
+    """A campaign file (YAML), validated; CAMPAIGN_INVALID with the reason when it does not load."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        return CampaignSpec.model_validate(data)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ServiceError(ServiceCode.CAMPAIGN_INVALID, f"cannot read {path.name}: {exc}",
+                           f"Không đọc được tệp đợt đánh giá {path.name}: {exc}") from exc
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(x) for x in e['loc']) or '(tệp)'}: {e['msg']}" for e in exc.errors())
+        raise ServiceError(ServiceCode.CAMPAIGN_INVALID, f"{path.name}: {problems}",
+                           f"Tệp đợt đánh giá {path.name} không hợp lệ: {problems}") from exc
+
+
+def create_campaign(ctx: Context, spec: CampaignSpec, p: Principal | None = None) -> str:
+    """Store the campaign (or update it from a new version of its file): calendar, groups, their units.
+    A unit moved to another group moves; a unit no longer listed keeps its records (nothing is deleted)."""
+    with ctx.db.session() as s:
+        camp = s.get(Campaign, spec.id)
+        if camp is None:
+            camp = Campaign(id=spec.id, year=spec.year, title=spec.title, calendar={})
+            s.add(camp)
+        camp.year, camp.title = spec.year, spec.title
+        camp.calendar = {step: {"opens": w.opens.isoformat() if w.opens else None, "closes": w.closes.isoformat()}
+                         for step, w in spec.calendar.items()}
+        s.flush()
+        groups = {g.code: g for g in camp.groups}
+        for g in spec.groups:
+            row = groups.get(g.code)
+            if row is None:
+                row = CampaignGroup(campaign_id=camp.id, code=g.code, title=g.title, rubric=g.rubric)
+                s.add(row)
+                s.flush()
+            row.title, row.rubric = g.title, g.rubric
+            for name in g.units:
+                unit = records.unit_by_name(s, name)
+                assert unit is not None
+                member = s.scalar(select(CampaignUnit).where(CampaignUnit.campaign_id == camp.id,
+                                                             CampaignUnit.unit_id == unit.id))
+                if member is None:
+                    s.add(CampaignUnit(campaign_id=camp.id, unit_id=unit.id, group_id=row.id))
+                else:
+                    member.group_id = row.id
+        _event(s, p, camp.id, None, "self_assessment", CampaignAction.CREATED, note=f"{len(spec.groups)} nhóm đơn vị")
+    return spec.id
+
+
+# --------------------------------------------------------------------------- calendar and locks
+
+
+def step_bounds(camp: Campaign, step: Step) -> tuple[dt.datetime | None, dt.datetime]:
+    """When a step opens and closes (UTC): from the start of its ``opens`` day (or the previous step's close)
+    to the end of its ``closes`` day, Vietnam time."""
+    w = camp.calendar[step]
+    closes = _day_end(dt.date.fromisoformat(w["closes"]))
+    if w.get("opens"):
+        opens: dt.datetime | None = _day_start(dt.date.fromisoformat(w["opens"]))
+    else:
+        i = STEPS.index(step)
+        opens = step_bounds(camp, STEPS[i - 1])[1] if i else None
+    return opens, closes
+
+
+def current_step(camp: Campaign, now: dt.datetime | None = None) -> Step | None:
+    """The step whose window holds ``now``; None before the first opens or after the last closes."""
+    now = now or utcnow()
+    for step in STEPS:
+        opens, closes = step_bounds(camp, step)
+        if (opens is None or opens <= now) and now < closes:
+            return step
+    return None
+
+
+@dataclass(frozen=True)
+class LockState:
+    locked: bool
+    reason: str  # "" (open) | "unit" | "admin" | "deadline" | "not_open"
+    since: dt.datetime | None = None
+    by: str = ""
+    until: dt.datetime | None = None  # an admin's unlock: open until then
+
+    def message_vi(self, step: str) -> str:
+        name = STEP_VI.get(step, step)
+        if self.reason == "deadline":
+            return f"Đã hết hạn {name.lower()} ({local(self.since)}); chỉ quản trị viên mở lại được."
+        if self.reason in ("unit", "admin"):
+            return f"Bước {name.lower()} đã chốt lúc {local(self.since)} ({self.by}); chỉ quản trị viên mở lại được."
+        if self.reason == "not_open":
+            return f"Bước {name.lower()} chưa mở (từ {local(self.since)})."
+        return ""
+
+
+def lock_state(s: Session, camp: Campaign, unit_id: int, step: Step, now: dt.datetime | None = None) -> LockState:
+    now = now or utcnow()
+    opens, closes = step_bounds(camp, step)
+    last = s.scalar(select(CampaignEvent).where(
+        CampaignEvent.campaign_id == camp.id, CampaignEvent.unit_id == unit_id, CampaignEvent.step == step,
+        CampaignEvent.action.in_((CampaignAction.LOCK, CampaignAction.UNLOCK))).order_by(CampaignEvent.id.desc())
+        .limit(1))
+    if last is not None and last.action == CampaignAction.LOCK:
+        return LockState(True, "admin" if last.by_role == "admin" else "unit", _aware(last.created_at), last.by_label)
+    if last is not None and last.action == CampaignAction.UNLOCK:
+        until = _aware(last.until)
+        if until is not None and now < until:
+            return LockState(False, "", until=until, by=last.by_label)
+        return LockState(True, "deadline", until or closes)
+    if opens is not None and now < opens:
+        return LockState(True, "not_open", opens)
+    if now >= closes:
+        return LockState(True, "deadline", closes)
+    return LockState(False, "")
+
+
+def require_open(s: Session, camp: Campaign, unit_id: int, step: Step, now: dt.datetime | None = None) -> None:
+    state = lock_state(s, camp, unit_id, step, now)
+    if state.locked:
+        code = ServiceCode.STEP_NOT_OPEN if state.reason == "not_open" else ServiceCode.STEP_LOCKED
+        raise ServiceError(code, f"{step} is {'not open' if state.reason == 'not_open' else 'locked'} "
+                           f"({state.reason})", state.message_vi(step))
+
+
+def lock(ctx: Context, p: Principal, campaign_id: str, unit: str, step: Step, note: str = "") -> LockState:
+    """The unit locks its own step (chốt); an admin may lock any unit's. Locking a locked step is refused."""
+    _unit_step(step)
+    with ctx.db.session() as s:
+        camp, member = _member(s, campaign_id, unit)
+        if p.role != "admin" and not (p.role == "unit" and p.unit_id == member.unit_id):
+            raise forbidden("Chỉ đơn vị (hoặc quản trị viên) chốt được bước của đơn vị.")
+        require_open(s, camp, member.unit_id, step)
+        _event(s, p, camp.id, member.unit_id, step, CampaignAction.LOCK, note=_text(note, "note"))
+        s.flush()
+        return lock_state(s, camp, member.unit_id, step)
+
+
+def unlock(ctx: Context, p: Principal, campaign_id: str, unit: str, step: Step, until: dt.datetime,
+           note: str) -> LockState:
+    """An admin opens a unit's step again until ``until`` (after which it locks by itself). A reason is required."""
+    _unit_step(step)
+    if p.role != "admin":
+        raise forbidden("Chỉ quản trị viên mở lại được bước đã chốt.")
+    if not note.strip():
+        raise ServiceError(ServiceCode.COMMENT_REQUIRED, "an unlock needs a reason",
+                           "Cần ghi lý do mở lại.")
+    until = _aware(until) or until
+    if until <= utcnow():
+        raise ServiceError(ServiceCode.VALIDATION, "until is in the past", "Thời hạn mở lại phải ở tương lai.")
+    with ctx.db.session() as s:
+        camp, member = _member(s, campaign_id, unit)
+        _event(s, p, camp.id, member.unit_id, step, CampaignAction.UNLOCK, until=until, note=_text(note, "note"))
+        s.flush()
+        return lock_state(s, camp, member.unit_id, step)
+
+
+def sweep_deadlines(ctx: Context, now: dt.datetime | None = None) -> int:
+    """Record an automatic lock for each unit step whose deadline (or unlock's end) has passed without a lock
+    on record: the audit trail says when each step locked, even when nobody locked it. Returns the events
+    written. Run by the reconciler; harmless to repeat."""
+    now = now or utcnow()
+    n = 0
+    with ctx.db.session() as s:
+        for camp in s.scalars(select(Campaign)).all():
+            members = s.scalars(select(CampaignUnit).where(CampaignUnit.campaign_id == camp.id)).all()
+            for step in UNIT_STEPS:
+                for m in members:
+                    state = lock_state(s, camp, m.unit_id, step, now)
+                    if state.reason != "deadline":
+                        continue
+                    recorded = s.scalar(select(func.count()).select_from(CampaignEvent).where(
+                        CampaignEvent.campaign_id == camp.id, CampaignEvent.unit_id == m.unit_id,
+                        CampaignEvent.step == step, CampaignEvent.action == CampaignAction.AUTO_LOCK,
+                        CampaignEvent.created_at >= (state.since or now)))
+                    if recorded:
+                        continue
+                    _event(s, None, camp.id, m.unit_id, step, CampaignAction.AUTO_LOCK,
+                           note=f"hết hạn {local(state.since)}")
+                    n += 1
+    return n
+
+
+# --------------------------------------------------------------------------- rounds
+
+
+def propose_questions(ctx: Context, campaign_id: str, unit: str, report: Report) -> int:
+    """Round 1's machine proposals: every criterion kiemchung REFUTED, could not find enough evidence for, or
+    left to manual review becomes a proposed "explanation requested" with its findings as the message. An
+    appraiser confirms or drops each (``record_round``). Criteria already recorded in round 1 are left alone."""
+    with ctx.db.session() as s:
+        camp, member = _member(s, campaign_id, unit)
+        done = set(s.scalars(select(RoundScore.code).where(
+            RoundScore.campaign_id == camp.id, RoundScore.unit_id == member.unit_id, RoundScore.round == 1)).all())
+        n = 0
+        for c in report.criteria:
+            if c.verdict not in QUESTIONED_VERDICTS or c.code in done:
+                continue
+            note = " ".join(f.message for f in c.findings if f.severity.value != "info") or \
+                " ".join(f.message for f in c.findings)
+            s.add(RoundScore(campaign_id=camp.id, unit_id=member.unit_id, round=1, code=c.code,
+                             score=c.supported_score, note=note[:MAX_TEXT], explanation_requested=True,
+                             source=RoundSource.MACHINE, state=RoundState.PROPOSED, by_label="kiemchung"))
+            n += 1
+        if n:
+            _event(s, None, camp.id, member.unit_id, "round1", CampaignAction.PROPOSED,
+                   note=f"{n} tiêu chí đề nghị giải trình")
+    return n
+
+
+def record_round(ctx: Context, p: Principal, campaign_id: str, unit: str, round_no: int, code: str, *,
+                 score: float | None, note: str = "", explanation_requested: bool = False,
+                 state: RoundState = RoundState.CONFIRMED, max_score: float | None = None) -> RoundScore:
+    """An appraiser's round record for one criterion (a new row; the newest is current). Round 2 waits for the
+    units' explanations to lock; dropping a machine proposal is a record with ``state=dropped``."""
+    if not p.is_staff:
+        raise forbidden("Chỉ thẩm định viên ghi kết quả thẩm định.")
+    if round_no not in (1, 2):
+        raise ServiceError(ServiceCode.VALIDATION, "round is 1 or 2", "Vòng thẩm định là 1 hoặc 2.")
+    if score is not None and (not math.isfinite(score) or score < 0 or (max_score is not None and score > max_score)):
+        raise ServiceError(ServiceCode.SCORE_OUT_OF_RANGE, f"score {score} out of range",
+                           f"Điểm {score} nằm ngoài khoảng cho phép.")
+    with ctx.db.session() as s:
+        camp, member = _member(s, campaign_id, unit)
+        if round_no == 2 and not lock_state(s, camp, member.unit_id, "explanation").locked:
+            raise ServiceError(ServiceCode.STEP_NOT_OPEN, "round 2 waits for the explanation step to lock",
+                               "Thẩm định lần 2 bắt đầu khi đơn vị đã chốt giải trình (hoặc hết hạn giải trình).")
+        row = RoundScore(campaign_id=camp.id, unit_id=member.unit_id, round=round_no, code=code, score=score,
+                         note=_text(note, "note"), explanation_requested=explanation_requested and round_no == 1,
+                         source=RoundSource.APPRAISER, state=state, token_id=p.token_id, by_label=who(s, p))
+        s.add(row)
+        _event(s, p, camp.id, member.unit_id, f"round{round_no}", CampaignAction.ROUND_SCORE, code=code,
+               note=f"{state.value}: {score if score is not None else '—'}")
+        s.flush()
+        s.expunge(row)
+        return row
+
+
+def current_rounds(s: Session, campaign_id: str, unit_id: int) -> dict[tuple[int, str], RoundScore]:
+    """(round, code) → the newest record."""
+    rows = s.scalars(select(RoundScore).where(RoundScore.campaign_id == campaign_id, RoundScore.unit_id == unit_id)
+                     .order_by(RoundScore.id)).all()
+    return {(r.round, r.code): r for r in rows}
+
+
+def questioned(s: Session, campaign_id: str, unit_id: int) -> set[str]:
+    """Criteria the unit is asked to explain: round 1's current record requests it and is not a dropped proposal
+    (a proposal still waiting counts: the unit sees what may be asked)."""
+    return {code for (rnd, code), r in current_rounds(s, campaign_id, unit_id).items()
+            if rnd == 1 and r.explanation_requested and r.state != RoundState.DROPPED}
+
+
+# --------------------------------------------------------------------------- the unit's explanations and files
+
+
+def add_explanation(ctx: Context, p: Principal, campaign_id: str, unit: str, code: str, text: str) -> Explanation:
+    """The unit's explanation of a questioned criterion, while its explanation step is open: a new version."""
+    text = _text(text, "explanation")
+    if not text:
+        raise ServiceError(ServiceCode.COMMENT_REQUIRED, "empty explanation", "Nội dung giải trình không được để trống.")
+    with ctx.db.session() as s:
+        camp, member = _own(s, p, campaign_id, unit)
+        require_open(s, camp, member.unit_id, "explanation")
+        if code not in questioned(s, camp.id, member.unit_id):
+            raise ServiceError(ServiceCode.NOT_QUESTIONED, f"criterion {code} was not questioned",
+                               f"Tiêu chí {code} không được yêu cầu giải trình.")
+        version = 1 + (s.scalar(select(func.max(Explanation.version)).where(
+            Explanation.campaign_id == camp.id, Explanation.unit_id == member.unit_id, Explanation.code == code)) or 0)
+        row = Explanation(campaign_id=camp.id, unit_id=member.unit_id, code=code, version=version, text=text,
+                          token_id=p.token_id, by_label=who(s, p))
+        s.add(row)
+        _event(s, p, camp.id, member.unit_id, "explanation", CampaignAction.EXPLANATION, code=code,
+               note=f"phiên bản {version}")
+        s.flush()
+        s.expunge(row)
+        return row
+
+
+def add_file(ctx: Context, p: Principal, campaign_id: str, unit: str, code: str, path: Path,
+             name: str) -> AdditionalFile:
+    """A file the unit adds for a questioned criterion, checked like any evidence file (a corrupt, encrypted or
+    oversized one is refused with its reason; its bytes are kept) and stored by content. A name used before
+    becomes a new version beside the old one. The jobs layer schedules its reading."""
+    kind = ingest.detect_kind(path)
+    if kind not in ingest.EVIDENCE_KINDS:
+        raise ServiceError(ErrorCode.UNSUPPORTED_TYPE, "not a PDF or image by its content",
+                           f"Tệp {name} không phải PDF hoặc ảnh (theo nội dung).")
+    with ctx.db.session() as s:
+        camp, member = _own(s, p, campaign_id, unit)
+        require_open(s, camp, member.unit_id, "explanation")
+        if code not in questioned(s, camp.id, member.unit_id):
+            raise ServiceError(ServiceCode.NOT_QUESTIONED, f"criterion {code} was not questioned",
+                               f"Tiêu chí {code} không được yêu cầu giải trình.")
+        sha, check = documents.store_evidence(ctx, s, path, kind)
+        if not check.ok and check.error is not None:
+            raise ServiceError(check.error.code, check.error.message, f"{name}: {check.error.message_vi}")
+        version = 1 + (s.scalar(select(func.max(AdditionalFile.version)).where(
+            AdditionalFile.campaign_id == camp.id, AdditionalFile.unit_id == member.unit_id,
+            AdditionalFile.code == code, AdditionalFile.name == name)) or 0)
+        row = AdditionalFile(campaign_id=camp.id, unit_id=member.unit_id, code=code, name=name[:500], version=version,
+                             sha256=sha, token_id=p.token_id, by_label=who(s, p))
+        s.add(row)
+        _event(s, p, camp.id, member.unit_id, "explanation", CampaignAction.FILE_ADDED, code=code,
+               note=f"{name} (phiên bản {version})")
+        s.flush()
+        s.expunge(row)
+        return row
+
+
+# --------------------------------------------------------------------------- survey scores
+
+
+SURVEY_HEADERS = {"unit": ("đơn vị", "don vi", "unit"), "code": ("mã", "ma", "code", "tiêu chí", "tieu chi"),
+                  "score": ("điểm", "diem", "score")}
+
+
+def import_survey(ctx: Context, p: Principal, campaign_id: str, path: Path) -> int:
+    """Survey scores from a CSV or XLSX file with the columns Đơn vị | Mã | Điểm (one row per unit and survey
+    item). Every row must name a unit of the campaign and a number (decimal comma or point); otherwise nothing
+    is imported and SURVEY_INVALID lists the rows refused. Returns the rows imported."""
+    if p.role != "admin":
+        raise forbidden("Chỉ quản trị viên nhập điểm điều tra xã hội học.")
+    rows = _survey_rows(path)
+    with ctx.db.session() as s:
+        camp = _campaign(s, campaign_id)
+        members = {m.unit.name.casefold(): m.unit_id for m in
+                   s.scalars(select(CampaignUnit).where(CampaignUnit.campaign_id == camp.id)).all()}
+        problems, parsed = [], []
+        for line, unit, code, raw in rows:
+            unit_id = members.get(unit.strip().casefold())
+            value = _number(raw)
+            if unit_id is None:
+                problems.append(f"dòng {line}: đơn vị “{unit}” không thuộc đợt đánh giá")
+            elif not code.strip():
+                problems.append(f"dòng {line}: thiếu mã tiêu chí")
+            elif value is None or value < 0:
+                problems.append(f"dòng {line}: điểm “{raw}” không phải là số hợp lệ")
+            else:
+                parsed.append((line, unit_id, code.strip(), value))
+        if problems or not parsed:
+            problems = problems or ["tệp không có dòng điểm nào"]
+            raise ServiceError(ServiceCode.SURVEY_INVALID, f"{len(problems)} rows refused",
+                               "Không nhập được điểm điều tra: " + "; ".join(problems[:20]))
+        for line, unit_id, code, value in parsed:
+            row = s.scalar(select(SurveyScore).where(SurveyScore.campaign_id == camp.id,
+                                                     SurveyScore.unit_id == unit_id, SurveyScore.code == code))
+            if row is None:
+                row = SurveyScore(campaign_id=camp.id, unit_id=unit_id, code=code, score=value)
+                s.add(row)
+            row.score, row.source, row.imported_at = value, f"{path.name}:{line}", utcnow()
+        _event(s, p, camp.id, None, "round2", CampaignAction.SURVEY_IMPORT, note=f"{path.name}: {len(parsed)} dòng")
+    return len(parsed)
+
+
+def _survey_rows(path: Path) -> list[tuple[int, str, str, str]]:
+    try:
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            wb = load_workbook(path, read_only=True, data_only=True)
+            table = [["" if v is None else str(v) for v in r] for r in wb.active.iter_rows(values_only=True)]
+        else:
+            text = path.read_bytes().decode("utf-8-sig")
+            table = list(csv.reader(io.StringIO(text), dialect=csv.Sniffer().sniff(text[:2048], delimiters=",;\t")))
+    except Exception as exc:
+        raise ServiceError(ServiceCode.SURVEY_INVALID, f"cannot read {path.name}: {exc}",
+                           f"Không đọc được tệp điểm điều tra {path.name} (cần CSV hoặc XLSX).") from exc
+    if not table:
+        raise ServiceError(ServiceCode.SURVEY_INVALID, "empty file", "Tệp điểm điều tra trống.")
+    header = [h.strip().casefold() for h in table[0]]
+    cols: dict[str, int] = {}
+    for key, names in SURVEY_HEADERS.items():
+        for i, h in enumerate(header):
+            if h in names:
+                cols[key] = i
+                break
+    if len(cols) < 3:
+        found = ", ".join(h for h in table[0] if h) or "(không có)"
+        raise ServiceError(ServiceCode.SURVEY_INVALID, f"headers found: {found}",
+                           f"Tệp điểm điều tra cần các cột Đơn vị | Mã | Điểm; tìm thấy: {found}.")
+    out = []
+    for n, r in enumerate(table[1:], start=2):
+        cells = [*r, "", "", ""]
+        if not any(c.strip() for c in r):
+            continue
+        out.append((n, cells[cols["unit"]], cells[cols["code"]], cells[cols["score"]]))
+    return out
+
+
+def _number(raw: str) -> float | None:
+    try:
+        value = float(raw.strip().replace(",", "."))
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+# --------------------------------------------------------------------------- what a unit's campaign holds
+
+
+def unit_view(ctx: Context, p: Principal, campaign_id: str, unit: str, now: dt.datetime | None = None) -> dict[str, Any]:
+    """A unit's campaign as its reader may see it: steps with their windows and locks, per criterion the
+    current round records, explanations and files (all versions), and the audit trail. A unit sees only its
+    own; staff see every unit's."""
+    with ctx.db.session() as s:
+        camp, member = _own(s, p, campaign_id, unit) if not p.is_staff else _member(s, campaign_id, unit)
+        steps = []
+        for step in STEPS:
+            opens, closes = step_bounds(camp, step)
+            entry: dict[str, Any] = {"step": step, "title": STEP_VI[step], "opens": opens, "closes": closes}
+            if step in UNIT_STEPS:
+                st = lock_state(s, camp, member.unit_id, step, now)
+                entry.update(locked=st.locked, lock_reason=st.reason, locked_since=st.since, open_until=st.until)
+            steps.append(entry)
+        criteria: dict[str, dict[str, Any]] = {}
+
+        def node(code: str) -> dict[str, Any]:
+            return criteria.setdefault(code, {"code": code, "rounds": {}, "explanations": [], "files": []})
+
+        for (rnd, code), r in current_rounds(s, camp.id, member.unit_id).items():
+            node(code)["rounds"][rnd] = {"score": r.score, "note": r.note,
+                                         "explanation_requested": r.explanation_requested, "source": r.source,
+                                         "state": r.state, "by": r.by_label, "at": r.created_at}
+        for e in s.scalars(select(Explanation).where(Explanation.campaign_id == camp.id,
+                                                     Explanation.unit_id == member.unit_id).order_by(Explanation.id)):
+            node(e.code)["explanations"].append({"version": e.version, "text": e.text, "by": e.by_label,
+                                                 "at": e.created_at})
+        for f in s.scalars(select(AdditionalFile).where(AdditionalFile.campaign_id == camp.id,
+                                                        AdditionalFile.unit_id == member.unit_id)
+                           .order_by(AdditionalFile.id)):
+            node(f.code)["files"].append({"name": f.name, "version": f.version, "sha256": f.sha256,
+                                          "by": f.by_label, "at": f.created_at})
+        survey = {x.code: x.score for x in s.scalars(select(SurveyScore).where(
+            SurveyScore.campaign_id == camp.id, SurveyScore.unit_id == member.unit_id))}
+        events = [{"step": e.step, "action": e.action, "code": e.code, "note": e.note, "by": e.by_label or "hệ thống",
+                   "role": e.by_role, "at": e.created_at, "until": e.until}
+                  for e in s.scalars(select(CampaignEvent).where(
+                      CampaignEvent.campaign_id == camp.id, CampaignEvent.unit_id == member.unit_id)
+                      .order_by(CampaignEvent.id))]
+        return {"campaign": camp.id, "year": camp.year, "title": camp.title, "unit": member.unit.name,
+                "group": member.group.code, "rubric": member.group.rubric, "steps": steps,
+                "criteria": [criteria[k] for k in sorted(criteria)], "survey": survey, "events": events}
+
+
+def list_campaigns(ctx: Context) -> list[dict[str, Any]]:
+    with ctx.db.session() as s:
+        out = []
+        for camp in s.scalars(select(Campaign).order_by(Campaign.year.desc(), Campaign.id)):
+            counts = dict(s.execute(select(CampaignUnit.group_id, func.count()).where(
+                CampaignUnit.campaign_id == camp.id).group_by(CampaignUnit.group_id)).all())
+            out.append({"id": camp.id, "year": camp.year, "title": camp.title, "step": current_step(camp),
+                        "groups": [{"code": g.code, "title": g.title, "rubric": g.rubric, "units": counts.get(g.id, 0)}
+                                   for g in camp.groups]})
+        return out
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def local(t: dt.datetime | None) -> str:
+    """A time as a Vietnamese appraiser reads it: '30/11/2024 23:59'."""
+    if t is None:
+        return "—"
+    return (_aware(t) or t).astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")
+
+
+def _day_start(d: dt.date) -> dt.datetime:
+    return dt.datetime.combine(d, dt.time(0, 0), VN_TZ).astimezone(dt.UTC)
+
+
+def _day_end(d: dt.date) -> dt.datetime:
+    return _day_start(d + dt.timedelta(days=1))
+
+
+def _aware(t: dt.datetime | None) -> dt.datetime | None:
+    if t is not None and t.tzinfo is None:
+        return t.replace(tzinfo=dt.UTC)
+    return t
+
+
+def _unit_step(step: str) -> None:
+    if step not in UNIT_STEPS:
+        raise ServiceError(ServiceCode.VALIDATION, f"only {', '.join(UNIT_STEPS)} are locked per unit",
+                           "Chỉ bước tự đánh giá và bước giải trình được chốt theo đơn vị.")
+
+
+def _text(value: str, what: str) -> str:
+    value = (value or "").strip()
+    if len(value) > MAX_TEXT or "\x00" in value:
+        raise ServiceError(ServiceCode.VALIDATION, f"{what} too long or invalid",
+                           f"Nội dung quá dài (tối đa {MAX_TEXT} ký tự) hoặc có ký tự không hợp lệ.")
+    return value
+
+
+def _campaign(s: Session, campaign_id: str) -> Campaign:
+    camp = s.get(Campaign, campaign_id)
+    if camp is None:
+        raise not_found("campaign", "Không tìm thấy đợt đánh giá.")
+    return camp
+
+
+def _member(s: Session, campaign_id: str, unit: str) -> tuple[Campaign, CampaignUnit]:
+    camp = _campaign(s, campaign_id)
+    member = s.scalar(select(CampaignUnit).join(Unit, Unit.id == CampaignUnit.unit_id).where(
+        CampaignUnit.campaign_id == camp.id, func.lower(Unit.name) == unit.strip().lower()))
+    if member is None:
+        raise ServiceError(ServiceCode.NOT_IN_CAMPAIGN, f"unit {unit!r} is not in campaign {campaign_id}",
+                           f"Đơn vị “{unit}” không tham gia đợt đánh giá này.")
+    return camp, member
+
+
+def _own(s: Session, p: Principal, campaign_id: str, unit: str) -> tuple[Campaign, CampaignUnit]:
+    """The member if ``p`` is that unit (a unit token writes only its own), else FORBIDDEN."""
+    camp, member = _member(s, campaign_id, unit)
+    if p.role != "unit" or p.unit_id != member.unit_id:
+        raise forbidden("Chỉ đơn vị được đánh giá mới ghi giải trình và bổ sung tài liệu của mình.")
+    return camp, member
+
+
+def _event(s: Session, p: Principal | None, campaign_id: str, unit_id: int | None, step: str, action: CampaignAction,
+           *, code: str = "", until: dt.datetime | None = None, note: str = "") -> None:
+    s.add(CampaignEvent(campaign_id=campaign_id, unit_id=unit_id, step=step, action=action, code=code, until=until,
+                        note=note, token_id=p.token_id if p else None, by_label=who(s, p) if p else "",
+                        by_role=p.role if p else "", created_at=utcnow()))
