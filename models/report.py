@@ -56,6 +56,31 @@ class Finding(BaseModel):
     evidence: list[Evidence] = []
 
 
+class PeriodState(str, Enum):
+    """What the evidence shows for one required document of a document set (a periodic report)."""
+
+    ON_TIME = "on_time"  # found, issued by its deadline
+    LATE = "late"  # found, issued after its deadline
+    MISSING = "missing"  # no document in the evidence fits the item
+    NEEDS_REVIEW = "needs_review"  # found, its issue date not read with certainty: a human confirms it
+
+
+class PeriodCheck(BaseModel):
+    """One item of a document-set rule (``models.rubric.SetItem``: "Báo cáo quý I") as the evidence shows it:
+    its deadline, its state and the document matched to it, with the words on the page that decided it
+    (the evidence of the finding the rule wrote for the item)."""
+
+    key: str  # the rubric item's key ("q1")
+    label: str  # the rubric item's label ("Báo cáo quý I")
+    short_label: str = ""  # the label without the words every item of the set shares ("Quý I")
+    deadline: str  # ISO date, inclusive
+    state: PeriodState
+    file: str | None = None  # the matched file
+    number: str | None = None  # its number as read
+    issued_on: str | None = None  # its issue date as read (ISO), even when it needs review
+    evidence: list[Evidence] = []
+
+
 class CriterionResult(BaseModel):
     """One sub-criterion (tiêu chí thành phần), placed in the rubric's tree: its field (lĩnh vực) and its
     criterion (tiêu chí), and the numbering the unit's sheet gave each of the three (its STT column:
@@ -78,6 +103,7 @@ class CriterionResult(BaseModel):
     verdict: Verdict
     findings: list[Finding] = []
     documents: list[str] = []  # files used as evidence for this criterion
+    periods: list[PeriodCheck] = []  # document-set rules: one per required document, in the rubric's order
 
 
 class FileSummary(BaseModel):

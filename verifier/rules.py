@@ -13,7 +13,8 @@ from typing import assert_never
 from extractors import fold
 from models.claims import Claim
 from models.extraction import Metric, Qualifier
-from models.report import Finding, FindingCode, Severity
+from models.provenance import Evidence
+from models.report import Finding, FindingCode, PeriodCheck, PeriodState, Severity
 from models.rubric import (
     Band,
     DocumentRule,
@@ -24,6 +25,7 @@ from models.rubric import (
     MetricBandRule,
     MetricSpec,
     RatioRule,
+    SetItem,
     SubCriterion,
 )
 
@@ -58,6 +60,7 @@ class Outcome:
     documents: list[str] = field(default_factory=list)
     evidence_found: bool = False  # some readable evidence was located for the claim
     decided: bool = True  # False: a human must decide (manual rule, low confidence, ambiguity)
+    periods: list[PeriodCheck] = field(default_factory=list)  # document-set rules: the state of each item
 
     def add(self, code: FindingCode, severity: Severity, message: str, evidence=None) -> None:
         self.findings.append(Finding(code=code, severity=severity, message=message, evidence=evidence or []))
@@ -253,42 +256,74 @@ def eval_document(rule: DocumentRule, item: SubCriterion, claim: Claim, ctx: Con
                 f.field_evidence("issued_on"))
 
 
+def short_labels(labels: list[str]) -> list[str]:
+    """The items' labels without the words all of them begin with, first letter capitalised, for a one-line
+    checklist: "Báo cáo quý I", "Báo cáo 6 tháng", "Báo cáo năm" -> "Quý I", "6 tháng", "Năm". A set of one,
+    labels that share nothing, and labels one of which is all shared words keep their labels (a Vietnamese
+    word is often two syllables: "Báo cáo" is never cut to "cáo")."""
+    words = [label.split() for label in labels]
+    common = 0
+    while len(words) > 1 and all(len(w) > common for w in words) and len({w[common] for w in words}) == 1:
+        common += 1
+    if any(len(w) == common for w in words):
+        common = 0
+    out = []
+    for label, w in zip(labels, words, strict=True):
+        rest = " ".join(w[common:]) or label
+        out.append(rest[:1].upper() + rest[1:] if common else label)
+    return out
+
+
+def _period(it: SetItem, short: str, deadline: dt.date, state: PeriodState, f: EvidenceFile | None = None,
+            evidence: list[Evidence] | None = None) -> PeriodCheck:
+    return PeriodCheck(key=it.key, label=it.label, short_label=short, deadline=deadline.isoformat(), state=state,
+                       file=f.name if f else None, number=f.number if f else None,
+                       issued_on=f.issued_on.isoformat() if f and f.issued_on else None, evidence=evidence or [])
+
+
 def eval_document_set(rule: DocumentSetRule, item: SubCriterion, claim: Claim, ctx: Context, out: Outcome) -> None:
+    """Each required document with its own deadline; every item gets a ``PeriodCheck`` whose state is the one
+    its finding tells (REPORT_MISSING: missing, LATE: late, MANUAL_CHECK / LOW_CONFIDENCE: needs review,
+    DOCUMENT_MATCHED: on time), pointing at the same words on the page."""
     matches = resolve_citations(claim, ctx, out)
     all_ok = True
-    for it in rule.items:
+    for it, short in zip(rule.items, short_labels([it.label for it in rule.items]), strict=True):
+        deadline = resolve(it.deadline, ctx.year)
         check = find_document(it.document, matches, ctx, out, report_problems=False)
         if check is None:
             all_ok = False
             out.add(FindingCode.REPORT_MISSING, Severity.ERROR,
-                    f"Thiếu {it.label} năm {ctx.year} (hạn {vn_date(resolve(it.deadline, ctx.year))}) trong hồ sơ minh chứng.")
+                    f"Thiếu {it.label} năm {ctx.year} (hạn {vn_date(deadline)}) trong hồ sơ minh chứng.")
+            out.periods.append(_period(it, short, deadline, PeriodState.MISSING))
             continue
         f = check.file
         out.use(f)
         out.evidence_found = True
-        deadline = resolve(it.deadline, ctx.year)
         if f.issued_on is None or f.field_needs_review("issued_on"):
             out.decided = False
+            ev = f.field_evidence("issued_on") or f.field_evidence("number")
+            out.periods.append(_period(it, short, deadline, PeriodState.NEEDS_REVIEW, f, ev))
             bound = issue_bound(f)
             if bound is not None and bound.day <= deadline:  # on time whatever the unread date
                 out.add(FindingCode.MANUAL_CHECK, Severity.INFO,
                         f"{it.label} {M.doc_label(f)}: {_unsure_date(f)}; {bound.explain()}, trước hạn "
-                        f"{vn_date(deadline)}. Cần đối chiếu ngày ban hành trên văn bản.",
-                        f.field_evidence("issued_on") or f.field_evidence("number"))
+                        f"{vn_date(deadline)}. Cần đối chiếu ngày ban hành trên văn bản.", ev)
                 continue
             out.add(FindingCode.LOW_CONFIDENCE, Severity.WARNING,
                     f"Không đọc chắc chắn được ngày ban hành của {it.label} {M.doc_label(f)}; cần kiểm tra trực tiếp.",
-                    f.field_evidence("issued_on") or f.field_evidence("number"))
+                    ev)
             continue
+        ev = f.field_evidence("issued_on")
         if f.issued_on > deadline:
             all_ok = False
             out.add(FindingCode.LATE, Severity.ERROR,
                     f"{it.label} {M.doc_label(f)} ban hành ngày {vn_date(f.issued_on)}, sau hạn {vn_date(deadline)}.",
-                    f.field_evidence("issued_on"))
+                    ev)
+            out.periods.append(_period(it, short, deadline, PeriodState.LATE, f, ev))
         else:
             out.add(FindingCode.DOCUMENT_MATCHED, Severity.INFO,
-                    f"{it.label}: {M.doc_label(f)}, ngày {vn_date(f.issued_on)} (hạn {vn_date(deadline)}).",
-                    f.field_evidence("issued_on"))
+                    f"{it.label}: {M.doc_label(f)}, ngày {vn_date(f.issued_on)} (hạn {vn_date(deadline)}).", ev)
+            out.periods.append(_period(it, short, deadline, PeriodState.ON_TIME, f, ev))
     out.supported = rule.score_all if all_ok else rule.score_otherwise
 
 

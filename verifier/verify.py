@@ -153,7 +153,8 @@ def _evaluate(claim: Claim, item: SubCriterion, ctx: Context, base: _Placement) 
                 f"minh chứng chỉ hỗ trợ {M.score(supported)} điểm.")
     findings = sort_findings(out.findings)
     return CriterionResult(**base, sheet_row=claim.row, stt=claim.stt, claimed_score=claimed,
-                           supported_score=supported, verdict=verdict, findings=findings, documents=out.documents)
+                           supported_score=supported, verdict=verdict, findings=findings, documents=out.documents,
+                           periods=out.periods)
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:

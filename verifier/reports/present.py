@@ -1,12 +1,15 @@
 """What the HTML and XLSX reports show beyond a report's own fields: the running version, the
-appraised total and the appraised subtotal of each field and criterion of the tree (``Report.tree``)."""
+appraised total and the appraised subtotal of each field and criterion of the tree (``Report.tree``),
+the per-period checklist of a document-set criterion."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from models import PIPELINE_VERSION
-from models.report import Report
+from models.report import PeriodCheck, PeriodState, Report
+
+from ..messages import label, vn_day
 
 
 def running_version() -> str:
@@ -40,3 +43,37 @@ def appraised_subtotals(report: Report, decisions: dict[str, dict]) -> dict[str,
 def _appraised(codes: list[str], decisions: dict[str, dict]) -> Appraised:
     scores = [decisions[c]["score"] for c in codes if c in decisions and decisions[c].get("score") is not None]
     return Appraised(total=sum(scores), done=len(scores), of=len(codes))
+
+
+def period_mark(p: PeriodCheck) -> str:
+    """The mark of a period's state (``period_marks`` in labels_vi.yaml: ✓ ✗ ?), always shown beside text."""
+    return label("period_marks", p.state)
+
+
+def period_item(p: PeriodCheck) -> str:
+    """One period of the checklist line: 'Quý I ✓'; a period not on time also says why: 'Quý III ✗ không có'."""
+    text = f"{p.short_label or p.label} {period_mark(p)}"
+    if p.state != PeriodState.ON_TIME:
+        state = label("periods", p.state)
+        text += f" {state[:1].lower()}{state[1:]}"
+    return text
+
+
+def period_count(periods: list[PeriodCheck]) -> str:
+    """How many periods are on time: 'Đúng hạn 3/4'."""
+    on_time = sum(p.state == PeriodState.ON_TIME for p in periods)
+    return f"{label('periods', PeriodState.ON_TIME)} {on_time}/{len(periods)}"
+
+
+def period_line(periods: list[PeriodCheck]) -> str:
+    """The checklist of a document-set criterion on one line, as appraisers write it:
+    'Đúng hạn 3/4: Quý I ✓ · 6 tháng ✓ · Quý III ✗ không có · Năm ✓'; '' for other criteria."""
+    if not periods:
+        return ""
+    return f"{period_count(periods)}: " + " · ".join(map(period_item, periods))
+
+
+def period_title(p: PeriodCheck) -> str:
+    """A period's tooltip: its label, deadline, state (and the code), the document matched."""
+    doc = f" — {p.number or 'không rõ số'} ({p.file}), ngày {vn_day(p.issued_on) or 'không rõ'}" if p.file else ""
+    return f"{p.label}, hạn {vn_day(p.deadline)}: {label('periods', p.state)} [{p.state.value}]{doc}"

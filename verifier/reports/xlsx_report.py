@@ -3,8 +3,8 @@
 Sheet "Thẩm định": the criteria set's three levels as appraisers name them (lĩnh vực → tiêu chí →
 tiêu chí thành phần, ``Report.tree``): a row per field and per criterion with its maximum and
 subtotals (claimed, supported by the evidence, appraised), a row per sub-criterion with claimed vs
-supported score, verdict, findings, evidence (file + page, linked); the unit's own STT ("I", "1",
-"a") in the first column beside the rubric's code, never renumbered; the overall total. Sheet "Phát hiện": one row per finding with its
+supported score, verdict, findings (a document set's per-period checklist on their first line), evidence
+(file + page, linked); the unit's own STT ("I", "1", "a") in the first column beside the rubric's code, never renumbered; the overall total. Sheet "Phát hiện": one row per finding with its
 proof. Sheet "Tệp minh chứng": how every file was read, failures, and digital signatures.
 
 Every cell is written through ``cells`` (``put``/``write_row``), so text from the submission
@@ -31,7 +31,7 @@ from models.report import CriterionResult, CriterionTotal, FieldTotal, Report
 from ..messages import file_notes, iso_date, label, level_title, local_time
 from ..signatures import describe as describe_signature
 from .cells import put, write_row
-from .present import Appraised, appraised_subtotals, running_version
+from .present import Appraised, appraised_subtotals, period_line, running_version
 
 FONT = "Times New Roman"  # the administrative documents' font (ND 30/2020); LibreOffice maps it to Liberation Serif
 SCORE_FORMAT = "[$-42A]General"  # vi-VN: 0,5 · 2 · 97,35 (decimal comma where the reader's locale would not give one)
@@ -138,6 +138,8 @@ def _item_row(ws, r: int, c: CriterionResult, d: dict, evidence_root: Path | Non
     problems = [f for f in c.findings if f.severity.value != "info"]
     shown = problems or c.findings[:2]  # nothing wrong: what was found, in its own words
     findings = "\n".join(f"{label('findings', f.code)}: {f.message}" if problems else f.message for f in shown)
+    if c.periods:  # a document set: its checklist first ("Đúng hạn 3/4: Quý I ✓ · … · Quý III ✗ không có · Năm ✓")
+        findings = period_line(c.periods) + "\n" + findings
     pages = []
     for f in c.findings:
         for e in f.evidence:
