@@ -314,11 +314,7 @@ def add_explanation(ctx: Context, p: Principal, campaign_id: str, unit: str, cod
     if not text:
         raise ServiceError(ServiceCode.COMMENT_REQUIRED, "empty explanation", "Nội dung giải trình không được để trống.")
     with ctx.db.session() as s:
-        camp, member = _own(s, p, campaign_id, unit)
-        require_open(s, camp, member.unit_id, "explanation")
-        if code not in questioned(s, camp.id, member.unit_id):
-            raise ServiceError(ServiceCode.NOT_QUESTIONED, f"criterion {code} was not questioned",
-                               f"Tiêu chí {code} không được yêu cầu giải trình.")
+        camp, member = _answering(s, p, campaign_id, unit, code)
         version = 1 + (s.scalar(select(func.max(Explanation.version)).where(
             Explanation.campaign_id == camp.id, Explanation.unit_id == member.unit_id, Explanation.code == code)) or 0)
         row = Explanation(campaign_id=camp.id, unit_id=member.unit_id, code=code, version=version, text=text,
@@ -341,11 +337,7 @@ def add_file(ctx: Context, p: Principal, campaign_id: str, unit: str, code: str,
         raise ServiceError(ErrorCode.UNSUPPORTED_TYPE, "not a PDF or image by its content",
                            f"Tệp {name} không phải PDF hoặc ảnh (theo nội dung).")
     with ctx.db.session() as s:
-        camp, member = _own(s, p, campaign_id, unit)
-        require_open(s, camp, member.unit_id, "explanation")
-        if code not in questioned(s, camp.id, member.unit_id):
-            raise ServiceError(ServiceCode.NOT_QUESTIONED, f"criterion {code} was not questioned",
-                               f"Tiêu chí {code} không được yêu cầu giải trình.")
+        camp, member = _answering(s, p, campaign_id, unit, code)
         sha, check = documents.store_evidence(ctx, s, path, kind)
         if not check.ok and check.error is not None:
             raise ServiceError(check.error.code, check.error.message, f"{name}: {check.error.message_vi}")
@@ -567,6 +559,16 @@ def _own(s: Session, p: Principal, campaign_id: str, unit: str) -> tuple[Campaig
     camp, member = _member(s, campaign_id, unit)
     if p.role != "unit" or p.unit_id != member.unit_id:
         raise forbidden("Chỉ đơn vị được đánh giá mới ghi giải trình và bổ sung tài liệu của mình.")
+    return camp, member
+
+
+def _answering(s: Session, p: Principal, campaign_id: str, unit: str, code: str) -> tuple[Campaign, CampaignUnit]:
+    """The unit ``p`` answering a questioned criterion while its explanation step is open, else why not."""
+    camp, member = _own(s, p, campaign_id, unit)
+    require_open(s, camp, member.unit_id, "explanation")
+    if code not in questioned(s, camp.id, member.unit_id):
+        raise ServiceError(ServiceCode.NOT_QUESTIONED, f"criterion {code} was not questioned",
+                           f"Tiêu chí {code} không được yêu cầu giải trình.")
     return camp, member
 
 

@@ -73,6 +73,18 @@ def _assert_complete_without_duplicates(svc, sid) -> None:
     assert got == {k: (v[0], v[1], v[2]) for k, v in EXPECTED.items()}
 
 
+def _own_redis_and_worker(pg_url: str, tmp_path):
+    """A Redis of this test's own (to kill or refuse) and one worker on it; one page per job, so long-file
+    splitting (range jobs + merge) goes through real workers too."""
+    port = free_port()
+    redis_proc = redis_server(port)
+    url = f"redis://127.0.0.1:{port}/0"
+    env = dict(_env(pg_url, url, tmp_path / "data"), KIEMCHUNG_JOB_PAGES="1")
+    svc = configure(Settings(data_dir=tmp_path / "data", database_url=pg_url, redis_url=url, reconcile_seconds=3600,
+                             job_pages=1))
+    return port, redis_proc, svc, _start_worker(env, tmp_path / "worker.log")
+
+
 def test_worker_killed_mid_ocr_loses_nothing(pg_url, redis_url, tmp_path):
     env = _env(pg_url, redis_url, tmp_path / "data")
     svc = configure(Settings(data_dir=tmp_path / "data", database_url=pg_url, redis_url=redis_url,
@@ -113,14 +125,7 @@ def test_worker_killed_mid_ocr_loses_nothing(pg_url, redis_url, tmp_path):
 
 
 def test_redis_restart_mid_run_loses_nothing(pg_url, tmp_path):
-    port = free_port()
-    redis_proc = redis_server(port)
-    url = f"redis://127.0.0.1:{port}/0"
-    # one page per job here: long-file splitting (range jobs + merge) goes through real workers too
-    env = dict(_env(pg_url, url, tmp_path / "data"), KIEMCHUNG_JOB_PAGES="1")
-    svc = configure(Settings(data_dir=tmp_path / "data", database_url=pg_url, redis_url=url, reconcile_seconds=3600,
-                             job_pages=1))
-    worker = _start_worker(env, tmp_path / "worker.log")
+    port, redis_proc, svc, worker = _own_redis_and_worker(pg_url, tmp_path)
     try:
         sid = _submit(svc)
 
@@ -152,13 +157,7 @@ def test_redis_error_outside_rq_reconnect_does_not_end_the_worker(pg_url, tmp_pa
     EXPIRE (every RQ heartbeat uses it) while a job runs, then allowed again."""
     from redis import Redis
 
-    port = free_port()
-    redis_proc = redis_server(port)
-    url = f"redis://127.0.0.1:{port}/0"
-    env = dict(_env(pg_url, url, tmp_path / "data"), KIEMCHUNG_JOB_PAGES="1")
-    svc = configure(Settings(data_dir=tmp_path / "data", database_url=pg_url, redis_url=url, reconcile_seconds=3600,
-                             job_pages=1))
-    worker = _start_worker(env, tmp_path / "worker.log")
+    port, redis_proc, svc, worker = _own_redis_and_worker(pg_url, tmp_path)
     admin = Redis(port=port)
     try:
         sid = _submit(svc)
