@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     reconcile_seconds: float = 30.0
     max_upload_bytes: int = 1024 * 1024 * 1024  # one HTTP upload (413 beyond)
     session_hours: float = 12.0  # a web sign-in lasts this long (then sign in again)
+    # whom people ask for a token, shown on the sign-in page when set (e.g. "Phòng CCHC, Sở Nội vụ, 0251 3822 xxx")
+    support_contact: str = ""
 
     # OCR
     ocr_lang: str = "vie"

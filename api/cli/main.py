@@ -21,7 +21,7 @@ app = typer.Typer(
 )
 rubric_app = typer.Typer(help="Criteria sets (rubrics): list and validate.", no_args_is_help=True)
 app.add_typer(rubric_app, name="rubric")
-token_app = typer.Typer(help="API tokens: create, list, revoke.", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens: create, list, rename, revoke.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
 campaign_app = typer.Typer(help="Appraisal campaigns: calendar, unit groups, locks, survey scores.",
                            no_args_is_help=True)

@@ -46,6 +46,18 @@ class Problem(BaseModel):
     message: str | None = None
 
 
+class Withdrawal(BaseModel):
+    """A withdrawn submission is kept; this says who withdrew it, when and why."""
+
+    withdrawn_at: str = Field(description="ISO 8601, UTC")
+    withdrawn_by: str = Field(description="the display name of the token that withdrew it")
+    reason: str
+
+
+STANDING_DOC = ("how it stands among its unit's submissions for its year: `latest`, `superseded` or `withdrawn`; "
+                "null for a unit's only submission of a year")
+
+
 class SubmissionItem(BaseModel):
     id: str
     unit: str | None = None
@@ -54,6 +66,8 @@ class SubmissionItem(BaseModel):
     created_at: str
     verdicts: dict[str, int]
     totals: Totals
+    standing: str | None = Field(None, description=STANDING_DOC)
+    withdrawal: Withdrawal | None = None
 
 
 class SubmissionList(BaseModel):
@@ -87,6 +101,8 @@ class SubmissionOut(BaseModel):
     verdicts: dict[str, int]
     error: Problem | None = None
     files: list[SubmissionFileOut]
+    standing: str | None = Field(None, description=STANDING_DOC)
+    withdrawal: Withdrawal | None = None
 
 
 class DocumentPending(BaseModel):

@@ -20,14 +20,24 @@ from ..service.progress import submission_progress
 from ..service.status import SubmissionStatus
 from ..service.store import records
 from ..service.submissions import SubmissionFilter, list_submissions, standings, withdraw_submission
+from ..service.tokens import as_utc
 from . import schemas
 from .deps import Auth, Rt, Staff
 
 router = APIRouter(prefix="/submissions", tags=["submissions"])
 
 
+def withdrawal(sub: Submission) -> schemas.Withdrawal | None:
+    """Who withdrew ``sub``, when and why; None while it stands."""
+    if sub.withdrawn_at is None:
+        return None
+    return schemas.Withdrawal(withdrawn_at=as_utc(sub.withdrawn_at).isoformat(), withdrawn_by=sub.withdrawn_by_label or "",
+                              reason=sub.withdrawn_reason or "")
+
+
 def submission_out(s: Session, sub: Submission) -> schemas.SubmissionOut:
     return schemas.SubmissionOut(
+        standing=standings(s, [sub]).get(sub.id), withdrawal=withdrawal(sub),
         id=sub.id, unit=sub.unit.name if sub.unit else None, year=sub.year, rubric=sub.rubric, status=sub.status,
         source=sub.source, sheet=sub.sheet_name, batch_id=sub.batch_id, created_at=sub.created_at.isoformat(),
         updated_at=sub.updated_at.isoformat(), progress=submission_progress(s, sub),
@@ -70,10 +80,12 @@ def get_submissions(
         total, rows = list_submissions(s, p, SubmissionFilter(unit=unit, year=year, status=status), page=page,
                                        per_page=per_page)
         counts = records.verdict_counts(s, [r.id for r in rows])
+        standing = standings(s, rows)  # the web list's computation, over the page's rows
         items = [schemas.SubmissionItem(
             id=r.id, unit=r.unit.name if r.unit else None, year=r.year, status=r.status,
             created_at=r.created_at.isoformat(), verdicts=counts[r.id],
-            totals=schemas.Totals(claimed=r.claimed_total, supported=r.supported_total)) for r in rows]
+            totals=schemas.Totals(claimed=r.claimed_total, supported=r.supported_total),
+            standing=standing.get(r.id), withdrawal=withdrawal(r)) for r in rows]
     return schemas.SubmissionList(items=items, page=page, per_page=per_page, total=total)
 
 
@@ -109,20 +121,18 @@ def get_criterion(rt: Rt, submission_id: str, code: str, p: Auth) -> CriterionRe
 
 
 class WithdrawIn(BaseModel):
-    """Why a submission is withdrawn (REST request body)."""
+    """Why a submission is withdrawn (REST request body). A blank or missing reason is refused with
+    `REASON_REQUIRED` (422)."""
 
     model_config = ConfigDict(extra="forbid")
-    reason: str = Field(min_length=1, max_length=2000, description="why it is withdrawn (shown with it)")
+    reason: str = Field("", max_length=2000, description="why it is withdrawn (shown with it); required")
 
 
-class WithdrawnOut(BaseModel):
+class WithdrawnOut(schemas.Withdrawal):
     """A withdrawn submission: kept, with who withdrew it, when and why."""
 
     id: str
     standing: str = Field(description="`withdrawn`")
-    withdrawn_at: str = Field(description="ISO 8601")
-    withdrawn_by: str = Field(description="the token's label when it withdrew the submission")
-    reason: str
 
 
 @router.post("/{submission_id}/withdraw", response_model=WithdrawnOut)
@@ -132,6 +142,6 @@ def withdraw(rt: Rt, submission_id: str, body: WithdrawIn, p: Staff) -> Withdraw
     decision can be recorded on it. Withdrawing it again keeps the first withdrawal."""
     with rt.db.session() as s:
         sub = withdraw_submission(s, p, submission_id, body.reason)
-        assert sub.withdrawn_at is not None
-        return WithdrawnOut(id=sub.id, standing=standings(s, [sub])[sub.id], withdrawn_at=sub.withdrawn_at.isoformat(),
-                            withdrawn_by=sub.withdrawn_by_label or "", reason=sub.withdrawn_reason or "")
+        done = withdrawal(sub)
+        assert done is not None
+        return WithdrawnOut(id=sub.id, standing=standings(s, [sub])[sub.id], **done.model_dump())

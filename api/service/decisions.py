@@ -19,16 +19,15 @@ from verifier.messages import local_time
 
 from .access import ROLE_VI, Principal
 from .errors import ServiceCode, ServiceError
+from .tokens import display_name
 
 ACTIONS = ("accept", "set")
 
 
 def who(s: Session, p: Principal) -> str:
+    """The display name of the token's holder (``tokens.display_name``), as decisions record it."""
     tok = s.get(ApiToken, p.token_id)
-    label = (tok.label or "").strip() if tok else ""
-    if not label:
-        label = f"{tok.prefix}…" if tok else f"token {p.token_id}"
-    return label
+    return display_name(tok) if tok else f"Tài khoản số {p.token_id}"
 
 
 def record(s: Session, p: Principal, submission_id: str, code: str, *, action: str, score: float | None = None,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from models.errors import EXIT_INPUT, EXIT_INTERNAL, ErrorCode
+from models.errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_USAGE, ErrorCode
 
 
 class ServiceCode(StrEnum):
@@ -34,6 +34,7 @@ class ServiceCode(StrEnum):
     SCORE_INVALID = "SCORE_INVALID"
     SCORE_OUT_OF_RANGE = "SCORE_OUT_OF_RANGE"
     COMMENT_REQUIRED = "COMMENT_REQUIRED"
+    REASON_REQUIRED = "REASON_REQUIRED"  # withdrawing a submission without saying why
     # appraisal campaigns: rounds, explanations, locks
     CAMPAIGN_INVALID = "CAMPAIGN_INVALID"  # a campaign file that does not load
     NOT_IN_CAMPAIGN = "NOT_IN_CAMPAIGN"  # the unit takes no part in the campaign
@@ -57,6 +58,7 @@ HTTP_STATUS: dict[Code, int] = {
     ServiceCode.STEP_LOCKED: 409,
     ServiceCode.STEP_NOT_OPEN: 409,
     ServiceCode.PAYLOAD_TOO_LARGE: 413,
+    ServiceCode.REASON_REQUIRED: 422,  # the request was understood; a withdrawal without a reason is refused
     ErrorCode.UNSUPPORTED_TYPE: 415,
     ErrorCode.INTERNAL: 500,
 }
@@ -64,6 +66,7 @@ DEFAULT_HTTP_STATUS = 422
 
 # CLI exit code of each code; every other code is EXIT_INPUT (the submission cannot be read).
 EXIT_CODES: dict[Code, int] = {
+    ServiceCode.REASON_REQUIRED: EXIT_USAGE,  # the command lacks an argument, the submission is fine
     ErrorCode.INTERNAL: EXIT_INTERNAL,
 }
 DEFAULT_EXIT_CODE = EXIT_INPUT

@@ -139,8 +139,8 @@ def withdraw_submission(s: Session, p: Principal, submission_id: str, reason: st
     sub = visible_submission(p, s.get(Submission, submission_id))
     reason = (reason or "").strip()[:2000]
     if not reason:
-        raise ServiceError(ServiceCode.COMMENT_REQUIRED, "a reason is required to withdraw a submission",
-                           "Hãy ghi lý do rút hồ sơ.")
+        raise ServiceError(ServiceCode.REASON_REQUIRED, "a reason is required to withdraw a submission",
+                           "Hãy ghi lý do rút hồ sơ: lý do được hiển thị cùng hồ sơ đã rút.")
     if sub.withdrawn_at is None:
         sub.withdrawn_at = dt.datetime.now(dt.UTC)
         sub.withdrawn_by, sub.withdrawn_by_label, sub.withdrawn_reason = p.token_id, who(s, p), reason

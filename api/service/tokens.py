@@ -1,4 +1,6 @@
-"""Bearer API tokens: random secrets, stored only as SHA-256 hashes, each with a role (``access.ROLES``)."""
+"""Bearer API tokens: random secrets, stored only as SHA-256 hashes, each with a role (``access.ROLES``), the
+display name of the person who holds it (``ApiToken.label``: what the header, the decisions' history and the
+XLSX show) and, for a unit's token, its unit."""
 
 from __future__ import annotations
 
@@ -23,8 +25,25 @@ def hash_token(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
+NAME_MAX = 200  # ApiToken.label's length
+
+
+def display_name(row: ApiToken) -> str:
+    """Who holds a token, as people read it: its display name; for a token created without one, its unit's
+    name or "Tài khoản số N (chưa đặt tên)" — never the secret's first characters."""
+    name = (row.label or "").strip()
+    if name:
+        return name
+    if row.unit is not None:
+        return row.unit.name
+    return f"Tài khoản số {row.id} (chưa đặt tên)"
+
+
 def create_token(db: Database, role: str, unit: str | None = None, label: str = "") -> str:
-    """Create a token and return its secret (shown once, never stored)."""
+    """Create a token and return its secret (shown once, never stored). ``label`` is the holder's display name."""
+    label = " ".join(label.split())
+    if len(label) > NAME_MAX:
+        raise ValueError(f"a name has at most {NAME_MAX} characters")
     if role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}")
     if role == "unit" and not unit:
@@ -82,8 +101,21 @@ def revoke_token(db: Database, prefix: str) -> int:
         return len(rows)
 
 
+def rename_token(db: Database, prefix: str, name: str) -> int:
+    """Give the tokens with this prefix a display name (decisions already recorded keep the name they had)."""
+    name = " ".join(name.split())
+    if not name or len(name) > NAME_MAX:
+        raise ValueError(f"a name has 1 to {NAME_MAX} characters")
+    with db.session() as s:
+        rows = s.scalars(select(ApiToken).where(ApiToken.prefix == prefix)).all()
+        for r in rows:
+            r.label = name
+        return len(rows)
+
+
 def list_tokens(db: Database) -> list[dict[str, Any]]:
     with db.session() as s:
-        return [{"prefix": t.prefix, "role": t.role, "unit": t.unit.name if t.unit else None, "label": t.label,
+        return [{"prefix": t.prefix, "name": display_name(t), "role": t.role, "unit": t.unit.name if t.unit else None,
+                 "label": t.label,
                  "created_at": t.created_at.isoformat(), "revoked": t.revoked_at is not None}
                 for t in s.scalars(select(ApiToken).order_by(ApiToken.id))]

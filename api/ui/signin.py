@@ -20,7 +20,8 @@ router = APIRouter()
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, next: str | None = None, error: str | None = None) -> HTMLResponse:
     nonce = new_login_nonce()
-    resp = render(request, "login.html", {"nonce": nonce, "next": safe_next(next), "error": error},
+    resp = render(request, "login.html", {"nonce": nonce, "next": safe_next(next), "error": error,
+                                          "support_contact": runtime(request).settings.support_contact.strip()},
                    status=401 if error else 200)
     resp.set_cookie(LOGIN_COOKIE, nonce, max_age=1800, httponly=True, samesite="strict", path="/ui/login",
                     secure=request.url.scheme == "https")

@@ -17,7 +17,7 @@ from api.service.errors import (
     not_ready,
 )
 from api.service.status import SubmissionStatus
-from models.errors import EXIT_INPUT, EXIT_INTERNAL, ErrorCode
+from models.errors import EXIT_INPUT, EXIT_INTERNAL, EXIT_USAGE, ErrorCode
 
 
 @pytest.mark.parametrize("code, status", [
@@ -26,6 +26,7 @@ from models.errors import EXIT_INPUT, EXIT_INTERNAL, ErrorCode
     (ErrorCode.UNSUPPORTED_TYPE, 415), (ErrorCode.INTERNAL, 500),
     (ErrorCode.NO_SHEET, 422), (ErrorCode.ZIP_BOMB, 422), (ErrorCode.RUBRIC_INVALID, 422),
     (ServiceCode.SCORE_OUT_OF_RANGE, 422), (ServiceCode.COMMENT_REQUIRED, 422), (ServiceCode.RENDER_FAILED, 422),
+    (ServiceCode.REASON_REQUIRED, 422),
 ])
 def test_http_status_of_a_code(code, status):
     assert ServiceError(code, "m", "vi").http_status == status
@@ -35,6 +36,7 @@ def test_exit_codes_follow_the_readme():
     assert ServiceError(ErrorCode.NO_SHEET, "m", "vi").exit_code == EXIT_INPUT == DEFAULT_EXIT_CODE
     assert ServiceError(ErrorCode.CORRUPT_ARCHIVE, "m", "vi").exit_code == EXIT_INPUT
     assert ServiceError(ErrorCode.INTERNAL, "m", "vi").exit_code == EXIT_INTERNAL
+    assert ServiceError(ServiceCode.REASON_REQUIRED, "m", "vi").exit_code == EXIT_USAGE  # a missing argument
 
 
 def test_tables_name_only_known_codes_and_codes_are_not_shared():

@@ -57,7 +57,7 @@ def test_latest_superseded_and_withdrawn(db):
 
     with db.session() as s, pytest.raises(ServiceError) as no_reason:
         withdraw_submission(s, appraiser, ids[2], "  ")
-    assert no_reason.value.code == ServiceCode.COMMENT_REQUIRED and "lý do" in no_reason.value.message_vi
+    assert no_reason.value.code == ServiceCode.REASON_REQUIRED and "lý do" in no_reason.value.message_vi
     with db.session() as s, pytest.raises(ServiceError) as refused:
         withdraw_submission(s, unit, ids[2], "nộp nhầm")
     assert refused.value.code == ServiceCode.FORBIDDEN
