@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 # Debian packages the product needs at run time (OCR, fonts for generated fixtures)...
 APT_RUNTIME := tesseract-ocr tesseract-ocr-vie fonts-dejavu-core fonts-liberation2 $(shell $(PYTHON) -c "import ensurepip" 2>/dev/null || echo python3-venv)
 # ...and the services and tools the test suite talks to.
-APT_TEST := redis-server redis-tools postgresql postgresql-client libreoffice-calc-nogui chromium
+APT_TEST := redis-server redis-tools postgresql postgresql-client libreoffice-calc-nogui libreoffice-writer-nogui chromium
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 REDIS_URL ?= redis://127.0.0.1:6379/0
 

@@ -88,11 +88,12 @@ class CriterionResult(BaseModel):
 
     code: str
     title: str
+    role: str = "score"  # models.rubric.ItemRole: score | bonus | penalty (survey items are never self-scored)
     field_code: str = ""
     field_title: str = ""
     criterion_code: str = ""
     criterion_title: str = ""
-    criterion_max_score: float | None = None  # the criterion's maximum: the sum of its sub-criteria's maxima
+    criterion_max_score: float | None = None  # the criterion's maximum: its ordinary sub-criteria's maxima
     stt: str = ""  # the unit's STT of this row as written on its sheet; "" when the sheet has none
     field_stt: str = ""  # the unit's STT of the field's row ("I")
     criterion_stt: str = ""  # the unit's STT of the criterion's row ("1")
@@ -122,8 +123,20 @@ class FileSummary(BaseModel):
     signatures: list[Signature] = []  # digital signatures; trust never verified (see Signature)
 
 
-class CriterionTotal(BaseModel):
-    """A criterion (tiêu chí) of a field: its maximum and the subtotals of its sub-criteria."""
+class _Extras(BaseModel):
+    """Bonus (điểm thưởng) and penalty (điểm trừ) points, kept apart from the ordinary items' subtotal: each
+    item counted within 0 .. its cap. At a field or criterion they are not capped together (the rubric's
+    overall caps apply to the whole index, ``Totals``)."""
+
+    bonus_claimed: float = 0
+    bonus_supported: float = 0
+    penalty_claimed: float = 0  # points the unit itself says it loses
+    penalty_supported: float = 0  # points the evidence says it loses
+
+
+class CriterionTotal(_Extras):
+    """A criterion (tiêu chí) of a field: its maximum and the subtotals of its ordinary sub-criteria, its bonus
+    and penalty points apart (their caps are not part of the maximum)."""
 
     code: str  # "" for sub-criteria that came without one (reports stored before the tree)
     title: str = ""
@@ -134,8 +147,9 @@ class CriterionTotal(BaseModel):
     items: list[str] = []  # codes of its sub-criteria (``Report.criteria``), in the rubric's order
 
 
-class FieldTotal(BaseModel):
-    """A field (lĩnh vực): its maximum, the subtotals of its sub-criteria, and its criteria."""
+class FieldTotal(_Extras):
+    """A field (lĩnh vực): its maximum, the subtotals of its ordinary sub-criteria, its bonus and penalty
+    points apart, and its criteria."""
 
     code: str
     title: str
@@ -154,19 +168,49 @@ def criterion_totals(items: list[CriterionResult]) -> list[CriterionTotal]:
         if node is None:
             node = out[r.criterion_code] = CriterionTotal(code=r.criterion_code, title=r.criterion_title,
                                                           stt=r.criterion_stt)
-        node.max_score += r.max_score or 0
-        node.claimed_score += r.claimed_score or 0
-        node.supported_score += r.supported_score or 0
+        if r.role == "bonus":
+            node.bonus_claimed += within_cap(r.claimed_score, r.max_score)
+            node.bonus_supported += within_cap(r.supported_score, r.max_score)
+        elif r.role == "penalty":
+            node.penalty_claimed += within_cap(r.claimed_score, r.max_score)
+            node.penalty_supported += within_cap(r.supported_score, r.max_score)
+        else:
+            node.max_score += r.max_score or 0
+            node.claimed_score += r.claimed_score or 0
+            node.supported_score += r.supported_score or 0
         node.items.append(r.code)
     return list(out.values())
 
 
+def within_cap(value: float | None, cap: float | None) -> float:
+    """A bonus or penalty item's points held within 0 .. its cap (None counts 0)."""
+    if value is None:
+        return 0.0
+    value = max(value, 0.0)
+    return min(value, cap) if cap is not None else value
+
+
 class Totals(BaseModel):
+    """A submission's totals. ``max_score`` is the ordinary items' maximum (the self-assessed part: bonus and
+    penalty caps are not part of it, survey items are never in a submission); ``claimed_score`` and
+    ``supported_score`` are the net totals ``score_* + bonus_* − penalty_*``, bonus and penalty within their
+    items' caps and the rubric's overall caps (``index.bonus_cap`` / ``penalty_cap``)."""
+
     max_score: float = 0
     claimed_score: float = 0
     supported_score: float = 0
     by_verdict: dict[str, int] = {}
     by_field: list[FieldTotal] = []
+    score_claimed: float = 0  # the ordinary items only
+    score_supported: float = 0
+    bonus_claimed: float = 0  # bonus points, capped
+    bonus_supported: float = 0
+    penalty_claimed: float = 0  # penalty points, capped
+    penalty_supported: float = 0
+    bonus_cap: float | None = None  # the rubric's cap on all bonus points together (None: their items' caps)
+    penalty_cap: float | None = None
+    survey_max: float = 0  # the survey part's weight (imported per unit in a campaign, never in a submission)
+    attainable_max: float = 0  # the index's attainable maximum: the self-assessed part + the survey part
 
 
 class Report(BaseModel):

@@ -19,11 +19,13 @@ from models.report import (
     Totals,
     Verdict,
     criterion_totals,
+    within_cap,
 )
 from models.rubric import Rubric, SubCriterion
 
 from . import messages as M
 from .evidence import EvidenceFile
+from .index import index_spec
 from .rules import Context, Outcome, evaluate
 
 log = logging.getLogger(__name__)
@@ -38,6 +40,7 @@ class _Placement(TypedDict):
 
     code: str
     title: str
+    role: str
     field_code: str
     field_title: str
     field_stt: str
@@ -86,9 +89,10 @@ def verify(sheet: Sheet, rubric: Rubric, files: list[EvidenceFile], *, unit: str
     for fa, cr, item in rubric.subcriteria():
         if not item.self_scored:
             continue  # survey items (điều tra xã hội học) are imported per unit, never self-scored or checked
-        base = _Placement(code=item.code, title=item.title, field_code=fa.code, field_title=fa.title,
-                          field_stt=group_stt.get(fa.code, ""), criterion_code=cr.code, criterion_title=cr.title,
-                          criterion_max_score=sum(s.max_score for s in cr.items if s.self_scored),
+        base = _Placement(code=item.code, title=item.title, role=item.role, field_code=fa.code,
+                          field_title=fa.title, field_stt=group_stt.get(fa.code, ""), criterion_code=cr.code,
+                          criterion_title=cr.title,
+                          criterion_max_score=sum(s.max_score for s in cr.items if s.role == "score"),
                           criterion_stt=group_stt.get(cr.code, ""), max_score=item.max_score)
         sheet_claim = claims.get(item.code)
         if sheet_claim is None:
@@ -178,22 +182,39 @@ def _file_summary(f: EvidenceFile) -> FileSummary:
 
 
 def _totals(rubric: Rubric, results: list[CriterionResult], group_stt: dict[str, str]) -> Totals:
-    """The overall total and the tree's subtotals: each field, and each criterion of it (``criterion_totals``)."""
+    """The overall total and the tree's subtotals: each field, and each criterion of it (``criterion_totals``).
+    Ordinary items make the maximum and the subtotals; bonus and penalty points stand apart, each within its
+    item's cap and all together within the rubric's caps; the net total is ordinary + bonus − penalty."""
     by_code = {r.code: r for r in results}
     fields = []
     for fa in rubric.fields:
         items = [by_code[s.code] for c in fa.criteria for s in c.items if s.code in by_code]
+        crits = criterion_totals(items)
         fields.append(FieldTotal(
             code=fa.code, title=fa.title, stt=group_stt.get(fa.code, ""),
-            max_score=sum(s.max_score for c in fa.criteria for s in c.items if s.self_scored),
-            claimed_score=sum(r.claimed_score or 0 for r in items),
-            supported_score=sum(r.supported_score or 0 for r in items),
-            criteria=criterion_totals(items),
+            max_score=sum(s.max_score for c in fa.criteria for s in c.items if s.role == "score"),
+            claimed_score=sum(c.claimed_score for c in crits), supported_score=sum(c.supported_score for c in crits),
+            bonus_claimed=sum(c.bonus_claimed for c in crits), bonus_supported=sum(c.bonus_supported for c in crits),
+            penalty_claimed=sum(c.penalty_claimed for c in crits),
+            penalty_supported=sum(c.penalty_supported for c in crits),
+            criteria=crits,
         ))
+    spec = index_spec(rubric)
+    score_claimed = sum(f.claimed_score for f in fields)
+    score_supported = sum(f.supported_score for f in fields)
+    bonus_claimed = within_cap(sum(f.bonus_claimed for f in fields), spec.bonus_cap)
+    bonus_supported = within_cap(sum(f.bonus_supported for f in fields), spec.bonus_cap)
+    penalty_claimed = within_cap(sum(f.penalty_claimed for f in fields), spec.penalty_cap)
+    penalty_supported = within_cap(sum(f.penalty_supported for f in fields), spec.penalty_cap)
     return Totals(
         max_score=sum(f.max_score for f in fields),
-        claimed_score=sum(f.claimed_score for f in fields),
-        supported_score=sum(f.supported_score for f in fields),
+        claimed_score=score_claimed + bonus_claimed - penalty_claimed,
+        supported_score=score_supported + bonus_supported - penalty_supported,
         by_verdict=dict(Counter(r.verdict.value for r in results)),
         by_field=fields,
+        score_claimed=score_claimed, score_supported=score_supported,
+        bonus_claimed=bonus_claimed, bonus_supported=bonus_supported,
+        penalty_claimed=penalty_claimed, penalty_supported=penalty_supported,
+        bonus_cap=spec.bonus_cap, penalty_cap=spec.penalty_cap,
+        survey_max=sum(s.max_score for s in rubric.of_role("survey")), attainable_max=spec.max_score,
     )

@@ -1,7 +1,8 @@
-"""`kiemchung campaign create | list | show | lock | unlock | survey`: appraisal campaigns from the command line.
+"""`kiemchung campaign create | list | show | lock | unlock | survey | export`: appraisal campaigns from the command line.
 
 Every change is recorded with who made it, so the commands that change a campaign act as a token's holder:
-``--token`` or ``KIEMCHUNG_TOKEN`` (an admin's, or for ``lock`` the unit's own)."""
+``--token`` or ``KIEMCHUNG_TOKEN`` (an admin's, or for ``lock`` the unit's own). ``export`` writes what the
+council receives (``verifier.reports.council_files``) and needs a staff token."""
 
 from __future__ import annotations
 
@@ -16,8 +17,9 @@ from models.campaign import STEP_VI, UNIT_STEPS, Step
 from models.errors import EXIT_USAGE
 from models.settings import get_settings
 from verifier.messages import VN_TZ
+from verifier.reports import council_files
 
-from ..service import campaigns
+from ..service import campaigns, council
 from ..service.access import Principal
 from ..service.context import Context, open_context
 from ..service.errors import ServiceError
@@ -173,3 +175,28 @@ def campaign_survey(
     except ServiceError as exc:
         raise _fail(exc) from exc
     out_console.print(f"Đã nhập {n} điểm điều tra xã hội học.")
+
+
+@campaign_app.command("export")
+def campaign_export(
+    campaign_id: str = typer.Argument(..., help="The campaign's id."),
+    out: Path = typer.Option(..., "--out", file_okay=False, help="The folder to write into (created if needed)."),
+    formats: str = typer.Option(",".join(council_files.FORMATS), "--format",
+                                help="Comma-separated: xlsx, docx, json, svg (svg: the charts and an HTML page)."),
+    token: str | None = typer.Option(None, envvar="KIEMCHUNG_TOKEN", help=TOKEN_HELP),
+) -> None:
+    """What the council receives: rankings, per-unit score tables with every round, charts (admins, appraisers)."""
+    wanted = tuple(dict.fromkeys(f.strip().lower() for f in formats.split(",") if f.strip()))
+    unknown = [f for f in wanted if f not in council_files.FORMATS]
+    if unknown or not wanted:
+        err_console.print(f"[red]Định dạng không hỗ trợ: {', '.join(unknown) or '(trống)'}; dùng: "
+                          f"{', '.join(council_files.FORMATS)}.[/]")
+        raise typer.Exit(EXIT_USAGE)
+    ctx = open_context(get_settings())
+    p = _principal(ctx, token)
+    try:
+        export = council.build_council(ctx, p, campaign_id)
+    except ServiceError as exc:
+        raise _fail(exc) from exc
+    for path in council_files.write_council(export, out, wanted):
+        out_console.print(str(path), markup=False, highlight=False, soft_wrap=True)

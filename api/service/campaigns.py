@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import io
 import math
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,17 +37,19 @@ from models.tables import (
     CampaignUnit,
     Explanation,
     RoundScore,
+    Submission,
     SurveyScore,
     Unit,
     utcnow,
 )
-from verifier.messages import VN_TZ
+from verifier.messages import VN_TZ, local_time
+from verifier.rubric import RubricError, load_rubric
 
 from . import documents
 from .access import Principal
 from .context import Context
 from .decisions import who
-from .errors import ServiceCode, ServiceError, forbidden, not_found
+from .errors import ServiceCode, ServiceError, forbidden, not_found, not_ready
 from .status import CampaignAction, RoundSource, RoundState
 from .store import records
 
@@ -141,21 +144,29 @@ class LockState:
     def message_vi(self, step: str) -> str:
         name = STEP_VI.get(step, step)
         if self.reason == "deadline":
-            return f"Đã hết hạn {name.lower()} ({local(self.since)}); chỉ quản trị viên mở lại được."
+            return f"Đã hết hạn {name.lower()} ({local_time(self.since)}); chỉ quản trị viên mở lại được."
         if self.reason in ("unit", "admin"):
-            return f"Bước {name.lower()} đã chốt lúc {local(self.since)} ({self.by}); chỉ quản trị viên mở lại được."
+            return f"Bước {name.lower()} đã chốt lúc {local_time(self.since)} ({self.by}); chỉ quản trị viên mở lại được."
         if self.reason == "not_open":
-            return f"Bước {name.lower()} chưa mở (từ {local(self.since)})."
+            return f"Bước {name.lower()} chưa mở (từ {local_time(self.since)})."
         return ""
 
 
+LOCK_ACTIONS = (CampaignAction.LOCK, CampaignAction.UNLOCK)  # the events that decide whether a step is locked
+
+
 def lock_state(s: Session, camp: Campaign, unit_id: int, step: Step, now: dt.datetime | None = None) -> LockState:
-    now = now or utcnow()
-    opens, closes = step_bounds(camp, step)
     last = s.scalar(select(CampaignEvent).where(
         CampaignEvent.campaign_id == camp.id, CampaignEvent.unit_id == unit_id, CampaignEvent.step == step,
-        CampaignEvent.action.in_((CampaignAction.LOCK, CampaignAction.UNLOCK))).order_by(CampaignEvent.id.desc())
-        .limit(1))
+        CampaignEvent.action.in_(LOCK_ACTIONS)).order_by(CampaignEvent.id.desc()).limit(1))
+    return state_after(camp, step, last, now)
+
+
+def state_after(camp: Campaign, step: Step, last: CampaignEvent | None, now: dt.datetime | None = None) -> LockState:
+    """A unit's step as its latest lock or unlock event (``last``, None when there is none) and the calendar
+    leave it at ``now``."""
+    now = now or utcnow()
+    opens, closes = step_bounds(camp, step)
     if last is not None and last.action == CampaignAction.LOCK:
         return LockState(True, "admin" if last.by_role == "admin" else "unit", _aware(last.created_at), last.by_label)
     if last is not None and last.action == CampaignAction.UNLOCK:
@@ -182,8 +193,8 @@ def lock(ctx: Context, p: Principal, campaign_id: str, unit: str, step: Step, no
     """The unit locks its own step (chốt); an admin may lock any unit's. Locking a locked step is refused."""
     _unit_step(step)
     with ctx.db.session() as s:
-        camp, member = _member(s, campaign_id, unit)
-        if p.role != "admin" and not (p.role == "unit" and p.unit_id == member.unit_id):
+        camp, member = _visible(s, p, campaign_id, unit)
+        if p.role not in ("admin", "unit"):
             raise forbidden("Chỉ đơn vị (hoặc quản trị viên) chốt được bước của đơn vị.")
         require_open(s, camp, member.unit_id, step)
         _event(s, p, camp.id, member.unit_id, step, CampaignAction.LOCK, note=_text(note, "note"))
@@ -198,7 +209,7 @@ def unlock(ctx: Context, p: Principal, campaign_id: str, unit: str, step: Step, 
     if p.role != "admin":
         raise forbidden("Chỉ quản trị viên mở lại được bước đã chốt.")
     if not note.strip():
-        raise ServiceError(ServiceCode.COMMENT_REQUIRED, "an unlock needs a reason",
+        raise ServiceError(ServiceCode.REASON_REQUIRED, "an unlock needs a reason",
                            "Cần ghi lý do mở lại.")
     until = _aware(until) or until
     if until <= utcnow():
@@ -213,36 +224,53 @@ def unlock(ctx: Context, p: Principal, campaign_id: str, unit: str, step: Step, 
 def sweep_deadlines(ctx: Context, now: dt.datetime | None = None) -> int:
     """Record an automatic lock for each unit step whose deadline (or unlock's end) has passed without a lock
     on record: the audit trail says when each step locked, even when nobody locked it. Returns the events
-    written. Run by the reconciler; harmless to repeat."""
+    written. Run by the reconciler on every tick; harmless to repeat. Four queries whatever the number of
+    campaigns and units: the campaigns, those with an ended unlock, the units and the lock, unlock and
+    automatic-lock events of the campaigns with a step past its deadline."""
     now = now or utcnow()
     n = 0
     with ctx.db.session() as s:
-        for camp in s.scalars(select(Campaign)).all():
-            members = s.scalars(select(CampaignUnit).where(CampaignUnit.campaign_id == camp.id)).all()
+        camps = {c.id: c for c in s.scalars(select(Campaign)).all()}
+        unlocked = set(s.scalars(select(CampaignEvent.campaign_id).where(
+            CampaignEvent.action == CampaignAction.UNLOCK, CampaignEvent.until <= now).distinct()).all())
+        due = [cid for cid, c in camps.items()
+               if cid in unlocked or any(now >= step_bounds(c, step)[1] for step in UNIT_STEPS)]
+        if not due:
+            return 0
+        members = s.execute(select(CampaignUnit.campaign_id, CampaignUnit.unit_id).where(
+            CampaignUnit.campaign_id.in_(due))).all()
+        last: dict[tuple[str, int | None, str], CampaignEvent] = {}
+        swept: dict[tuple[str, int | None, str], int] = {}  # the newest automatic lock's id
+        for e in s.scalars(select(CampaignEvent).where(
+                CampaignEvent.campaign_id.in_(due),
+                CampaignEvent.action.in_((*LOCK_ACTIONS, CampaignAction.AUTO_LOCK))).order_by(CampaignEvent.id)):
+            key = (e.campaign_id, e.unit_id, e.step)
+            if e.action == CampaignAction.AUTO_LOCK:
+                swept[key] = e.id
+            else:
+                last[key] = e
+        for cid, unit_id in members:
             for step in UNIT_STEPS:
-                for m in members:
-                    state = lock_state(s, camp, m.unit_id, step, now)
-                    if state.reason != "deadline":
-                        continue
-                    recorded = s.scalar(select(func.count()).select_from(CampaignEvent).where(
-                        CampaignEvent.campaign_id == camp.id, CampaignEvent.unit_id == m.unit_id,
-                        CampaignEvent.step == step, CampaignEvent.action == CampaignAction.AUTO_LOCK,
-                        CampaignEvent.created_at >= (state.since or now)))
-                    if recorded:
-                        continue
-                    _event(s, None, camp.id, m.unit_id, step, CampaignAction.AUTO_LOCK,
-                           note=f"hết hạn {local(state.since)}")
-                    n += 1
+                key = (cid, unit_id, step)
+                decisive = last.get(key)
+                state = state_after(camps[cid], step, decisive, now)
+                # recorded already: an automatic lock after the lock or unlock that decides the state
+                if state.reason != "deadline" or swept.get(key, 0) > (decisive.id if decisive else 0):
+                    continue
+                _event(s, None, cid, unit_id, step, CampaignAction.AUTO_LOCK,
+                       note=f"hết hạn {local_time(state.since)}")
+                n += 1
     return n
 
 
 # --------------------------------------------------------------------------- rounds
 
 
-def propose_questions(ctx: Context, campaign_id: str, unit: str, report: Report) -> int:
+def propose_questions(ctx: Context, campaign_id: str, unit: str, report: Report, p: Principal | None = None) -> int:
     """Round 1's machine proposals: every criterion kiemchung REFUTED, could not find enough evidence for, or
     left to manual review becomes a proposed "explanation requested" with its findings as the message. An
-    appraiser confirms or drops each (``record_round``). Criteria already recorded in round 1 are left alone."""
+    appraiser confirms or drops each (``decide_question``). Criteria already recorded in round 1 are left alone.
+    ``p``: who asked for the proposals (the audit trail names them; the system when None)."""
     with ctx.db.session() as s:
         camp, member = _member(s, campaign_id, unit)
         done = set(s.scalars(select(RoundScore.code).where(
@@ -258,7 +286,7 @@ def propose_questions(ctx: Context, campaign_id: str, unit: str, report: Report)
                              source=RoundSource.MACHINE, state=RoundState.PROPOSED, by_label="kiemchung"))
             n += 1
         if n:
-            _event(s, None, camp.id, member.unit_id, "round1", CampaignAction.PROPOSED,
+            _event(s, p, camp.id, member.unit_id, "round1", CampaignAction.PROPOSED,
                    note=f"{n} tiêu chí đề nghị giải trình")
     return n
 
@@ -272,11 +300,14 @@ def record_round(ctx: Context, p: Principal, campaign_id: str, unit: str, round_
         raise forbidden("Chỉ thẩm định viên ghi kết quả thẩm định.")
     if round_no not in (1, 2):
         raise ServiceError(ServiceCode.VALIDATION, "round is 1 or 2", "Vòng thẩm định là 1 hoặc 2.")
-    if score is not None and (not math.isfinite(score) or score < 0 or (max_score is not None and score > max_score)):
-        raise ServiceError(ServiceCode.SCORE_OUT_OF_RANGE, f"score {score} out of range",
-                           f"Điểm {score} nằm ngoài khoảng cho phép.")
+    if score is not None and not math.isfinite(score):
+        raise ServiceError(ServiceCode.SCORE_OUT_OF_RANGE, "score is not a finite number", "Điểm phải là một số.")
     with ctx.db.session() as s:
         camp, member = _member(s, campaign_id, unit)
+        top = criterion_max(member.group.rubric, code) if max_score is None else max_score
+        if score is not None and (score < 0 or (top is not None and score > top)):
+            raise ServiceError(ServiceCode.SCORE_OUT_OF_RANGE, f"score {score} out of range 0..{top}",
+                               f"Điểm {score:g} nằm ngoài khoảng cho phép (0 … {top if top is not None else '—'}).")
         if round_no == 2 and not lock_state(s, camp, member.unit_id, "explanation").locked:
             raise ServiceError(ServiceCode.STEP_NOT_OPEN, "round 2 waits for the explanation step to lock",
                                "Thẩm định lần 2 bắt đầu khi đơn vị đã chốt giải trình (hoặc hết hạn giải trình).")
@@ -289,6 +320,77 @@ def record_round(ctx: Context, p: Principal, campaign_id: str, unit: str, round_
         s.flush()
         s.expunge(row)
         return row
+
+
+QUESTION_ACTIONS = {"confirm": RoundState.CONFIRMED, "drop": RoundState.DROPPED}
+
+
+def decide_question(ctx: Context, p: Principal, campaign_id: str, unit: str, code: str, action: str) -> RoundScore:
+    """An appraiser confirms (``confirm``) or drops (``drop``) the machine's proposed "explanation requested"
+    for one criterion: a new round-1 record with the proposal's score and message, in state confirmed or
+    dropped, and an event naming the appraiser. Only a proposal still waiting is decided."""
+    if not p.is_staff:
+        raise forbidden("Chỉ thẩm định viên xác nhận hoặc bỏ đề nghị giải trình.")
+    state = QUESTION_ACTIONS.get(action)
+    if state is None:
+        raise ServiceError(ServiceCode.ACTION_INVALID, f"action is one of {', '.join(QUESTION_ACTIONS)}",
+                           "Thao tác phải là “confirm” (xác nhận) hoặc “drop” (bỏ).")
+    with ctx.db.session() as s:
+        camp, member = _member(s, campaign_id, unit)
+        current = current_rounds(s, camp.id, member.unit_id).get((1, code))
+        if current is None or current.source != RoundSource.MACHINE:
+            raise not_found("proposal", f"Không có đề nghị giải trình nào của kiemchung cho tiêu chí {code}.")
+        if current.state != RoundState.PROPOSED:
+            raise ServiceError(ServiceCode.ACTION_INVALID, f"the proposal for {code} is already {current.state}",
+                               f"Đề nghị giải trình tiêu chí {code} đã được "
+                               f"{'xác nhận' if current.state == RoundState.CONFIRMED else 'bỏ'} trước đó.")
+        row = RoundScore(campaign_id=camp.id, unit_id=member.unit_id, round=1, code=code, score=current.score,
+                         note=current.note, explanation_requested=state == RoundState.CONFIRMED,
+                         source=RoundSource.MACHINE, state=state, token_id=p.token_id, by_label=who(s, p))
+        s.add(row)
+        _event(s, p, camp.id, member.unit_id, "round1", CampaignAction.ROUND_SCORE, code=code,
+               note=f"{state.value}: đề nghị giải trình của kiemchung "
+                    f"{'được xác nhận' if state == RoundState.CONFIRMED else 'bị bỏ'}")
+        s.flush()
+        s.expunge(row)
+        return row
+
+
+def propose_from_latest(ctx: Context, p: Principal, campaign_id: str, unit: str) -> tuple[str, int]:
+    """Round 1's machine proposals (``propose_questions``) from the unit's latest checked submission for the
+    campaign's year (withdrawn ones do not count). Staff only. Returns the submission and the proposals made."""
+    if not p.is_staff:
+        raise forbidden("Chỉ thẩm định viên lấy đề nghị giải trình từ kết quả kiểm tra.")
+    with ctx.db.session() as s:
+        camp, member = _member(s, campaign_id, unit)
+        sub = latest_submission(s, member.unit_id, camp.year)
+        if sub is None:
+            raise not_found("submission", f"Đơn vị chưa có hồ sơ năm {camp.year} (chưa nộp hoặc đã rút).")
+        report = records.report_if_checked(sub)
+        if report is None:
+            raise not_ready(sub.status)
+        sub_id = sub.id
+    return sub_id, propose_questions(ctx, campaign_id, unit, report, p)
+
+
+def latest_submission(s: Session, unit_id: int, year: int) -> Submission | None:
+    """The unit's newest submission for ``year`` that is not withdrawn."""
+    return s.scalar(select(Submission).where(Submission.unit_id == unit_id, Submission.year == year,
+                                             Submission.withdrawn_at.is_(None))
+                    .order_by(Submission.created_at.desc(), Submission.id.desc()).limit(1))
+
+
+def criterion_max(rubric: str, code: str) -> float | None:
+    """The maximum of item ``code`` in the criteria set ``rubric``; CRITERION_NOT_FOUND when the set has no such
+    item, RUBRIC_INVALID when the set does not load."""
+    try:
+        item = load_rubric(rubric).find(code)
+    except RubricError as exc:
+        raise ServiceError(ErrorCode.RUBRIC_INVALID, str(exc), exc.message_vi) from exc
+    if item is None:
+        raise ServiceError(ServiceCode.CRITERION_NOT_FOUND, f"no item {code} in {rubric}",
+                           f"Bộ tiêu chí {rubric} không có tiêu chí {code}.")
+    return item.max_score
 
 
 def current_rounds(s: Session, campaign_id: str, unit_id: int) -> dict[tuple[int, str], RoundScore]:
@@ -315,8 +417,8 @@ def add_explanation(ctx: Context, p: Principal, campaign_id: str, unit: str, cod
         raise ServiceError(ServiceCode.COMMENT_REQUIRED, "empty explanation", "Nội dung giải trình không được để trống.")
     with ctx.db.session() as s:
         camp, member = _answering(s, p, campaign_id, unit, code)
-        version = 1 + (s.scalar(select(func.max(Explanation.version)).where(
-            Explanation.campaign_id == camp.id, Explanation.unit_id == member.unit_id, Explanation.code == code)) or 0)
+        version = _next_version(s, Explanation.version, Explanation.campaign_id == camp.id,
+                                Explanation.unit_id == member.unit_id, Explanation.code == code)
         row = Explanation(campaign_id=camp.id, unit_id=member.unit_id, code=code, version=version, text=text,
                           token_id=p.token_id, by_label=who(s, p))
         s.add(row)
@@ -341,9 +443,9 @@ def add_file(ctx: Context, p: Principal, campaign_id: str, unit: str, code: str,
         sha, check = documents.store_evidence(ctx, s, path, kind)
         if not check.ok and check.error is not None:
             raise ServiceError(check.error.code, check.error.message, f"{name}: {check.error.message_vi}")
-        version = 1 + (s.scalar(select(func.max(AdditionalFile.version)).where(
-            AdditionalFile.campaign_id == camp.id, AdditionalFile.unit_id == member.unit_id,
-            AdditionalFile.code == code, AdditionalFile.name == name)) or 0)
+        version = _next_version(s, AdditionalFile.version, AdditionalFile.campaign_id == camp.id,
+                                AdditionalFile.unit_id == member.unit_id, AdditionalFile.code == code,
+                                AdditionalFile.name == name)
         row = AdditionalFile(campaign_id=camp.id, unit_id=member.unit_id, code=code, name=name[:500], version=version,
                              sha256=sha, token_id=p.token_id, by_label=who(s, p))
         s.add(row)
@@ -444,24 +546,37 @@ def _number(raw: str) -> float | None:
 
 
 def unit_view(ctx: Context, p: Principal, campaign_id: str, unit: str, now: dt.datetime | None = None) -> dict[str, Any]:
-    """A unit's campaign as its reader may see it: steps with their windows and locks, per criterion the
-    current round records, explanations and files (all versions), and the audit trail. A unit sees only its
-    own; staff see every unit's."""
+    """A unit's campaign as its reader may see it: steps with their windows, locks and the seconds left to
+    their deadlines; per criterion the self-score and the machine's verdict (from the unit's latest checked
+    submission for the year), the current round records, explanations and files (all versions); the survey
+    scores and the audit trail. A unit sees only its own (another unit's is NOT_FOUND); staff see every unit's."""
+    now = now or utcnow()
     with ctx.db.session() as s:
-        camp, member = _own(s, p, campaign_id, unit) if not p.is_staff else _member(s, campaign_id, unit)
+        camp, member = _visible(s, p, campaign_id, unit)
         steps = []
         for step in STEPS:
             opens, closes = step_bounds(camp, step)
-            entry: dict[str, Any] = {"step": step, "title": STEP_VI[step], "opens": opens, "closes": closes}
+            entry: dict[str, Any] = {"step": step, "title": STEP_VI[step], "opens": opens, "closes": closes,
+                                     "deadline": closes, "seconds_left": _seconds(now, closes)}
             if step in UNIT_STEPS:
                 st = lock_state(s, camp, member.unit_id, step, now)
-                entry.update(locked=st.locked, lock_reason=st.reason, locked_since=st.since, open_until=st.until)
+                deadline = st.until or closes
+                entry.update(locked=st.locked, lock_reason=st.reason, locked_since=st.since, locked_by=st.by,
+                             open_until=st.until, deadline=deadline,
+                             seconds_left=0 if st.locked else _seconds(now, deadline))
             steps.append(entry)
         criteria: dict[str, dict[str, Any]] = {}
 
         def node(code: str) -> dict[str, Any]:
-            return criteria.setdefault(code, {"code": code, "rounds": {}, "explanations": [], "files": []})
+            return criteria.setdefault(code, {"code": code, "title": "", "max_score": None, "self_score": None,
+                                              "verdict": None, "supported_score": None, "rounds": {},
+                                              "explanations": [], "files": []})
 
+        sub = latest_submission(s, member.unit_id, camp.year)
+        report = records.report_if_checked(sub) if sub is not None else None
+        for c in report.criteria if report else []:
+            node(c.code).update(title=c.title, max_score=c.max_score, self_score=c.claimed_score,
+                                verdict=c.verdict.value, supported_score=c.supported_score)
         for (rnd, code), r in current_rounds(s, camp.id, member.unit_id).items():
             node(code)["rounds"][rnd] = {"score": r.score, "note": r.note,
                                          "explanation_requested": r.explanation_requested, "source": r.source,
@@ -473,40 +588,103 @@ def unit_view(ctx: Context, p: Principal, campaign_id: str, unit: str, now: dt.d
         for f in s.scalars(select(AdditionalFile).where(AdditionalFile.campaign_id == camp.id,
                                                         AdditionalFile.unit_id == member.unit_id)
                            .order_by(AdditionalFile.id)):
-            node(f.code)["files"].append({"name": f.name, "version": f.version, "sha256": f.sha256,
+            node(f.code)["files"].append({"id": f.id, "name": f.name, "version": f.version, "sha256": f.sha256,
                                           "by": f.by_label, "at": f.created_at})
         survey = {x.code: x.score for x in s.scalars(select(SurveyScore).where(
             SurveyScore.campaign_id == camp.id, SurveyScore.unit_id == member.unit_id))}
-        events = [{"step": e.step, "action": e.action, "code": e.code, "note": e.note, "by": e.by_label or "hệ thống",
-                   "role": e.by_role, "at": e.created_at, "until": e.until}
-                  for e in s.scalars(select(CampaignEvent).where(
-                      CampaignEvent.campaign_id == camp.id, CampaignEvent.unit_id == member.unit_id)
-                      .order_by(CampaignEvent.id))]
+        events = [_event_dict(e, member.unit.name) for e in s.scalars(select(CampaignEvent).where(
+            CampaignEvent.campaign_id == camp.id, CampaignEvent.unit_id == member.unit_id).order_by(CampaignEvent.id))]
         return {"campaign": camp.id, "year": camp.year, "title": camp.title, "unit": member.unit.name,
-                "group": member.group.code, "rubric": member.group.rubric, "steps": steps,
-                "criteria": [criteria[k] for k in sorted(criteria)], "survey": survey, "events": events}
+                "group": member.group.code, "rubric": member.group.rubric, "submission": sub.id if sub else None,
+                "steps": steps, "criteria": [criteria[k] for k in sorted(criteria)], "survey": survey,
+                "events": events}
 
 
-def list_campaigns(ctx: Context) -> list[dict[str, Any]]:
+def list_campaigns(ctx: Context, p: Principal | None = None) -> list[dict[str, Any]]:
+    """The campaigns, newest year first, with their current step and groups (units counted). A unit's
+    principal sees only the campaigns its unit takes part in; without a principal (the CLI), all."""
     with ctx.db.session() as s:
-        out = []
-        for camp in s.scalars(select(Campaign).order_by(Campaign.year.desc(), Campaign.id)):
-            counts = dict(s.execute(select(CampaignUnit.group_id, func.count()).where(
-                CampaignUnit.campaign_id == camp.id).group_by(CampaignUnit.group_id)).all())
-            out.append({"id": camp.id, "year": camp.year, "title": camp.title, "step": current_step(camp),
-                        "groups": [{"code": g.code, "title": g.title, "rubric": g.rubric, "units": counts.get(g.id, 0)}
-                                   for g in camp.groups]})
-        return out
+        q = select(Campaign).order_by(Campaign.year.desc(), Campaign.id)
+        if p is not None and p.role == "unit":
+            q = q.where(Campaign.id.in_(select(CampaignUnit.campaign_id).where(CampaignUnit.unit_id == p.unit_id)))
+        camps = s.scalars(q).all()
+        counts = dict(s.execute(select(CampaignUnit.group_id, func.count()).where(
+            CampaignUnit.campaign_id.in_([c.id for c in camps])).group_by(CampaignUnit.group_id)).all())
+        return [{"id": camp.id, "year": camp.year, "title": camp.title, "step": current_step(camp),
+                 "groups": [{"code": g.code, "title": g.title, "rubric": g.rubric, "units": counts.get(g.id, 0)}
+                            for g in camp.groups]} for camp in camps]
+
+
+def campaign_detail(ctx: Context, p: Principal, campaign_id: str, now: dt.datetime | None = None) -> dict[str, Any]:
+    """One campaign: its calendar (each step's window in UTC, the current step, seconds left) and its groups.
+    Staff see every group's units; a unit (only of a campaign it takes part in) sees its own group."""
+    now = now or utcnow()
+    with ctx.db.session() as s:
+        camp = _campaign_for(s, p, campaign_id)
+        members = s.scalars(select(CampaignUnit).where(CampaignUnit.campaign_id == camp.id)
+                            .order_by(CampaignUnit.id)).all()
+        calendar = []
+        for step in STEPS:
+            opens, closes = step_bounds(camp, step)
+            calendar.append({"step": step, "title": STEP_VI[step], "opens": opens, "closes": closes,
+                             "seconds_left": _seconds(now, closes)})
+        own = {m.group_id for m in members if m.unit_id == p.unit_id}
+        groups = [{"code": g.code, "title": g.title, "rubric": g.rubric,
+                   "units": [m.unit.name for m in members if m.group_id == g.id]}
+                  for g in camp.groups if p.is_staff or g.id in own]
+        if not p.is_staff:
+            for g in groups:
+                g["units"] = [n for n in g["units"] if n == p.unit_name]
+        return {"id": camp.id, "year": camp.year, "title": camp.title, "step": current_step(camp, now),
+                "calendar": calendar, "groups": groups}
+
+
+def events(ctx: Context, p: Principal, campaign_id: str, unit: str | None = None) -> list[dict[str, Any]]:
+    """The campaign's audit trail, oldest first: who, when, what, on which step and criterion, why. Staff read
+    all of it (or one unit's); a unit reads its own unit's events only."""
+    with ctx.db.session() as s:
+        if unit is not None or not p.is_staff:
+            camp, member = _visible(s, p, campaign_id, unit if unit is not None else (p.unit_name or ""))
+            where = [CampaignEvent.campaign_id == camp.id, CampaignEvent.unit_id == member.unit_id]
+        else:
+            camp = _campaign(s, campaign_id)
+            where = [CampaignEvent.campaign_id == camp.id]
+        rows = s.execute(select(CampaignEvent, Unit.name).outerjoin(Unit, Unit.id == CampaignEvent.unit_id)
+                         .where(*where).order_by(CampaignEvent.id)).all()
+        return [_event_dict(e, name) for e, name in rows]
+
+
+def additional_file(ctx: Context, p: Principal, campaign_id: str, unit: str, file_id: int,
+                    code: str | None = None) -> tuple[str, Path]:
+    """An additional file of a unit (for criterion ``code`` when given): its name and where its bytes are, for
+    whoever may see the unit."""
+    with ctx.db.session() as s:
+        camp, member = _visible(s, p, campaign_id, unit)
+        row = s.get(AdditionalFile, file_id)
+        if row is None or row.campaign_id != camp.id or row.unit_id != member.unit_id or \
+                (code is not None and row.code != code):
+            raise not_found("file", "Không tìm thấy tệp bổ sung.")
+        name, sha = row.name, row.sha256
+    try:
+        return name, ctx.blobs.local_path(sha)
+    except FileNotFoundError as exc:
+        raise not_found("file", "Không tìm thấy nội dung tệp bổ sung.") from exc
+
+
+def _event_dict(e: CampaignEvent, unit: str | None) -> dict[str, Any]:
+    return {"id": e.id, "unit": unit, "step": e.step, "action": e.action, "code": e.code, "note": e.note,
+            "by": e.by_label or "hệ thống", "role": e.by_role, "at": _aware(e.created_at), "until": _aware(e.until)}
+
+
+def _seconds(now: dt.datetime, deadline: dt.datetime) -> int:
+    """Whole seconds from ``now`` to ``deadline``; 0 once it has passed."""
+    return max(0, int((deadline - now).total_seconds()))
 
 
 # --------------------------------------------------------------------------- helpers
 
 
-def local(t: dt.datetime | None) -> str:
-    """A time as a Vietnamese appraiser reads it: '30/11/2024 23:59'."""
-    if t is None:
-        return "—"
-    return (_aware(t) or t).astimezone(VN_TZ).strftime("%d/%m/%Y %H:%M")
+local = local_time  # the name the CLI uses; one implementation: verifier.messages.local_time
 
 
 def _day_start(d: dt.date) -> dt.datetime:
@@ -521,6 +699,11 @@ def _aware(t: dt.datetime | None) -> dt.datetime | None:
     if t is not None and t.tzinfo is None:
         return t.replace(tzinfo=dt.UTC)
     return t
+
+
+def _next_version(s: Session, column: Any, *where: Any) -> int:
+    """The version a new explanation or file gets: one past the highest of the rows ``where`` selects."""
+    return 1 + (s.scalar(select(func.max(column)).where(*where)) or 0)
 
 
 def _unit_step(step: str) -> None:
@@ -544,20 +727,54 @@ def _campaign(s: Session, campaign_id: str) -> Campaign:
     return camp
 
 
+def _name_key(name: str) -> str:
+    """A unit's name as people type it: Unicode-normalised, case and spacing ignored (SQLite's lower() folds
+    ASCII only, so the comparison is made here, not in SQL)."""
+    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+
+
+def _find_member(s: Session, camp: Campaign, unit: str) -> CampaignUnit | None:
+    key = _name_key(unit)
+    rows = s.execute(select(CampaignUnit, Unit.name).join(Unit, Unit.id == CampaignUnit.unit_id)
+                     .where(CampaignUnit.campaign_id == camp.id)).all()
+    return next((m for m, name in rows if _name_key(name) == key), None)
+
+
 def _member(s: Session, campaign_id: str, unit: str) -> tuple[Campaign, CampaignUnit]:
     camp = _campaign(s, campaign_id)
-    member = s.scalar(select(CampaignUnit).join(Unit, Unit.id == CampaignUnit.unit_id).where(
-        CampaignUnit.campaign_id == camp.id, func.lower(Unit.name) == unit.strip().lower()))
+    member = _find_member(s, camp, unit)
     if member is None:
         raise ServiceError(ServiceCode.NOT_IN_CAMPAIGN, f"unit {unit!r} is not in campaign {campaign_id}",
                            f"Đơn vị “{unit}” không tham gia đợt đánh giá này.")
     return camp, member
 
 
+def _campaign_for(s: Session, p: Principal, campaign_id: str) -> Campaign:
+    """The campaign if ``p`` may see it: staff every one, a unit only one it takes part in (else NOT_FOUND)."""
+    camp = _campaign(s, campaign_id)
+    if not p.is_staff and s.scalar(select(CampaignUnit.id).where(
+            CampaignUnit.campaign_id == camp.id, CampaignUnit.unit_id == p.unit_id).limit(1)) is None:
+        raise not_found("campaign", "Không tìm thấy đợt đánh giá.")
+    return camp
+
+
+def _visible(s: Session, p: Principal, campaign_id: str, unit: str) -> tuple[Campaign, CampaignUnit]:
+    """The member if ``p`` may see it: staff every unit of the campaign, a unit only itself — another unit's
+    is NOT_FOUND, as a hidden submission is, whether or not that unit takes part."""
+    if p.is_staff:
+        return _member(s, campaign_id, unit)
+    camp = _campaign_for(s, p, campaign_id)
+    member = _find_member(s, camp, unit)
+    if member is None or member.unit_id != p.unit_id:
+        raise not_found("unit", "Không tìm thấy đơn vị này trong đợt đánh giá.")
+    return camp, member
+
+
 def _own(s: Session, p: Principal, campaign_id: str, unit: str) -> tuple[Campaign, CampaignUnit]:
-    """The member if ``p`` is that unit (a unit token writes only its own), else FORBIDDEN."""
-    camp, member = _member(s, campaign_id, unit)
-    if p.role != "unit" or p.unit_id != member.unit_id:
+    """The member if ``p`` is that unit (a unit token writes only its own): another unit is NOT_FOUND, staff
+    are FORBIDDEN (the unit writes its explanations itself)."""
+    camp, member = _visible(s, p, campaign_id, unit)
+    if p.role != "unit":
         raise forbidden("Chỉ đơn vị được đánh giá mới ghi giải trình và bổ sung tài liệu của mình.")
     return camp, member
 

@@ -87,7 +87,7 @@ def check_upload(p: Principal, unit: str | None, rubric: str) -> str | None:
     if rubric not in bundled_rubrics():
         raise ServiceError(ErrorCode.RUBRIC_INVALID,
                            f"unknown rubric {rubric!r}; bundled: {', '.join(bundled_rubrics())}",
-                           "Bộ tiêu chí không hợp lệ.")
+                           f"Không có bộ tiêu chí “{rubric}” (có sẵn: {', '.join(bundled_rubrics())}).")
     unit_name = (unit or "").strip() or None
     if not p.is_staff and unit_name and unit_name != p.unit_name:
         raise forbidden("Mã truy cập của đơn vị chỉ được nộp hồ sơ của đơn vị mình.")

@@ -48,7 +48,7 @@ def load_any_rubric(rubric: str) -> Rubric:
     try:
         return load_rubric(rubric)
     except RubricError as exc:
-        raise ServiceError(ErrorCode.RUBRIC_INVALID, str(exc), f"Bộ tiêu chí không hợp lệ: {exc}") from exc
+        raise ServiceError(ErrorCode.RUBRIC_INVALID, str(exc), exc.message_vi) from exc
 
 
 def _letter(i: int) -> str:

@@ -22,7 +22,7 @@ from extractors import fold
 from models.claims import Claim
 from models.errors import ErrorCode
 from models.tables import Submission, SubmissionFile, Unit
-from verifier import load_rubric, read_sheet
+from verifier import RubricError, load_rubric, read_sheet
 
 from .access import Principal, may_withdraw, visible_submission
 from .context import Context
@@ -46,8 +46,8 @@ def create_submission(ctx: Context, source: Path, *, display: str, unit: str | N
     """
     try:
         load_rubric(rubric)
-    except Exception as exc:
-        raise ServiceError(ErrorCode.RUBRIC_INVALID, str(exc), f"Bộ tiêu chí không hợp lệ: {exc}") from exc
+    except RubricError as exc:
+        raise ServiceError(ErrorCode.RUBRIC_INVALID, str(exc), exc.message_vi) from exc
     workdir = Path(tempfile.mkdtemp(prefix="kiemchung-sub-"))
     try:
         expanded = ingest.expand_submission(source, workdir, ctx.settings)

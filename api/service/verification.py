@@ -9,7 +9,7 @@ from models.errors import ErrorCode, ErrorInfo
 from models.extraction import Extraction
 from models.pages import FileKind, IngestedFile
 from models.tables import Submission, SubmissionFile
-from verifier import EvidenceFile, SheetError, load_rubric, read_sheet, verify
+from verifier import EvidenceFile, RubricError, SheetError, load_rubric, read_sheet, verify
 
 from .context import Context
 from .status import FileStatus, SubmissionStatus
@@ -49,8 +49,9 @@ def verify_submission(ctx: Context, submission_id: str) -> str | None:
         sub = records.submission(s, submission_id)
         try:
             rubric = load_rubric(sub.rubric)
-        except Exception as exc:  # a bundled rubric that no longer loads: the submission cannot be checked
-            sub.status, sub.error_code, sub.error_message = SubmissionStatus.FAILED, ErrorCode.RUBRIC_INVALID.value, str(exc)
+        except RubricError as exc:  # a rubric that no longer loads: the submission cannot be checked
+            sub.status, sub.error_code = SubmissionStatus.FAILED, ErrorCode.RUBRIC_INVALID.value
+            sub.error_message = exc.message_vi  # shown to people, like a sheet's error below
             return None
         try:
             sheet = read_sheet(ctx.blobs.local_path(sub.sheet_sha256 or ""), name=sub.sheet_name, settings=ctx.settings)

@@ -148,6 +148,8 @@ def test_sheet_plus_files_upload_and_errors(client, tokens):
     assert "bảng tự đánh giá" in r.json()["error"]["message_vi"]
     r = _submit(client, tokens["appraiser"], example_zip(), rubric="khong-co")
     assert r.status_code == 422 and r.json()["error"]["code"] == "RUBRIC_INVALID"
+    assert "Không có bộ tiêu chí “khong-co”" in r.json()["error"]["message_vi"]  # says which, in Vietnamese
+    assert "par-reference" in r.json()["error"]["message_vi"]  # and which sets there are
 
 
 def test_upload_limit_is_enforced_before_the_body_is_read(pg_url, shared_data_dir):

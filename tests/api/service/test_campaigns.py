@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pymupdf
 import pytest
+from sqlalchemy import event
 
 from api.service import campaigns
 from api.service.context import open_context
@@ -115,10 +116,10 @@ def test_a_round_from_questions_to_round_two_with_locks_and_audit(ctx, tmp_path)
     with pytest.raises(ServiceError) as e:
         campaigns.add_explanation(ctx, unit_a, "dong-nai-2026", A, "5.1.1", "Không cần")
     assert _code(e) == ServiceCode.NOT_QUESTIONED
-    for who in (unit_b, appraiser):
-        with pytest.raises(ServiceError) as e:
+    for who, code in ((unit_b, ServiceCode.NOT_FOUND), (appraiser, ServiceCode.FORBIDDEN)):
+        with pytest.raises(ServiceError) as e:  # another unit is not even shown; staff do not write for it
             campaigns.add_explanation(ctx, who, "dong-nai-2026", A, "1.1.1", "x")
-        assert _code(e) == ServiceCode.FORBIDDEN
+        assert _code(e) == code
     assert campaigns.add_explanation(ctx, unit_a, "dong-nai-2026", A, "1.1.1", "Kế hoạch trình ngày 25/01").version == 1
     assert campaigns.add_explanation(ctx, unit_a, "dong-nai-2026", A, "1.1.1", "Bổ sung tờ trình số 12").version == 2
     f1 = campaigns.add_file(ctx, unit_a, "dong-nai-2026", A, "1.1.1", _pdf(tmp_path / "a.pdf", "To trinh 12"), "tt.pdf")
@@ -136,6 +137,9 @@ def test_a_round_from_questions_to_round_two_with_locks_and_audit(ctx, tmp_path)
     assert _code(e) == ServiceCode.STEP_NOT_OPEN
     with pytest.raises(ServiceError) as e:
         campaigns.lock(ctx, unit_b, "dong-nai-2026", A, "explanation")
+    assert _code(e) == ServiceCode.NOT_FOUND
+    with pytest.raises(ServiceError) as e:
+        campaigns.lock(ctx, appraiser, "dong-nai-2026", A, "explanation")
     assert _code(e) == ServiceCode.FORBIDDEN
     assert campaigns.lock(ctx, unit_a, "dong-nai-2026", A, "explanation").locked
     with pytest.raises(ServiceError) as e:
@@ -145,7 +149,7 @@ def test_a_round_from_questions_to_round_two_with_locks_and_audit(ctx, tmp_path)
 
     # an admin opens it again, with a reason and an end; then it is open for the unit
     for who, until, reason, code in ((appraiser, now + dt.timedelta(hours=2), "x", ServiceCode.FORBIDDEN),
-                                     (admin, now + dt.timedelta(hours=2), " ", ServiceCode.COMMENT_REQUIRED),
+                                     (admin, now + dt.timedelta(hours=2), " ", ServiceCode.REASON_REQUIRED),
                                      (admin, now - dt.timedelta(hours=1), "x", ServiceCode.VALIDATION)):
         with pytest.raises(ServiceError) as e:
             campaigns.unlock(ctx, who, "dong-nai-2026", A, "explanation", until, reason)
@@ -154,6 +158,21 @@ def test_a_round_from_questions_to_round_two_with_locks_and_audit(ctx, tmp_path)
                              "Đơn vị xin bổ sung quyết định")
     assert not state.locked and state.until is not None
     assert campaigns.add_explanation(ctx, unit_a, "dong-nai-2026", A, "1.1.1", "Bổ sung sau mở lại").version == 3
+    # when the unlock ends, the sweep records the automatic lock once, in a fixed number of queries
+    later = now + dt.timedelta(hours=3)
+    queries: list[str] = []
+    listen = lambda *args: queries.append(args[2])  # noqa: E731 (before_cursor_execute's statement)
+    event.listen(ctx.db.engine, "before_cursor_execute", listen)
+    try:
+        assert campaigns.sweep_deadlines(ctx, later) == 1
+    finally:
+        event.remove(ctx.db.engine, "before_cursor_execute", listen)
+    assert sum(q.lstrip().upper().startswith("SELECT") for q in queries) <= 4, queries
+    assert campaigns.sweep_deadlines(ctx, later) == 0
+    with ctx.db.session() as s:
+        camp = s.get(campaigns.Campaign, "dong-nai-2026")
+        unit_id = campaigns._member(s, camp.id, A)[1].unit_id
+        assert campaigns.lock_state(s, camp, unit_id, "explanation", later).reason == "deadline"
 
     view = campaigns.unit_view(ctx, unit_a, "dong-nai-2026", A)
     crit = {c["code"]: c for c in view["criteria"]}
@@ -170,7 +189,11 @@ def test_a_round_from_questions_to_round_two_with_locks_and_audit(ctx, tmp_path)
     # a unit reads only its own
     with pytest.raises(ServiceError) as e:
         campaigns.unit_view(ctx, unit_b, "dong-nai-2026", A)
-    assert _code(e) == ServiceCode.FORBIDDEN
+    assert _code(e) == ServiceCode.NOT_FOUND
+    assert [e["unit"] for e in campaigns.events(ctx, unit_a, "dong-nai-2026")] == [A] * len(view["events"])
+    with pytest.raises(ServiceError) as e:
+        campaigns.events(ctx, unit_b, "dong-nai-2026", A)
+    assert _code(e) == ServiceCode.NOT_FOUND
     assert campaigns.unit_view(ctx, appraiser, "dong-nai-2026", A)["unit"] == A
 
 
@@ -188,8 +211,11 @@ def test_a_unit_locks_its_self_assessment_before_the_deadline(ctx):
         campaigns.lock(ctx, unit_a, "dong-nai-2026", A, "explanation")
     assert _code(e) == ServiceCode.STEP_NOT_OPEN
     with pytest.raises(ServiceError) as e:
-        campaigns.lock(ctx, unit_a, "dong-nai-2026", "UBND xã Không Có", "self_assessment")
+        campaigns.lock(ctx, admin, "dong-nai-2026", "UBND xã Không Có", "self_assessment")
     assert _code(e) == ServiceCode.NOT_IN_CAMPAIGN
+    with pytest.raises(ServiceError) as e:  # a unit learns nothing about other names, taking part or not
+        campaigns.lock(ctx, unit_a, "dong-nai-2026", "UBND xã Không Có", "self_assessment")
+    assert _code(e) == ServiceCode.NOT_FOUND
 
 
 def test_survey_scores_are_imported_whole_or_not_at_all(ctx, tmp_path):
@@ -209,3 +235,19 @@ def test_survey_scores_are_imported_whole_or_not_at_all(ctx, tmp_path):
     with pytest.raises(ServiceError) as e:
         campaigns.import_survey(ctx, unit_a, "dong-nai-2026", good)
     assert _code(e) == ServiceCode.FORBIDDEN
+
+
+def test_a_unit_is_found_by_its_vietnamese_name_in_any_case_on_the_embedded_sqlite(tmp_path):
+    """SQLite's lower() folds ASCII only: "SỞ TƯ PHÁP" must still find "Sở Tư pháp" on the default database."""
+    c = open_context(Settings(data_dir=tmp_path / "data"))  # the embedded default: SQLite in the data folder
+    try:
+        assert c.db.engine.dialect.name == "sqlite"
+        campaigns.create_campaign(c, _spec(dt.datetime.now(VN_TZ).date()))
+        admin = _who(c, "admin", label="Quản trị")
+        for typed in (A, A.upper(), "  sở tư  pháp tỉnh đồng nai "):
+            assert campaigns.unit_view(c, admin, "dong-nai-2026", typed)["unit"] == A
+        with pytest.raises(ServiceError) as e:
+            campaigns.unit_view(c, admin, "dong-nai-2026", "Sở Tư pháp tỉnh Bình Dương")
+        assert _code(e) == ServiceCode.NOT_IN_CAMPAIGN
+    finally:
+        c.db.engine.dispose()
