@@ -56,6 +56,8 @@ class NumberCheck:
     signals: digits.Signals | None  # None: not checked (a list marker, an article's number, over the cap)
     confirmed: bool
     second_text: str | None = None  # what the second engine read (restricted decode)
+    second_conf: float | None = None  # its least certain character's probability
+    reread_texts: tuple[tuple[str, float], ...] = ()  # Tesseract's re-reads that differ: (text, confidence 0..1)
 
 
 @dataclass
@@ -102,6 +104,7 @@ class FoundNumber:
     format_ok: bool = False
     repeated: bool = False
     reread: tuple[str, float] | None = None  # Tesseract's re-read: ("agree" | "differ", lowest view confidence)
+    reread_texts: tuple[tuple[str, float], ...] = ()  # the re-read views that read another text: (text, confidence)
 
 
 @dataclass
@@ -215,9 +218,13 @@ def _digit_crop(image: np.ndarray, words: list[tesseract.TsvWord], i: int) -> tu
     return view, outside
 
 
+Reread = tuple[str, float, tuple[tuple[str, float], ...]]
+"""("agree" | "differ", lowest view confidence, the other texts the views read with their confidence)."""
+
+
 def _rereads(image: np.ndarray, words: list[tesseract.TsvWord], todo: list[int], *, lang: str, dpi: int,
-             timeout: float, where: str) -> dict[int, tuple[str, float]]:
-    """Tesseract's multi-view re-read: index -> ("agree" | "differ", lowest view confidence)."""
+             timeout: float, where: str) -> dict[int, Reread]:
+    """Tesseract's multi-view re-read: index -> ("agree" | "differ", lowest view confidence, other readings)."""
     views, owner = [], []
     for i in todo:
         for v in _word_views(image, words[i]):
@@ -232,11 +239,17 @@ def _rereads(image: np.ndarray, words: list[tesseract.TsvWord], todo: list[int],
         return {}
     seen: dict[int, list[float]] = {}
     agree: dict[int, bool] = {}
+    other: dict[int, dict[str, float]] = {}
     for i, got in zip(owner, reads, strict=False):
         same = len(got) == 1 and got[0].text == words[i].text and got[0].conf >= REREAD_ACCEPT * 100
         agree[i] = agree.get(i, True) and same
         seen.setdefault(i, []).append(got[0].conf if got else 0.0)
-    return {i: ("agree" if ok and len(seen[i]) == len(REREAD_MARGINS) else "differ", min(seen[i]) / 100)
+        text = " ".join(x.text for x in got).strip()
+        if text and text != words[i].text:
+            conf = min(x.conf for x in got) / 100
+            other.setdefault(i, {})[text] = max(conf, other.get(i, {}).get(text, 0.0))
+    return {i: ("agree" if ok and len(seen[i]) == len(REREAD_MARGINS) else "differ", min(seen[i]) / 100,
+                tuple(sorted(other.get(i, {}).items(), key=lambda kv: -kv[1])))
             for i, ok in agree.items()}
 
 
@@ -280,7 +293,8 @@ def gather(image: np.ndarray, words: list[tesseract.TsvWord], *, lang: str, dpi:
             box_ratio=round(digits.box_ratio(w.text, w.width, w.height), 3),
             format_ok=digits.format_ok(w.text, prev),
             repeated=any(seen_runs.get(r, 0) > 1 for r in digits.digit_runs(w.text)),
-            reread=rereads.get(i)))
+            reread=rereads[i][:2] if i in rereads else None,
+            reread_texts=rereads[i][2] if i in rereads else ()))
     return work
 
 
@@ -326,7 +340,8 @@ def settle(work: NumberWork, where: str = "") -> tuple[dict[int, float], NumberR
                              second_conf=rconf, format_ok=f.format_ok, outside_ink=f.outside_ink,
                              box_ratio=f.box_ratio, repeated=f.repeated)
         ok = pol.confirms(sig)
-        report.checks.append(NumberCheck(f.index, f.text, f.prev, sig, ok, reading.text if reading else None))
+        report.checks.append(NumberCheck(f.index, f.text, f.prev, sig, ok, reading.text if reading else None,
+                                         round(reading.conf, 4) if reading else None, f.reread_texts))
         report.checked += 1
         if ok:
             report.confirmed += 1
@@ -335,6 +350,23 @@ def settle(work: NumberWork, where: str = "") -> tuple[dict[int, float], NumberR
             confs[f.index] = min(f.conf, low)
     report.unchecked -= report.over_cap  # past the cap is counted on its own
     return confs, report
+
+
+def alternatives(report: NumberReport) -> list[tuple[int, str, str, float | None]]:
+    """The other readings of the page's number words, to show beside the first one: (word index, text, source,
+    confidence). The second engine's reading is one when its digits differ from Tesseract's (its letters are a
+    restricted decode: a "D" for "Đ" is no other reading); a re-read view's text is one when it differs at all."""
+    out: list[tuple[int, str, str, float | None]] = []
+    for c in report.checks:
+        seen = {c.text}
+        if c.second_text and digits.digit_runs(c.second_text) != digits.digit_runs(c.text):
+            out.append((c.index, c.second_text, "second_engine", c.second_conf))
+            seen.add(c.second_text)
+        for text, conf in c.reread_texts:
+            if text not in seen:
+                out.append((c.index, text, "reread", round(conf, 4)))
+                seen.add(text)
+    return out
 
 
 def confirm_numbers(image: np.ndarray, words: list[tesseract.TsvWord], *, lang: str, dpi: int, timeout: float,
@@ -347,4 +379,5 @@ def confirm_numbers(image: np.ndarray, words: list[tesseract.TsvWord], *, lang: 
     return out, report
 
 
-__all__ = ["NumberCheck", "NumberReport", "NumberWork", "FoundNumber", "gather", "settle", "confirm_numbers"]
+__all__ = ["NumberCheck", "NumberReport", "NumberWork", "FoundNumber", "gather", "settle", "alternatives",
+           "confirm_numbers"]

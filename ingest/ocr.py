@@ -21,7 +21,7 @@ import pymupdf
 from PIL import Image
 
 from models.errors import ErrorCode, ErrorInfo
-from models.pages import FileKind, Page, PageMethod
+from models.pages import AltSource, FileKind, Page, PageMethod, WordAlternative, Words
 
 from . import numbers
 from ._exec import tesseract
@@ -252,12 +252,30 @@ def finish_read(read: OcrRead) -> Page:
         lines[k][j] = (text, x0, y0, x1, y1, round(conf / 100, 4))
     text, page_words = build_page_text(RawWords.from_lines(lines))
     note = report.note()
+    alts = []
+    for i, alt, source, alt_conf in numbers.alternatives(report):
+        k, j = read.positions[i]
+        at = _page_word(lines, page_words, k, j)
+        if at is not None:
+            alts.append(WordAlternative(word=at, text=alt, source=AltSource(source), confidence=alt_conf))
     return Page(
         number=read.number, width=read.width, height=read.height, rotation=read.rotation, method=PageMethod.OCR,
         text=text, words=page_words, layer_score=read.layer_score,
-        ocr_confidence=round(read.mean, 4) if page_words else None,
+        ocr_confidence=round(read.mean, 4) if page_words else None, alternatives=alts,
         decision=read.decision + (("; " if read.decision else "") + note if note else ""),
     )
+
+
+def _page_word(lines: list[list[RawWord]], words: Words, k: int, j: int) -> int | None:
+    """The index in the page's words of raw word ``j`` of line ``k``: the same position when every raw word
+    became one page word (the usual case), else the first page word with its box (normalising split it or
+    dropped a neighbour); None when it was dropped itself."""
+    flat = sum(len(line) for line in lines[:k]) + j
+    if len(words) == sum(len(line) for line in lines):
+        return flat
+    _, x0, y0, x1, y1, _ = lines[k][j]
+    return next((n for n in range(len(words)) if (words.x0[n], words.y0[n], words.x1[n], words.y1[n])
+                 == (x0, y0, x1, y1)), None)
 
 
 def ocr_image(gray: np.ndarray, width_pt: float, height_pt: float, job: PageJob, dpi: int) -> Page:

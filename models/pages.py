@@ -249,6 +249,23 @@ def _coerce(typ: type, v: Any) -> Any:
     return v
 
 
+class AltSource(str, Enum):
+    SECOND_ENGINE = "second_engine"  # the digit recogniser on the word's crop (ingest.numbers)
+    REREAD = "reread"  # Tesseract again on the word cut out of the page, in several views
+
+
+class WordAlternative(BaseModel):
+    """Another reading of one word of the page whose digits the first reading did not settle.
+
+    The page text keeps the first reading (a second reading may confirm a number, never replace it);
+    the alternatives are what a person should compare with the page image ("Có thể đọc là: …")."""
+
+    word: int = Field(ge=0)  # index into Page.words
+    text: str
+    source: AltSource
+    confidence: float | None = None  # the reading's own confidence in [0, 1], when it has one
+
+
 class Page(BaseModel):
     number: int = Field(ge=1)
     width: float  # points
@@ -259,6 +276,7 @@ class Page(BaseModel):
     words: Words = Field(default_factory=Words)
     layer_score: float | None = None  # share of valid Vietnamese syllables in the text layer
     ocr_confidence: float | None = None  # mean word confidence of the OCR, [0, 1]
+    alternatives: list[WordAlternative] = []  # other readings of words whose digits were not confirmed
     decision: str = ""  # why this method was chosen (shown to operators)
     error: ErrorInfo | None = None
 

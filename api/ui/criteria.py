@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -50,14 +50,18 @@ def criterion_page(request: Request, submission_id: str, code: str, p: PageUser,
     verdicts = {x for x in v.split(",") if x in VERDICTS}
     prev_code, next_code = _neighbours(report, code, verdicts)
     rt = runtime(request)
+    docs: dict[str, dict[str, Any]] = {}
     with rt.db.session() as s:
-        items = evidence_items(s, c, files)
+        items = evidence_items(s, c, files, docs)
         history = decisions.history(s, submission_id, code)
+    alts = {f"{it['finding']}:{it['ev']}": it["alts"] for it in items if it["kind"] == "evidence" and it["alts"]}
     claim = sheet_claims(rt, info["sheet_sha256"], info["sheet"]).get(code)
     ctx = {"sub": info, "c": c, "claim": claim, "items": items, "flags": criterion_flags(c), "history": history,
            "current": history[0] if history else None, "prev_code": prev_code, "next_code": next_code,
            "vq": ",".join(sorted(verdicts)), "files": files, "low_threshold": LOW_CONFIDENCE,
-           "items_json": json.dumps(items, ensure_ascii=False).replace("</", "<\\/")}
+           "alts": alts, "viewer_id": "viewer", "pane_id": "claim-pane", "evidence_nav": True,
+           "items_json": json.dumps(items, ensure_ascii=False).replace("</", "<\\/"),
+           "docs_json": json.dumps(docs, ensure_ascii=False).replace("</", "<\\/")}
     return render(request, "criterion.html", ctx)
 
 

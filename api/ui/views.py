@@ -12,9 +12,9 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.pages import Page, Word
+from models.pages import AltSource, Page, PageMethod, Word
 from models.provenance import Box
-from models.report import CriterionResult, Report, Severity
+from models.report import CriterionResult, Report, Severity, Verdict
 from models.tables import PageRow, Submission
 from verifier import bundled_rubrics
 from verifier.evidence import LOW_CONFIDENCE
@@ -120,29 +120,85 @@ def page_of(s: Session, sha: str, number: int, cache: PageCache) -> tuple[Page |
     return cache[key]
 
 
+ALT_SOURCE_VI = {AltSource.SECOND_ENGINE: "bộ đọc số thứ hai", AltSource.REREAD: "đọc lại từ ảnh"}
+
+
+def _word_notes(page: Page, words: list[tuple[int, Word]]) -> list[dict[str, Any]]:
+    """The words of a highlighted line a person should look at: each read with low confidence or read otherwise
+    by a second reading, with its confidence and those other readings ("Có thể đọc là: …")."""
+    alts: dict[int, list[dict[str, Any]]] = {}
+    for a in page.alternatives:
+        alts.setdefault(a.word, []).append({"text": a.text, "source": a.source.value,
+                                            "source_vi": ALT_SOURCE_VI.get(a.source, a.source.value),
+                                            "conf": round(a.confidence, 2) if a.confidence is not None else None})
+    return [{"text": w.text, "conf": round(w.confidence, 2), "low": w.confidence < LOW_CONFIDENCE,
+             "alt": alts.get(i, [])} for i, w in words if w.confidence < LOW_CONFIDENCE or i in alts]
+
+
 def highlight_boxes(page: Page, start: int, end: int, fallback: Box | None) -> list[dict[str, Any]]:
-    """One box per line of the words inside [start, end) (percent of the page), else the span's box."""
+    """One box per line of the words inside [start, end) (percent of the page), else the span's box. A line's
+    ``conf`` is its least confident word's; ``words`` lists its low-confidence words and those with other
+    readings, each with its own confidence and alternatives."""
     boxes = []
     if end > start:
-        lines: OrderedDict[int, list[Word]] = OrderedDict()
-        for w in page.words:
+        lines: OrderedDict[int, list[tuple[int, Word]]] = OrderedDict()
+        for i, w in enumerate(page.words):
             if w.start < end and w.end > start:
-                lines.setdefault(w.line, []).append(w)
+                lines.setdefault(w.line, []).append((i, w))
         for words in lines.values():
-            b = Box.union([w.box for w in words])
+            b = Box.union([w.box for _, w in words])
             if b is None:
                 continue
-            conf = min(w.confidence for w in words)
+            conf = min(w.confidence for _, w in words)
             boxes.append({**_pct(b, page.width, page.height), "conf": round(conf, 2),
-                          "low": conf < LOW_CONFIDENCE, "text": " ".join(w.text for w in words)})
+                          "low": conf < LOW_CONFIDENCE, "text": " ".join(w.text for _, w in words),
+                          "words": _word_notes(page, words)})
     if not boxes and fallback is not None:
         boxes.append({**_pct(fallback, page.width, page.height), "conf": None, "low": False, "text": ""})
     return boxes
 
 
-def evidence_items(s: Session, c: CriterionResult, files: dict[str, str]) -> list[dict[str, Any]]:
-    """Every piece of evidence of the criterion's findings (then the documents used), for the viewer."""
+def alternatives_of(boxes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The quoted words that have other readings, in reading order (what "Có thể đọc là: …" lists)."""
+    return [w for b in boxes for w in b.get("words", []) if w["alt"]]
+
+
+def method_label(method: str | None, confidence: float | None) -> str:
+    """How a page was read, in words: "Đọc bằng OCR · độ tin cậy 87%", "Lớp chữ của tệp", …"""
+    if method == PageMethod.OCR.value:
+        return "Đọc bằng OCR" + (f" · độ tin cậy {round(100 * confidence)}%" if confidence is not None else "")
+    return {PageMethod.TEXT_LAYER.value: "Lớp chữ của tệp", PageMethod.EMPTY.value: "Trang trống",
+            PageMethod.FAILED.value: "Không đọc được trang này"}.get(method or "", "")
+
+
+def pages_info(s: Session, sha: str) -> list[dict[str, Any]]:
+    """Every stored page of a document: its number, how it was read and that in words (no page words loaded)."""
+    doc = records.find_document(s, sha)
+    if doc is None:
+        return []
+    rows = s.execute(select(PageRow.number, PageRow.method, PageRow.data["ocr_confidence"].as_float())
+                     .where(PageRow.document_id == doc.id).order_by(PageRow.number)).all()
+    return [{"n": n, "method": m, "label": method_label(m, conf)} for n, m, conf in rows]
+
+
+def original_url(sha: str, *, download: bool = False) -> str:
+    return f"/ui/documents/{sha}/original" + ("?download=1" if download else "")
+
+
+def viewer_doc(s: Session, sha: str, docs: dict[str, dict[str, Any]]) -> None:
+    """What the viewer shows of a document whatever its page: its pages (thumbnails, method per page) and the
+    links to its original file, remembered in ``docs`` by sha256."""
+    if sha not in docs:
+        docs[sha] = {"pages": pages_info(s, sha), "open": original_url(sha),
+                     "download": original_url(sha, download=True)}
+
+
+def evidence_items(s: Session, c: CriterionResult, files: dict[str, str],
+                   docs: dict[str, dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Every piece of evidence of the criterion's findings (then the documents used), for the viewer; ``docs``
+    collects each document's pages and original-file links (``viewer_doc``)."""
     cache: PageCache = {}
+    docs = {} if docs is None else docs
     items: list[dict[str, Any]] = []
     for fi, f in enumerate(c.findings):
         for ei, e in enumerate(f.evidence):
@@ -151,19 +207,22 @@ def evidence_items(s: Session, c: CriterionResult, files: dict[str, str]) -> lis
                 continue
             page, count = page_of(s, sha, e.page, cache)
             boxes = highlight_boxes(page, e.start, e.end, e.box) if page else []
+            viewer_doc(s, sha, docs)
             items.append({"kind": "evidence", "finding": fi, "ev": ei, "code": f.code.value, "severity": f.severity.value,
                           "message": f.message, "file": e.file, "sha256": sha, "page": e.page, "pages": count,
                           "text": e.text, "confidence": round(e.confidence, 2),
                           "low": e.confidence < LOW_CONFIDENCE or any(b["low"] for b in boxes), "boxes": boxes,
-                          "method": page.method.value if page else None})
+                          "alts": alternatives_of(boxes), "method": page.method.value if page else None})
     shown = {i["file"] for i in items}
     for name in c.documents:
         sha = files.get(name)
         if sha and name not in shown:
             _, count = page_of(s, sha, 1, cache)
+            viewer_doc(s, sha, docs)
             items.append({"kind": "document", "finding": None, "code": "", "severity": "info",
                           "message": "Tài liệu được dùng cho tiêu chí này", "file": name, "sha256": sha, "page": 1,
-                          "pages": count, "text": "", "confidence": 1.0, "low": False, "boxes": [], "method": None})
+                          "pages": count, "text": "", "confidence": 1.0, "low": False, "boxes": [], "alts": [],
+                          "method": None})
     return items
 
 
@@ -173,7 +232,14 @@ def criterion_flags(c: CriterionResult) -> dict[str, Any]:
         e.confidence < LOW_CONFIDENCE for f in c.findings for e in f.evidence)
     main = next((f for f in c.findings if f.severity == Severity.ERROR), None) or \
         next((f for f in c.findings if f.severity == Severity.WARNING), None) or (c.findings[0] if c.findings else None)
-    return {"severities": sev, "low": low, "main": main}
+    return {"severities": sev, "low": low, "main": main, "none": without_evidence(c)}
+
+
+def without_evidence(c: CriterionResult) -> bool:
+    """A criterion claimed at 0 whose evidence supports 0: SUPPORTED is right (the claim holds), but nothing was
+    found for it, and the page must not look as if evidence had been ("không có minh chứng", said neutrally)."""
+    return (c.verdict == Verdict.SUPPORTED and c.supported_score == 0 and c.claimed_score == 0
+            and (c.max_score is None or c.max_score > 0))
 
 
 def _sub(a: Appraised) -> dict[str, Any]:

@@ -56,6 +56,19 @@ window.KC = (function () {
       try { localStorage.setItem("kc-single-key", single ? "on" : "off"); } catch (e) { /* private mode */ }
       toast(single ? "Đã bật phím tắt một phím." : "Đã tắt phím tắt một phím; Esc vẫn dùng được.");
     });
+    // the shortcut bar is hidden on narrow screens (≤ 760 px): the same switch then sits in the folded menu
+    const label = on.closest("label");
+    const slot = document.getElementById("menu-keys");
+    if (!label || !slot || !window.matchMedia) return;
+    const home = label.parentNode, next = label.nextSibling;
+    const narrow = window.matchMedia("(max-width: 760px)");
+    function place() {
+      if (narrow.matches) slot.appendChild(label);
+      else home.insertBefore(label, next);
+      slot.hidden = !narrow.matches;
+    }
+    place();
+    narrow.addEventListener("change", place);
   });
   // narrow screens: the header's navigation and account fold behind the menu button
   document.addEventListener("DOMContentLoaded", () => {

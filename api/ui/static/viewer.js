@@ -3,6 +3,8 @@
 // of the page's width and height, so they stay on the words at any zoom. What shows in place of codes
 // and storage paths (Vietnamese labels, file names without the submission's folder) comes from the server
 // in the #viewer-labels block (api/service/labels.py); the codes and full paths stay in title= tooltips.
+// The #viewer-docs block gives each document's pages (how each was read, for the line above the page and the
+// thumbnail strip) and the links to its original file (templates/_viewer.html).
 "use strict";
 document.addEventListener("DOMContentLoaded", () => {
   const data = document.getElementById("evidence-data");
@@ -13,6 +15,13 @@ document.addEventListener("DOMContentLoaded", () => {
   const label = document.getElementById("ev-label");
   const info = document.getElementById("ev-info");
   const claim = document.getElementById("claim-pane");
+  const docsEl = document.getElementById("viewer-docs");
+  const docs = docsEl ? JSON.parse(docsEl.textContent) : {};
+  const thumbs = document.getElementById("thumbs");
+  const method = document.getElementById("pg-method");
+  const orig = document.getElementById("orig");
+  const THUMB_DPI = 36;
+  let thumbsOf = null;  // the sha256 whose pages the strip shows
   const labelsEl = document.getElementById("viewer-labels");
   const L = Object.assign({ severities: {}, findings: {}, names: {} }, labelsEl ? JSON.parse(labelsEl.textContent) : {});
   const shownName = (file) => L.names[file] || file;
@@ -27,6 +36,7 @@ document.addEventListener("DOMContentLoaded", () => {
 
   function pct(n) { return Math.round(n * 100) + "%"; }
   function clear() { pageEl.querySelectorAll(".hl").forEach((h) => h.remove()); }
+  pageEl.setAttribute("role", "group");
   function draw(it) {
     clear();
     if (page !== it.page) return;
@@ -39,8 +49,81 @@ document.addEventListener("DOMContentLoaded", () => {
       d.style.height = b.h + "%";
       if (b.text) d.dataset.text = b.text;
       if (b.conf !== null && b.conf !== undefined) d.title = "Độ tin cậy " + pct(b.conf) + (b.low ? " — thấp" : "");
+      const other = (b.words || []).filter((w) => w.alt && w.alt.length).map(altText);
+      if (other.length) d.title += (d.title ? "\n" : "") + other.join("\n");
+      // the box's accessible text (a generic div's title is no name): what is marked, how sure, other readings
+      const sev = L.severities[it.severity] || it.severity;
+      d.setAttribute("role", "img");
+      d.setAttribute("aria-label", "Vùng đánh dấu (" + sev + ")" + (b.text ? ": “" + b.text + "”" : "") +
+        (b.conf !== null && b.conf !== undefined ? ", độ tin cậy " + pct(b.conf) + (b.low ? " — thấp" : "") : "") +
+        (other.length ? ". " + other.join(". ") : ""));
       pageEl.appendChild(d);
     }
+  }
+  // "Có thể đọc là: “50%” (bộ đọc số thứ hai, 97%) — thay cho “90%”"
+  function altText(w) {
+    return "Có thể đọc là: " + w.alt.map((a) => "“" + a.text + "” (" + a.source_vi +
+      (a.conf !== null && a.conf !== undefined ? ", " + pct(a.conf) : "") + ")").join(" hoặc ") + " — thay cho “" + w.text + "”";
+  }
+  function pageInfo(it) {
+    const d = docs[it.sha256];
+    return d ? d.pages.find((p) => p.n === page) : null;
+  }
+  function thumbStrip(it) {
+    if (!thumbs) return;
+    const d = docs[it.sha256];
+    const n = d ? d.pages.length : 0;
+    if (thumbsOf !== it.sha256) {
+      thumbsOf = it.sha256;
+      thumbs.textContent = "";
+      thumbs.hidden = n < 2;  // one page: nothing to choose
+      if (n >= 2) {
+        for (const p of d.pages) {
+          const b = document.createElement("button");
+          b.type = "button";
+          b.className = "thumb";
+          b.dataset.page = String(p.n);
+          b.title = "Trang " + p.n + (p.label ? " · " + p.label : "");
+          const t = document.createElement("img");
+          t.loading = "lazy";
+          t.alt = "Trang " + p.n;
+          t.src = "/ui/documents/" + it.sha256 + "/pages/" + p.n + "/image?dpi=" + THUMB_DPI;
+          const num = document.createElement("span");
+          num.textContent = String(p.n);
+          num.setAttribute("aria-hidden", "true");
+          b.appendChild(t);
+          b.appendChild(num);
+          b.addEventListener("click", () => { if (page !== p.n) { page = p.n; show(); } });
+          thumbs.appendChild(b);
+        }
+      }
+    }
+    thumbs.querySelectorAll("button.thumb").forEach((b) => {
+      const on = b.dataset.page === String(page);
+      if (on) b.setAttribute("aria-current", "page"); else b.removeAttribute("aria-current");
+      if (on) {  // keep the current page's thumbnail in view, without scrolling anything but the strip
+        const left = b.offsetLeft - thumbs.offsetLeft;
+        if (left < thumbs.scrollLeft || left + b.offsetWidth > thumbs.scrollLeft + thumbs.clientWidth) {
+          thumbs.scrollLeft = Math.max(0, left - thumbs.clientWidth / 2 + b.offsetWidth / 2);
+        }
+      }
+    });
+  }
+  function meta(it) {
+    const p = pageInfo(it);
+    if (method) {
+      method.textContent = p && p.label ? "Trang " + page + ": " + p.label : "";
+      method.dataset.method = p ? p.method : "";
+    }
+    const d = docs[it.sha256];
+    if (orig) {
+      orig.hidden = !d;
+      if (d) {
+        document.getElementById("orig-open").href = d.open;
+        document.getElementById("orig-download").href = d.download;
+      }
+    }
+    thumbStrip(it);
   }
   function scrollToBox(it) {
     if (!it.boxes.length || page !== it.page || !img.naturalHeight) return;
@@ -88,11 +171,19 @@ document.addEventListener("DOMContentLoaded", () => {
         }
         info.appendChild(q);
       }
+      for (const w of it.alts || []) {
+        const a = document.createElement("div");
+        a.className = "alts";
+        a.textContent = altText(w);
+        info.appendChild(a);
+      }
       if (!it.boxes.length) info.appendChild(document.createTextNode(" (không có vị trí trên trang)"));
     } else {
       info.textContent = shortPaths(it.message);
     }
     const src = "/ui/documents/" + it.sha256 + "/pages/" + page + "/image";
+    meta(it);
+    pageEl.setAttribute("aria-label", "Trang " + page + " với các vùng đánh dấu");
     clear();
     img.onload = () => { draw(it); scrollToBox(it); pageEl.dataset.ready = "1"; pageEl.dataset.idx = String(idx); };
     img.onerror = () => { info.appendChild(document.createTextNode(" — không hiển thị được trang.")); pageEl.dataset.ready = "error"; };
