@@ -4,13 +4,15 @@
 
 Starts the service on a throwaway data dir (embedded SQLite, in-process queue and OCR workers) behind a real
 uvicorn server on 127.0.0.1, reads examples/submission-2024, signs in as an appraiser in Debian's Chromium
-(Playwright) and saves one PNG per screen and width — ``SCREEN-desktop.png`` (1440×900) and
+(Playwright) and saves one PNG per screen and width (the appraisal-round screens over a campaign made from
+examples/campaign-2026.yaml for the example's year, with round 1 open and kiemchung's questions proposed) — ``SCREEN-desktop.png`` (1440×900) and
 ``SCREEN-phone.png`` (390×844) — reduced to a 256-colour palette so that they stay small in the repository.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import io
 import sys
 import tempfile
@@ -24,10 +26,13 @@ import uvicorn
 from PIL import Image
 from playwright.sync_api import Page, sync_playwright
 
-from api.jobs.runtime import configure
+from api.jobs.runtime import Runtime, configure
 from api.server import create_app
-from api.service.tokens import create_token
+from api.service import campaigns
+from api.service.tokens import authenticate, create_token
+from models.campaign import CampaignSpec
 from models.settings import Settings
+from verifier.messages import VN_TZ
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "submission-2024"
@@ -36,6 +41,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 WIDTHS = {"desktop": {"width": 1440, "height": 900}, "phone": {"width": 390, "height": 844}}
 APPRAISER = "Trần Thị Thẩm Định"
+CAMPAIGN = ROOT / "examples" / "campaign-2026.yaml"
+UNIT = "Sở Tư pháp tỉnh Đồng Nai"  # the example submission's unit
 
 
 def example_zip() -> bytes:
@@ -46,8 +53,9 @@ def example_zip() -> bytes:
     return buf.getvalue()
 
 
-def serve(data_dir: Path) -> tuple[uvicorn.Server, threading.Thread, str, str]:
-    """The service on ``data_dir`` behind uvicorn on a free port; returns the server, its thread, URL and a token."""
+def serve(data_dir: Path) -> tuple[uvicorn.Server, threading.Thread, str, str, Runtime]:
+    """The service on ``data_dir`` behind uvicorn on a free port; returns the server, its thread, URL, a token
+    and the service."""
     svc = configure(Settings(data_dir=data_dir, reconcile_seconds=3600), embedded=True)
     config = uvicorn.Config(create_app(svc, reconcile_in_background=False), host="127.0.0.1", port=0,
                             log_level="warning", lifespan="on")
@@ -60,11 +68,25 @@ def serve(data_dir: Path) -> tuple[uvicorn.Server, threading.Thread, str, str]:
             raise SystemExit("the server did not start")
         time.sleep(0.05)
     port = srv.servers[0].sockets[0].getsockname()[1]
-    return srv, thread, f"http://127.0.0.1:{port}", create_token(svc.db, "appraiser", label=APPRAISER)
+    return srv, thread, f"http://127.0.0.1:{port}", create_token(svc.db, "appraiser", label=APPRAISER), svc
 
 
-def read_example(base: str, token: str) -> dict[str, str]:
-    """Upload the example, wait until it is checked; returns the path of each main screen."""
+def open_round1(svc: Runtime, token: str, year: int) -> dict[str, str]:
+    """The example campaign moved to ``year`` with round 1 open today, and kiemchung's questions proposed for
+    the example's unit; returns the paths of the campaign screens."""
+    spec = campaigns.load_spec(CAMPAIGN).model_dump(mode="json")
+    today = dt.datetime.now(VN_TZ).date()
+    days = {"self_assessment": (-30, -5), "round1": (None, 10), "explanation": (None, 20), "round2": (None, 30)}
+    spec["year"] = year
+    spec["calendar"] = {k: {"opens": (today + dt.timedelta(o)).isoformat() if o is not None else None,
+                            "closes": (today + dt.timedelta(c)).isoformat()} for k, (o, c) in days.items()}
+    cid = campaigns.create_campaign(svc, CampaignSpec.model_validate(spec))
+    campaigns.propose_from_latest(svc, authenticate(svc.db, token), cid, UNIT)
+    return {"dot-danh-gia": f"/ui/campaigns/{cid}", "vong-tham-dinh": f"/ui/campaigns/{cid}/units/{UNIT}"}
+
+
+def read_example(base: str, token: str) -> tuple[dict[str, str], int]:
+    """Upload the example, wait until it is checked; returns the path of each main screen and its year."""
     auth = {"Authorization": f"Bearer {token}"}
     r = httpx.post(f"{base}/submissions", headers=auth, timeout=120,
                    files={"files": ("ho-so-so-tu-phap-2024.zip", example_zip(), "application/zip")})
@@ -87,7 +109,7 @@ def read_example(base: str, token: str) -> dict[str, str]:
         "tieu-chi": f"/ui/submissions/{sid}/criteria/3.2.1",
         "van-ban": f"/ui/documents/{sha}/pages/1",
         "tra-cuu": "/ui/references?number=1143/QĐ-UBND",
-    }
+    }, int(j["year"])
 
 
 def save(page: Page, path: Path) -> None:
@@ -137,9 +159,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="kiemchung-screenshots-") as tmp:
-        srv, thread, base, token = serve(Path(tmp))
+        srv, thread, base, token, svc = serve(Path(tmp))
         try:
-            shoot(base, token, read_example(base, token), args.out)
+            screens, year = read_example(base, token)
+            screens |= open_round1(svc, token, year)
+            shoot(base, token, screens, args.out)
         finally:
             srv.should_exit = True
             thread.join(10)

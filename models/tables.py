@@ -362,6 +362,30 @@ class RoundScore(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class Recheck(Base):
+    """kiemchung's second reading of one questioned criterion after the unit added files or explanations (round
+    2's machine help): the evidence was the submission's files and the criterion's additional files.
+    ``basis`` fingerprints what was read (the submission, the files' contents, the explanations' texts): a
+    criterion whose basis has not changed since its newest recheck is not read again. ``round_score_id``: the
+    round-2 proposal written, None when an appraiser's round-2 record stood (never overwritten)."""
+
+    __tablename__ = "rechecks"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[str] = mapped_column(ForeignKey("campaigns.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    submission_id: Mapped[str | None] = mapped_column(ForeignKey("submissions.id", ondelete="SET NULL"),
+                                                      nullable=True)
+    basis: Mapped[str] = mapped_column(String(64))
+    files: Mapped[int] = mapped_column(Integer, default=0)  # additional files read (distinct contents)
+    explanations: Mapped[int] = mapped_column(Integer, default=0)  # explanation versions at the time
+    verdict: Mapped[str] = mapped_column(String(24))  # models.report.Verdict
+    supported_score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")  # the finding messages
+    round_score_id: Mapped[int | None] = mapped_column(ForeignKey("round_scores.id"), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 class Explanation(Base):
     """A unit's explanation (giải trình) of one criterion. Versioned: a new text is a new row, the old stays."""
 
@@ -417,3 +441,4 @@ Index("ix_doc_references_symbol_lead", ReferenceRow.symbol_key, ReferenceRow.lea
 Index("ix_decisions_submission_code", Decision.submission_id, Decision.code, Decision.id)
 Index("ix_round_scores_current", RoundScore.campaign_id, RoundScore.unit_id, RoundScore.round, RoundScore.code,
       RoundScore.id)
+Index("ix_rechecks_current", Recheck.campaign_id, Recheck.unit_id, Recheck.code, Recheck.id)

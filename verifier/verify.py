@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import Counter
+from collections.abc import Collection
 from typing import TypedDict
 
 from models.claims import Claim, Sheet, SheetIssue
@@ -52,7 +53,10 @@ class _Placement(TypedDict):
 
 
 def verify(sheet: Sheet, rubric: Rubric, files: list[EvidenceFile], *, unit: str | None = None,
-           year: int | None = None, tool_version: str = "") -> Report:
+           year: int | None = None, tool_version: str = "", only: Collection[str] | None = None) -> Report:
+    """Every self-scored item of ``rubric`` against the sheet's claim and the evidence. ``only``: evaluate just
+    these item codes (a round-2 re-check of the questioned criteria); the report then holds those criteria and
+    totals over them alone."""
     unit = unit or sheet.unit
     year = year or sheet.year
     issues = list(sheet.issues)
@@ -89,6 +93,8 @@ def verify(sheet: Sheet, rubric: Rubric, files: list[EvidenceFile], *, unit: str
     for fa, cr, item in rubric.subcriteria():
         if not item.self_scored:
             continue  # survey items (điều tra xã hội học) are imported per unit, never self-scored or checked
+        if only is not None and item.code not in only:
+            continue
         base = _Placement(code=item.code, title=item.title, role=item.role, field_code=fa.code,
                           field_title=fa.title, field_stt=group_stt.get(fa.code, ""), criterion_code=cr.code,
                           criterion_title=cr.title,
@@ -103,7 +109,7 @@ def verify(sheet: Sheet, rubric: Rubric, files: list[EvidenceFile], *, unit: str
             continue
         results.append(_evaluate(sheet_claim, item, ctx, base))
 
-    for claim in unknown:
+    for claim in unknown if only is None else [c for c in unknown if c.code in only]:
         results.append(CriterionResult(
             code=claim.code, title=claim.title, sheet_row=claim.row, stt=claim.stt,
             claimed_score=claim.claimed_score, max_score=claim.max_score, verdict=Verdict.MANUAL_REVIEW,

@@ -16,7 +16,7 @@ import typer
 from models.campaign import STEP_VI, UNIT_STEPS, Step
 from models.errors import EXIT_USAGE
 from models.settings import get_settings
-from verifier.messages import VN_TZ
+from verifier.messages import VN_TZ, local_time
 from verifier.reports import council_files
 
 from ..service import campaigns, council
@@ -113,14 +113,14 @@ def campaign_show(
         lock = ""
         if "locked" in st:
             lock = " — đã chốt" if st["locked"] else " — đang mở"
-        out_console.print(f"  {st['title']}: {campaigns.local(st['opens'])} → {campaigns.local(st['closes'])}{lock}")
+        out_console.print(f"  {st['title']}: {local_time(st['opens'])} → {local_time(st['closes'])}{lock}")
     for c in view["criteria"]:
         r1 = c["rounds"].get(1)
         ask = " · yêu cầu giải trình" if r1 and r1["explanation_requested"] else ""
         out_console.print(f"  {c['code']}: lần 1 {r1['score'] if r1 else '—'}{ask}; "
                           f"{len(c['explanations'])} giải trình; {len(c['files'])} tệp bổ sung")
     for e in view["events"]:
-        out_console.print(f"  {campaigns.local(e['at'])} {e['by']}: {e['action']} {e['step']} {e['code']} {e['note']}")
+        out_console.print(f"  {local_time(e['at'])} {e['by']}: {e['action']} {e['step']} {e['code']} {e['note']}")
 
 
 @campaign_app.command("lock")
@@ -138,7 +138,7 @@ def campaign_lock(
         state = campaigns.lock(ctx, p, campaign_id, unit, _step(step), note)
     except ServiceError as exc:
         raise _fail(exc) from exc
-    out_console.print(f"Đã chốt {STEP_VI[step].lower()} của {unit} lúc {campaigns.local(state.since)}.")
+    out_console.print(f"Đã chốt {STEP_VI[step].lower()} của {unit} lúc {local_time(state.since)}.")
 
 
 @campaign_app.command("unlock")
@@ -158,7 +158,7 @@ def campaign_unlock(
         state = campaigns.unlock(ctx, p, campaign_id, unit, _step(step), local_until, reason)
     except ServiceError as exc:
         raise _fail(exc) from exc
-    out_console.print(f"Đã mở lại {STEP_VI[step].lower()} của {unit} đến {campaigns.local(state.until)}.")
+    out_console.print(f"Đã mở lại {STEP_VI[step].lower()} của {unit} đến {local_time(state.until)}.")
 
 
 @campaign_app.command("survey")

@@ -6,6 +6,6 @@ RQ stores each job's function as a dotted path, so ``api.jobs.<task>`` is part o
 the tasks are re-exported here under those names, and a job enqueued by an older release still runs.
 """
 
-from .tasks import ingest_job, ingest_jobs, ingest_range_job, merge_job, verify_job
+from .tasks import ingest_job, ingest_jobs, ingest_range_job, merge_job, recheck_job, verify_job
 
-__all__ = ["ingest_job", "ingest_jobs", "ingest_range_job", "merge_job", "verify_job"]
+__all__ = ["ingest_job", "ingest_jobs", "ingest_range_job", "merge_job", "recheck_job", "verify_job"]

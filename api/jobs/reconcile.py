@@ -13,12 +13,12 @@ from sqlalchemy import select
 from models.errors import ErrorCode
 from models.tables import JobRow, Submission, utcnow
 
-from ..service import campaigns
+from ..service import campaigns, rechecks
 from ..service.status import OPEN_SUBMISSION, READ_JOBS, JobKind, JobStatus, SubmissionStatus
 from ..service.store import records
 from .keys import job_call
 from .runtime import Runtime
-from .schedule import MAX_ATTEMPTS, after_ingest, files_waiting, schedule, schedule_submission
+from .schedule import MAX_ATTEMPTS, after_ingest, files_waiting, schedule, schedule_recheck, schedule_submission
 
 log = logging.getLogger(__name__)
 
@@ -31,13 +31,14 @@ def reconcile(rt: Runtime, *, stale_after: float | None = None) -> dict[str, int
     - ``failed`` and no longer retried by the broker: re-enqueue until ``MAX_ATTEMPTS``, then give
       up for good — an ingest job's file is reported unreadable, a verification fails its submission.
 
-    And in every campaign, a unit's step past its deadline gets its automatic lock recorded.
+    And in every campaign: a unit whose additional files and explanations are due for a re-check gets it
+    scheduled; a unit's step past its deadline gets its automatic lock recorded.
     """
     stale_after = rt.settings.job_stale_seconds if stale_after is None else stale_after
     now = utcnow()
     stale_before = now - dt.timedelta(seconds=stale_after)
     counts = {"requeued_lost": 0, "requeued_abandoned": 0, "requeued_failed": 0, "given_up": 0,
-              "verify_scheduled": 0, "stuck": 0, "auto_locked": 0}
+              "verify_scheduled": 0, "stuck": 0, "recheck_scheduled": 0, "auto_locked": 0}
     with rt.db.session() as s:
         rows = s.scalars(select(JobRow).where(
             JobRow.status.in_((JobStatus.QUEUED, JobStatus.STARTED, JobStatus.FAILED)))).all()
@@ -65,6 +66,8 @@ def reconcile(rt: Runtime, *, stale_after: float | None = None) -> dict[str, int
     for kind, sha, sid in given_up:
         if kind in READ_JOBS and sha:
             after_ingest(rt, sha)  # its submissions go on without the file
+        elif kind == JobKind.RECHECK:
+            log.error("re-check given up; the appraisers score the criteria without it", extra={"submission": sid})
         else:
             with rt.db.session() as s:
                 sub = s.get(Submission, sid)
@@ -86,6 +89,13 @@ def reconcile(rt: Runtime, *, stale_after: float | None = None) -> dict[str, int
             counts["stuck"] += 1
             log.error("submission cannot progress: nothing is queued or running for it and nothing could be "
                       "scheduled; see its files and the jobs table", extra={"submission": sid})
+    # campaigns: a unit whose additions are due for a re-check (every file read) and have none queued — a
+    # crash between storing a file and scheduling, or a read that finished without its follow-up
+    with rt.db.session() as s:
+        candidates = rechecks.units_with_additions(s)
+    for campaign_id, unit_id in candidates:
+        if schedule_recheck(rt, campaign_id, unit_id):
+            counts["recheck_scheduled"] += 1
     # campaigns: a unit's step whose deadline passed is locked; the audit trail records when
     counts["auto_locked"] = campaigns.sweep_deadlines(rt)
     return counts

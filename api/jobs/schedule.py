@@ -1,5 +1,5 @@
-"""Scheduling: a job row created once per key and enqueued; what a submission, a long file or a read
-file needs next. The database row says whether work is done — ``schedule`` never enqueues work that is
+"""Scheduling: a job row created once per key and enqueued; what a submission, a long file, a read file or
+a campaign unit's additions need next. The database row says whether work is done — ``schedule`` never enqueues work that is
 queued, running or finished, unless told that a finished job's result is missing."""
 
 from __future__ import annotations
@@ -16,13 +16,24 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from models import PIPELINE_VERSION
-from models.tables import Blob, JobRow, PagePart, Submission, SubmissionFile, utcnow
+from models.tables import AdditionalFile, Blob, Explanation, JobRow, PagePart, Submission, SubmissionFile, utcnow
 
-from ..service import batches, documents, intake, submissions
+from ..service import batches, campaigns, documents, intake, rechecks, submissions
 from ..service.access import Principal
 from ..service.status import OPEN_SUBMISSION, READ_JOBS, FileStatus, JobKind, JobStatus, SubmissionStatus
 from ..service.store import records
-from .keys import INGEST_FUNC, MERGE_FUNC, RANGE_FUNC, VERIFY_FUNC, ingest_key, merge_key, range_key, verify_key
+from .keys import (
+    INGEST_FUNC,
+    MERGE_FUNC,
+    RANGE_FUNC,
+    RECHECK_FUNC,
+    VERIFY_FUNC,
+    ingest_key,
+    merge_key,
+    range_key,
+    recheck_key,
+    verify_key,
+)
 from .runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -141,15 +152,63 @@ def schedule_submission(rt: Runtime, submission_id: str) -> int:
 
 
 def after_ingest(rt: Runtime, sha256: str) -> None:
-    """Schedule verification of every submission whose files are now all read."""
+    """Schedule verification of every submission whose files are now all read, and the re-check of every
+    campaign unit that added the file (once all its additional files are read)."""
     with rt.db.session() as s:
         subs = s.scalars(select(Submission.id).join(SubmissionFile).where(
             SubmissionFile.sha256 == sha256, Submission.status.in_(OPEN_SUBMISSION))).all()
+        units = rechecks.units_of_file(s, sha256)
     for sid in set(subs):
         with rt.db.session() as s:
             waiting = files_waiting(rt, s, records.submission(s, sid))
         if not waiting:
             schedule_verify(rt, sid)
+    for campaign_id, unit_id in units:
+        schedule_recheck(rt, campaign_id, unit_id)
+
+
+def schedule_recheck(rt: Runtime, campaign_id: str, unit_id: int) -> bool:
+    """The unit's re-check (round 2), when some criterion got files or explanations since its newest re-check
+    and every additional file of those criteria is read (a file given up for good counts as read: the
+    re-check reports it unreadable). Keyed by the additions: the same ones are re-checked once. Returns
+    False when nothing is due, or it is queued or done already."""
+    with rt.db.session() as s:
+        due = rechecks.pending(s, campaign_id, unit_id)
+        waiting = [sha for sha in due.unread if not given_up(rt, s, sha)]
+    if not due.touched or waiting:
+        return False
+    return schedule(rt, kind=JobKind.RECHECK, key=recheck_key(campaign_id, unit_id, due.digest), func=RECHECK_FUNC,
+                    args=(campaign_id, unit_id, due.digest), submission_id=due.submission_id)
+
+
+def add_file(rt: Runtime, p: Principal, campaign_id: str, unit: str, code: str, path: Path,
+             name: str) -> AdditionalFile:
+    """A unit's additional file for a questioned criterion (``service.campaigns.add_file``), its reading
+    scheduled unless its content is read already (which costs nothing), and the unit's re-check once every
+    additional file is read."""
+    row = campaigns.add_file(rt, p, campaign_id, unit, code, path, name)
+    if not documents.has_document(rt, row.sha256):
+        with rt.db.session() as s:
+            blob = s.get(Blob, row.sha256)
+            pages = blob.page_count if blob is not None and blob.page_count else 1
+        schedule_ingest(rt, row.sha256, pages)
+    schedule_recheck(rt, row.campaign_id, row.unit_id)
+    return row
+
+
+def add_explanation(rt: Runtime, p: Principal, campaign_id: str, unit: str, code: str, text: str) -> Explanation:
+    """A unit's explanation of a questioned criterion (``service.campaigns.add_explanation``) and the unit's
+    re-check of the criteria it touched, once every additional file is read."""
+    row = campaigns.add_explanation(rt, p, campaign_id, unit, code, text)
+    schedule_recheck(rt, row.campaign_id, row.unit_id)
+    return row
+
+
+def given_up(rt: Runtime, s: Session, sha256: str) -> bool:
+    """Has the reading of this content failed for good (retries exhausted, nothing left in the broker)?"""
+    jobs = s.scalars(select(JobRow).where(JobRow.sha256 == sha256, JobRow.kind.in_(READ_JOBS))).all()
+    return any(job.status == JobStatus.FAILED and job.attempts >= MAX_ATTEMPTS
+               and not (job.rq_id and rt.queue.is_pending(job.rq_id)) for job in jobs)
 
 
 def files_waiting(rt: Runtime, s: Session, sub: Submission) -> list[SubmissionFile]:
@@ -160,9 +219,7 @@ def files_waiting(rt: Runtime, s: Session, sub: Submission) -> list[SubmissionFi
         if (not f.sha256 or f.status == FileStatus.ERROR or f.kind not in records.EVIDENCE
                 or records.find_document(s, f.sha256)):
             continue  # nothing to read: rejected at intake (its error is recorded), or read already
-        jobs = s.scalars(select(JobRow).where(JobRow.sha256 == f.sha256, JobRow.kind.in_(READ_JOBS))).all()
-        if any(job.status == JobStatus.FAILED and job.attempts >= MAX_ATTEMPTS
-               and not (job.rq_id and rt.queue.is_pending(job.rq_id)) for job in jobs):
+        if given_up(rt, s, f.sha256):
             continue  # given up for good: verified without it, reported unreadable
         waiting.append(f)
     return waiting

@@ -16,12 +16,12 @@ from models import PIPELINE_VERSION
 from models.pages import IngestedFile
 from models.tables import PagePart, Submission
 
-from ..service import batches, documents, verification
+from ..service import batches, documents, rechecks, verification
 from ..service.status import OPEN_SUBMISSION, JobStatus
-from .keys import ingest_key, merge_key, range_key, verify_key
+from .keys import ingest_key, merge_key, range_key, recheck_key, verify_key
 from .lifecycle import JobIncomplete, JobRun, running
 from .runtime import Runtime, current
-from .schedule import after_ingest, schedule_merge_if_complete
+from .schedule import after_ingest, given_up, schedule_merge_if_complete, schedule_recheck
 
 log = logging.getLogger(__name__)
 
@@ -140,3 +140,17 @@ def verify_job(submission_id: str) -> None:
                 sub = s.get(Submission, submission_id)
                 if sub is not None and sub.status in OPEN_SUBMISSION:
                     raise JobIncomplete(f"submission {submission_id} still {sub.status} after verification")
+
+
+def recheck_job(campaign_id: str, unit_id: int, digest: str) -> None:
+    """Re-check a campaign unit's criteria that got files or explanations since their newest re-check (round
+    2's machine proposals); then whatever was added while it ran. ``digest``: the additions it was scheduled
+    for (its key); it re-checks what is due when it runs."""
+    rt = current()
+    with running(rt, recheck_key(campaign_id, unit_id, digest)) as run:
+        if run is not None:
+            with rt.db.session() as s:
+                unreadable = {sha for sha in rechecks.pending(s, campaign_id, unit_id).unread
+                              if given_up(rt, s, sha)}
+            rechecks.recheck(rt, campaign_id, unit_id, unreadable=unreadable)
+    schedule_recheck(rt, campaign_id, unit_id)

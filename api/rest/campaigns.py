@@ -22,11 +22,10 @@ from pydantic import BaseModel, ConfigDict, Field
 import ingest
 from models.campaign import STEP_VI
 from models.pages import FileKind
-from models.tables import Blob
 from verifier.messages import VN_TZ, local_time
 
-from ..jobs.schedule import schedule_ingest
-from ..service import campaigns, documents, intake
+from ..jobs import schedule
+from ..service import campaigns, intake
 from ..service.campaigns import MAX_TEXT, LockState
 from ..service.filenames import content_disposition
 from ..service.tokens import as_utc
@@ -153,6 +152,51 @@ class CriterionOut(BaseModel):
     question: Question | None = None
     explanations: list[ExplanationOut]
     files: list[FileOut]
+    recheck: RecheckOut | None = None
+    changes: ChangesOut
+
+
+class MachineRound(BaseModel):
+    verdict: str | None = None
+    score: float | None = None
+    at: str | None = None
+
+
+class MachineChanges(BaseModel):
+    round1: MachineRound = Field(description="kiemchung's verdict and supported score on the unit's submission")
+    round2: MachineRound | None = Field(None, description="its newest re-check with the additional files")
+    changed: bool = Field(description="the re-check's verdict or score differs from round 1's")
+
+
+class Added(BaseModel):
+    files: int = Field(description="additional files (every version counted)")
+    explanations: int = Field(description="explanations (every version counted)")
+
+
+class AppraiserScores(BaseModel):
+    round1: float | None = Field(None, description="the confirmed round-1 score; null while undecided")
+    round2: float | None = None
+
+
+class ChangesOut(BaseModel):
+    """What changed for the criterion between the rounds."""
+
+    machine: MachineChanges
+    added: Added
+    appraiser: AppraiserScores
+    summary_vi: str = Field(description="one line, e.g. “Vòng 1: Không khớp (0,5) → Vòng 2: Khớp minh chứng (1) · "
+                                        "thêm 1 tệp, 1 giải trình”")
+
+
+class RecheckOut(BaseModel):
+    """kiemchung's newest re-check of the criterion with the unit's additional files (round 2)."""
+
+    verdict: str
+    supported_score: float | None = None
+    note: str
+    files: int = Field(description="distinct additional files read")
+    explanations: int
+    at: str
 
 
 class EventOut(BaseModel):
@@ -281,10 +325,22 @@ def _unit_view_out(view: dict[str, Any]) -> UnitViewOut:
                           for x in c["explanations"]],
             files=[FileOut(id=f["id"], name=f["name"], version=f["version"], sha256=f["sha256"], by=f["by"],
                            at=_iso(f["at"]) or "", href=f"{base}/criteria/{c['code']}/files/{f['id']}")
-                   for f in c["files"]]))
+                   for f in c["files"]],
+            recheck=RecheckOut(**{**c["recheck"], "at": _iso(c["recheck"]["at"]) or ""}) if c["recheck"] else None,
+            changes=_changes_out(c["changes"])))
     return UnitViewOut(campaign=view["campaign"], year=view["year"], title=view["title"], unit=view["unit"],
                        group=view["group"], rubric=view["rubric"], submission=view["submission"], steps=steps,
                        criteria=criteria, survey=view["survey"], events=[_event_out(e) for e in view["events"]])
+
+
+def _changes_out(ch: dict[str, Any]) -> ChangesOut:
+    m = ch["machine"]
+    r2 = m["round2"]
+    return ChangesOut(
+        machine=MachineChanges(round1=MachineRound(**m["round1"]), changed=m["changed"],
+                               round2=MachineRound(verdict=r2["verdict"], score=r2["score"], at=_iso(r2["at"]))
+                               if r2 else None),
+        added=Added(**ch["added"]), appraiser=AppraiserScores(**ch["appraiser"]), summary_vi=ch["summary_vi"])
 
 
 def _saved(upload: UploadFile, folder: Path) -> Path:
@@ -351,8 +407,9 @@ def unlock_step(rt: Rt, campaign_id: str, unit: str, step: UnitStep, body: Unloc
              response_model=ExplanationOut)
 def add_explanation(rt: Rt, campaign_id: str, unit: str, code: str, body: ExplanationIn, p: Auth) -> ExplanationOut:
     """The unit's explanation of a questioned criterion while its explanation step is open: a new version
-    (the old ones stay). `NOT_QUESTIONED` for a criterion nobody asked about."""
-    row = campaigns.add_explanation(rt, p, campaign_id, unit, code, body.text)
+    (the old ones stay); the criterion is re-checked in the background. `NOT_QUESTIONED` for a criterion nobody
+    asked about."""
+    row = schedule.add_explanation(rt, p, campaign_id, unit, code, body.text)
     return ExplanationOut(version=row.version, text=row.text, by=row.by_label, at=_iso(row.created_at) or "")
 
 
@@ -360,19 +417,16 @@ def add_explanation(rt: Rt, campaign_id: str, unit: str, code: str, body: Explan
 def add_file(rt: Rt, campaign_id: str, unit: str, code: str, p: Auth,
              file: Annotated[UploadFile, File(description="a PDF or image (tài liệu bổ sung)")]) -> FileOut:
     """A file the unit adds for a questioned criterion, checked like any evidence file (a corrupt, encrypted or
-    oversized one is refused with its reason) and read in the background. A name used before becomes a new
+    oversized one is refused with its reason, kept in the audit trail, and its bytes are not kept) and read in
+    the background (a content read before costs nothing); once the unit's additional files are read, the
+    criteria they touched are re-checked (round 2's machine proposals). A name used before becomes a new
     version beside the old one."""
     tmp = Path(tempfile.mkdtemp(prefix="kiemchung-bs-"))
     try:
         path = _saved(file, tmp)
-        row = campaigns.add_file(rt, p, campaign_id, unit, code, path, path.name)
+        row = schedule.add_file(rt, p, campaign_id, unit, code, path, path.name)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    if not documents.has_document(rt, row.sha256):
-        with rt.db.session() as s:
-            blob = s.get(Blob, row.sha256)
-            pages = blob.page_count if blob is not None and blob.page_count else 1
-        schedule_ingest(rt, row.sha256, pages)
     return FileOut(id=row.id, name=row.name, version=row.version, sha256=row.sha256, by=row.by_label,
                    at=_iso(row.created_at) or "",
                    href=f"/campaigns/{campaign_id}/units/{unit}/criteria/{code}/files/{row.id}")

@@ -36,6 +36,7 @@ from models.tables import (
     CampaignGroup,
     CampaignUnit,
     Explanation,
+    Recheck,
     RoundScore,
     Submission,
     SurveyScore,
@@ -45,7 +46,7 @@ from models.tables import (
 from verifier.messages import VN_TZ, local_time
 from verifier.rubric import RubricError, load_rubric
 
-from . import documents
+from . import documents, round_changes
 from .access import Principal
 from .context import Context
 from .decisions import who
@@ -140,6 +141,11 @@ class LockState:
     since: dt.datetime | None = None
     by: str = ""
     until: dt.datetime | None = None  # an admin's unlock: open until then
+
+    @property
+    def closed(self) -> bool:
+        """Locked after it was open (by the unit, an admin or the deadline) — not merely not open yet."""
+        return self.locked and self.reason != "not_open"
 
     def message_vi(self, step: str) -> str:
         name = STEP_VI.get(step, step)
@@ -308,7 +314,7 @@ def record_round(ctx: Context, p: Principal, campaign_id: str, unit: str, round_
         if score is not None and (score < 0 or (top is not None and score > top)):
             raise ServiceError(ServiceCode.SCORE_OUT_OF_RANGE, f"score {score} out of range 0..{top}",
                                f"Điểm {score:g} nằm ngoài khoảng cho phép (0 … {top if top is not None else '—'}).")
-        if round_no == 2 and not lock_state(s, camp, member.unit_id, "explanation").locked:
+        if round_no == 2 and not lock_state(s, camp, member.unit_id, "explanation").closed:
             raise ServiceError(ServiceCode.STEP_NOT_OPEN, "round 2 waits for the explanation step to lock",
                                "Thẩm định lần 2 bắt đầu khi đơn vị đã chốt giải trình (hoặc hết hạn giải trình).")
         row = RoundScore(campaign_id=camp.id, unit_id=member.unit_id, round=round_no, code=code, score=score,
@@ -431,29 +437,43 @@ def add_explanation(ctx: Context, p: Principal, campaign_id: str, unit: str, cod
 
 def add_file(ctx: Context, p: Principal, campaign_id: str, unit: str, code: str, path: Path,
              name: str) -> AdditionalFile:
-    """A file the unit adds for a questioned criterion, checked like any evidence file (a corrupt, encrypted or
-    oversized one is refused with its reason; its bytes are kept) and stored by content. A name used before
-    becomes a new version beside the old one. The jobs layer schedules its reading."""
-    kind = ingest.detect_kind(path)
-    if kind not in ingest.EVIDENCE_KINDS:
-        raise ServiceError(ErrorCode.UNSUPPORTED_TYPE, "not a PDF or image by its content",
-                           f"Tệp {name} không phải PDF hoặc ảnh (theo nội dung).")
+    """A file the unit adds for a questioned criterion, checked like any evidence file and stored by content. A
+    file that is not a PDF or image, or fails its checks (corrupt, encrypted, oversized), is refused with its
+    reason: the refusal is in the audit trail (``file_refused``, with the reason) and its bytes are not kept —
+    nothing orphaned, nothing lost silently. A name used before becomes a new version beside the old one. The
+    jobs layer schedules its reading (``api.jobs.schedule.add_file``)."""
+    refused: ServiceError | None = None
     with ctx.db.session() as s:
         camp, member = _answering(s, p, campaign_id, unit, code)
-        sha, check = documents.store_evidence(ctx, s, path, kind)
-        if not check.ok and check.error is not None:
-            raise ServiceError(check.error.code, check.error.message, f"{name}: {check.error.message_vi}")
-        version = _next_version(s, AdditionalFile.version, AdditionalFile.campaign_id == camp.id,
-                                AdditionalFile.unit_id == member.unit_id, AdditionalFile.code == code,
-                                AdditionalFile.name == name)
-        row = AdditionalFile(campaign_id=camp.id, unit_id=member.unit_id, code=code, name=name[:500], version=version,
-                             sha256=sha, token_id=p.token_id, by_label=who(s, p))
-        s.add(row)
-        _event(s, p, camp.id, member.unit_id, "explanation", CampaignAction.FILE_ADDED, code=code,
-               note=f"{name} (phiên bản {version})")
-        s.flush()
-        s.expunge(row)
-        return row
+        kind = ingest.detect_kind(path)
+        if kind not in ingest.EVIDENCE_KINDS:
+            refused = ServiceError(ErrorCode.UNSUPPORTED_TYPE, "not a PDF or image by its content",
+                                   f"Tệp {name} không phải PDF hoặc ảnh (theo nội dung).")
+        else:
+            check = documents.preflight(ctx, path, kind)
+            if not check.ok:
+                err = check.error
+                refused = (ServiceError(err.code, err.message, f"{name}: {err.message_vi or err.message}")
+                           if err is not None else
+                           ServiceError(ErrorCode.INTERNAL, "preflight failed", f"{name}: Không kiểm tra được tệp."))
+        if refused is not None:
+            _event(s, p, camp.id, member.unit_id, "explanation", CampaignAction.FILE_REFUSED, code=code,
+                   note=f"{name[:500]}: {refused.message_vi}"[:MAX_TEXT])
+        else:
+            sha = documents.store_blob(ctx, s, path, kind, check.page_count)
+            version = _next_version(s, AdditionalFile.version, AdditionalFile.campaign_id == camp.id,
+                                    AdditionalFile.unit_id == member.unit_id, AdditionalFile.code == code,
+                                    AdditionalFile.name == name)
+            row = AdditionalFile(campaign_id=camp.id, unit_id=member.unit_id, code=code, name=name[:500],
+                                 version=version, sha256=sha, token_id=p.token_id, by_label=who(s, p))
+            s.add(row)
+            _event(s, p, camp.id, member.unit_id, "explanation", CampaignAction.FILE_ADDED, code=code,
+                   note=f"{name} (phiên bản {version})")
+            s.flush()
+            s.expunge(row)
+    if refused is not None:  # raised once the refusal is on record
+        raise refused
+    return row
 
 
 # --------------------------------------------------------------------------- survey scores
@@ -548,8 +568,10 @@ def _number(raw: str) -> float | None:
 def unit_view(ctx: Context, p: Principal, campaign_id: str, unit: str, now: dt.datetime | None = None) -> dict[str, Any]:
     """A unit's campaign as its reader may see it: steps with their windows, locks and the seconds left to
     their deadlines; per criterion the self-score and the machine's verdict (from the unit's latest checked
-    submission for the year), the current round records, explanations and files (all versions); the survey
-    scores and the audit trail. A unit sees only its own (another unit's is NOT_FOUND); staff see every unit's."""
+    submission for the year), the current round records, explanations and files (all versions), kiemchung's
+    newest re-check with the additional files (``recheck``) and what changed between the rounds (``changes``:
+    machine verdict and score in round 1 and 2, files and explanations added, the appraisers' scores, and
+    ``summary_vi``, one line); the survey scores and the audit trail. A unit sees only its own (another unit's is NOT_FOUND); staff see every unit's."""
     now = now or utcnow()
     with ctx.db.session() as s:
         camp, member = _visible(s, p, campaign_id, unit)
@@ -570,7 +592,7 @@ def unit_view(ctx: Context, p: Principal, campaign_id: str, unit: str, now: dt.d
         def node(code: str) -> dict[str, Any]:
             return criteria.setdefault(code, {"code": code, "title": "", "max_score": None, "self_score": None,
                                               "verdict": None, "supported_score": None, "rounds": {},
-                                              "explanations": [], "files": []})
+                                              "explanations": [], "files": [], "recheck": None})
 
         sub = latest_submission(s, member.unit_id, camp.year)
         report = records.report_if_checked(sub) if sub is not None else None
@@ -590,6 +612,14 @@ def unit_view(ctx: Context, p: Principal, campaign_id: str, unit: str, now: dt.d
                            .order_by(AdditionalFile.id)):
             node(f.code)["files"].append({"id": f.id, "name": f.name, "version": f.version, "sha256": f.sha256,
                                           "by": f.by_label, "at": f.created_at})
+        for rc in s.scalars(select(Recheck).where(Recheck.campaign_id == camp.id, Recheck.unit_id == member.unit_id)
+                            .order_by(Recheck.id)):
+            node(rc.code)["recheck"] = {"verdict": rc.verdict, "supported_score": rc.supported_score, "note": rc.note,
+                                        "files": rc.files, "explanations": rc.explanations, "at": rc.created_at}
+        for n in criteria.values():
+            n["changes"] = round_changes.changes(
+                (n["verdict"], n["supported_score"]), n["recheck"], len(n["files"]), len(n["explanations"]),
+                (round_changes.appraised(n["rounds"].get(1)), round_changes.appraised(n["rounds"].get(2))))
         survey = {x.code: x.score for x in s.scalars(select(SurveyScore).where(
             SurveyScore.campaign_id == camp.id, SurveyScore.unit_id == member.unit_id))}
         events = [_event_dict(e, member.unit.name) for e in s.scalars(select(CampaignEvent).where(
@@ -682,9 +712,6 @@ def _seconds(now: dt.datetime, deadline: dt.datetime) -> int:
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-local = local_time  # the name the CLI uses; one implementation: verifier.messages.local_time
 
 
 def _day_start(d: dt.date) -> dt.datetime:

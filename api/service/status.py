@@ -47,11 +47,13 @@ class JobStatus(StrEnum):
 
 
 class JobKind(StrEnum):
-    """``jobs.kind``: reading a blob (whole, or one page range), joining page ranges, verifying."""
+    """``jobs.kind``: reading a blob (whole, or one page range), joining page ranges, verifying, re-checking a
+    campaign unit's questioned criteria."""
 
     INGEST = "ingest"
     MERGE = "merge"
     VERIFY = "verify"
+    RECHECK = "recheck"  # round 2: re-verify a unit's criteria that got additional files or explanations
 
 
 READ_JOBS = (JobKind.INGEST, JobKind.MERGE)  # the jobs that read a blob
@@ -108,6 +110,8 @@ class CampaignAction(StrEnum):
     PROPOSED = "proposed"  # kiemchung proposed the round-1 questions from its findings
     EXPLANATION = "explanation"  # the unit wrote an explanation
     FILE_ADDED = "file_added"  # the unit added a file
+    FILE_REFUSED = "file_refused"  # a file the unit sent failed its checks: refused with the reason, not kept
+    RECHECKED = "rechecked"  # kiemchung re-checked a criterion with the unit's additional files (round 2)
     SURVEY_IMPORT = "survey_import"  # survey scores imported
     CREATED = "created"  # the campaign was created or updated from its file
 

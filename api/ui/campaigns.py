@@ -21,11 +21,10 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 import ingest
 from models.campaign import STEP_VI, UNIT_STEPS
 from models.pages import FileKind
-from models.tables import Blob
 from verifier.messages import VN_TZ, local_time
 
-from ..jobs.schedule import schedule_ingest
-from ..service import campaigns, documents, intake
+from ..jobs import schedule
+from ..service import campaigns, intake
 from ..service.access import Principal
 from ..service.campaigns import LockState
 from ..service.errors import ServiceCode, ServiceError
@@ -255,7 +254,7 @@ def _unit_page(request: Request, p: Principal, campaign_id: str, unit: str, *, s
            "error": error, "ok": DONE_VI.get(ok, ""), "is_unit": p.role == "unit", "is_staff": p.is_staff,
            "lockable": [s for s in steps if s["unit_step"] and not s["locked"] and p.role == "unit"],
            "lock_button": LOCK_BUTTON_VI, "expl_open": expl_open,
-           "round2_open": by_step["explanation"]["locked"],
+           "round2_open": by_step["explanation"]["locked"] and by_step["explanation"].get("reason") != "not_open",
            "events": [{**e, "what": ACTION_VI.get(e["action"], e["action"]), "step_vi": STEP_VI.get(e["step"], e["step"])}
                       for e in reversed(view["events"])]}
     return render(request, "campaign_unit.html", ctx, status=status)
@@ -336,7 +335,7 @@ def add_explanation(request: Request, campaign_id: str, unit: str, code: str, p:
                     state: Annotated[str, Form(max_length=40)] = "") -> Response:
     check_csrf(request, csrf)
     return _after(request, p, campaign_id, unit, f"expl-{code}", "explanation",
-                  lambda: campaigns.add_explanation(runtime(request), p, campaign_id, unit, code, text),
+                  lambda: schedule.add_explanation(runtime(request), p, campaign_id, unit, code, text),
                   _cid(code), state)
 
 
@@ -354,14 +353,9 @@ def add_file(request: Request, campaign_id: str, unit: str, code: str, p: PageUs
         tmp = Path(tempfile.mkdtemp(prefix="kiemchung-bs-"))
         try:
             [path] = intake.save_uploads([file], tmp)
-            row = campaigns.add_file(rt, p, campaign_id, unit, code, path, path.name)
+            schedule.add_file(rt, p, campaign_id, unit, code, path, path.name)  # read, then re-checked
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
-        if not documents.has_document(rt, row.sha256):
-            with rt.db.session() as s:
-                blob = s.get(Blob, row.sha256)
-                pages = blob.page_count if blob is not None and blob.page_count else 1
-            schedule_ingest(rt, row.sha256, pages)
 
     return _after(request, p, campaign_id, unit, f"file-{code}", "file", store, _cid(code), state)
 

@@ -237,13 +237,16 @@ def test_a_round_from_proposals_to_round_two_over_rest(client, svc, tokens):
     assert step["self_assessment"]["locked"] and step["self_assessment"]["seconds_left"] == 0
     assert step["round2"]["locked"] is None and step["round2"]["seconds_left"] > 0
 
-    # the audit trail: who, when, what, why; a unit reads only its own
+    # the audit trail: who, when, what, why; a unit reads only its own (once the background re-check of the
+    # criterion the unit answered has run: it writes its own event)
+    svc.queue.join()
     trail = client.get(f"/campaigns/{CID}/events", headers=admin).json()
     seen = {(e["action"], e["step"], e["by"]) for e in trail}
     assert {("proposed", "round1", "Lê Thị Thẩm"), ("round_score", "round1", "Lê Thị Thẩm"),
             ("explanation", "explanation", "Nguyễn Văn A"), ("file_added", "explanation", "Nguyễn Văn A"),
             ("lock", "explanation", "Nguyễn Văn A"), ("unlock", "explanation", "Trần Văn Quản"),
-            ("round_score", "round2", "Lê Thị Thẩm"), ("created", "self_assessment", "Trần Văn Quản")} <= seen
+            ("round_score", "round2", "Lê Thị Thẩm"), ("created", "self_assessment", "Trần Văn Quản"),
+            ("rechecked", "round2", "kiemchung")} <= seen
     [unlock] = [e for e in trail if e["action"] == "unlock"]
     assert unlock["note"] == "Đơn vị xin bổ sung quyết định" and unlock["role"] == "admin" and unlock["unit"] == A
     assert unlock["at"] and unlock["at_local"].endswith("(UTC+07:00)") and unlock["until"]

@@ -130,6 +130,9 @@ def test_a_round_from_questions_to_round_two_with_locks_and_audit(ctx, tmp_path)
     with pytest.raises(ServiceError) as e:
         campaigns.add_file(ctx, unit_a, "dong-nai-2026", A, "1.1.1", broken, "hong.pdf")
     assert e.value.code.value == "CORRUPT_PDF" and "hong.pdf" in e.value.message_vi
+    refused = [x for x in campaigns.events(ctx, admin, "dong-nai-2026", A) if x["action"] == CampaignAction.FILE_REFUSED]
+    assert [(x["code"], x["by"]) for x in refused] == [("1.1.1", "Nguyễn Văn A")]  # on record, bytes not kept
+    assert "hong.pdf" in refused[0]["note"]
 
     # round 2 waits for the explanation to lock; after the lock the unit writes nothing
     with pytest.raises(ServiceError) as e:
@@ -209,6 +212,10 @@ def test_a_unit_locks_its_self_assessment_before_the_deadline(ctx):
     assert _code(e) == ServiceCode.STEP_LOCKED
     with pytest.raises(ServiceError) as e:  # the explanation step has not opened yet
         campaigns.lock(ctx, unit_a, "dong-nai-2026", A, "explanation")
+    assert _code(e) == ServiceCode.STEP_NOT_OPEN
+    appraiser = _who(ctx, "appraiser", label="Lê Thẩm Định")
+    with pytest.raises(ServiceError) as e:  # an explanation step not yet open is no locked explanation
+        campaigns.record_round(ctx, appraiser, "dong-nai-2026", A, 2, "1.1.1", score=1)
     assert _code(e) == ServiceCode.STEP_NOT_OPEN
     with pytest.raises(ServiceError) as e:
         campaigns.lock(ctx, admin, "dong-nai-2026", "UBND xã Không Có", "self_assessment")
