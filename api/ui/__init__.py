@@ -1,8 +1,8 @@
 """The appraisers' web interface: server-rendered pages (Jinja2) under /ui, a little plain JavaScript, one
 module per screen — ``signin``, ``submissions`` (list, upload, one submission, exports), ``criteria``
 (a criterion beside its evidence, decisions), ``documents``, ``references``, ``rubrics`` (the sheet
-template), ``campaigns`` (appraisal rounds) — over ``views`` (what they share) and ``security`` (sessions,
-CSRF). Pages use the ``kc_token`` cookie, a server-side session; the REST API keeps bearer tokens."""
+template), ``campaigns`` (appraisal rounds), ``council`` (the council's results and downloads) — over
+``views`` (what they share) and ``security`` (sessions, CSRF). Pages use the ``kc_token`` cookie, a server-side session; the REST API keeps bearer tokens."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from . import campaigns, criteria, documents, references, rubrics, security, signin, submissions
+from . import campaigns, council, criteria, documents, references, rubrics, security, signin, submissions
 from .jinja import STATIC_DIR
 from .views import render
 
-SCREENS = (signin, submissions, criteria, documents, references, rubrics, campaigns)
+SCREENS = (signin, submissions, criteria, documents, references, rubrics, campaigns, council)
 
 
 def error_page(request: Request, status: int, message_vi: str) -> HTMLResponse:

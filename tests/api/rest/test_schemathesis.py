@@ -16,8 +16,9 @@ from api.service.tokens import create_token
 from models.settings import Settings
 from tests.hostile import corpus
 
-JSONISH = ("application/json", "image/png", "text/html",
-           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+JSONISH = ("application/json", "image/png", "text/html", "image/svg+xml", "application/pdf", "image/jpeg", "image/tiff",
+           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+           "application/vnd.openxmlformats-officedocument.wordprocessingml.document")  # every documented media type
 
 
 def test_no_server_errors(pg_url, shared_data_dir):
