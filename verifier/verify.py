@@ -78,9 +78,18 @@ def verify(sheet: Sheet, rubric: Rubric, files: list[EvidenceFile], *, unit: str
             if claim.stt:
                 group_stt.setdefault(claim.code, claim.stt)
             continue
-        if rubric.find(claim.code) is None:
+        found = rubric.find(claim.code)
+        if found is None:
             if claim.claimed_score is not None or claim.citations:
                 unknown.append(claim)
+            continue
+        if not found.self_scored:  # a survey item: its score is imported per unit, a unit's own is not counted
+            if claim.claimed_score is not None:
+                issues.append(SheetIssue(
+                    row=claim.row, column="Điểm tự đánh giá",
+                    message=f"{claim.code} is a survey item (not self-scored); the sheet's score is not counted",
+                    message_vi=f"Tiêu chí {claim.code} là điểm điều tra xã hội học, không do đơn vị tự chấm: "
+                               f"điểm {M.score(claim.claimed_score)} ở dòng {claim.row} không được tính."))
             continue
         if claim.code in claims:
             issues.append(SheetIssue(row=claim.row, column="Mã tiêu chí",

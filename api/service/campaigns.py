@@ -134,6 +134,14 @@ def current_step(camp: Campaign, now: dt.datetime | None = None) -> Step | None:
     return None
 
 
+def require_results_open(camp: Campaign, now: dt.datetime | None = None) -> None:
+    """Results lock when round 2 closes: no round record, decision or proposal after it (STEP_LOCKED)."""
+    closes = step_bounds(camp, "round2")[1]
+    if (now or utcnow()) >= closes:
+        raise ServiceError(ServiceCode.STEP_LOCKED, f"round 2 closed at {closes.isoformat()}: results are locked",
+                           f"Thẩm định lần 2 đã kết thúc ({local_time(closes)}): kết quả đã khoá, không ghi thêm được.")
+
+
 @dataclass(frozen=True)
 class LockState:
     locked: bool
@@ -279,6 +287,7 @@ def propose_questions(ctx: Context, campaign_id: str, unit: str, report: Report,
     ``p``: who asked for the proposals (the audit trail names them; the system when None)."""
     with ctx.db.session() as s:
         camp, member = _member(s, campaign_id, unit)
+        require_results_open(camp)
         done = set(s.scalars(select(RoundScore.code).where(
             RoundScore.campaign_id == camp.id, RoundScore.unit_id == member.unit_id, RoundScore.round == 1)).all())
         n = 0
@@ -310,6 +319,7 @@ def record_round(ctx: Context, p: Principal, campaign_id: str, unit: str, round_
         raise ServiceError(ServiceCode.SCORE_OUT_OF_RANGE, "score is not a finite number", "Điểm phải là một số.")
     with ctx.db.session() as s:
         camp, member = _member(s, campaign_id, unit)
+        require_results_open(camp)
         top = criterion_max(member.group.rubric, code) if max_score is None else max_score
         if score is not None and (score < 0 or (top is not None and score > top)):
             raise ServiceError(ServiceCode.SCORE_OUT_OF_RANGE, f"score {score} out of range 0..{top}",
@@ -343,6 +353,7 @@ def decide_question(ctx: Context, p: Principal, campaign_id: str, unit: str, cod
                            "Thao tác phải là “confirm” (xác nhận) hoặc “drop” (bỏ).")
     with ctx.db.session() as s:
         camp, member = _member(s, campaign_id, unit)
+        require_results_open(camp)
         current = current_rounds(s, camp.id, member.unit_id).get((1, code))
         if current is None or current.source != RoundSource.MACHINE:
             raise not_found("proposal", f"Không có đề nghị giải trình nào của kiemchung cho tiêu chí {code}.")
@@ -787,7 +798,7 @@ def _campaign_for(s: Session, p: Principal, campaign_id: str) -> Campaign:
 
 def _visible(s: Session, p: Principal, campaign_id: str, unit: str) -> tuple[Campaign, CampaignUnit]:
     """The member if ``p`` may see it: staff every unit of the campaign, a unit only itself — another unit's
-    is NOT_FOUND, as a hidden submission is, whether or not that unit takes part."""
+    is NOT_FOUND, whether or not that unit takes part (nothing tells a unit which others take part)."""
     if p.is_staff:
         return _member(s, campaign_id, unit)
     camp = _campaign_for(s, p, campaign_id)

@@ -211,7 +211,10 @@ def _record(s: Session, campaign_id: str, unit_id: int, submission_id: str, code
             result: CriterionResult, current: RoundScore | None) -> None:
     note = note_of(result)
     proposal = None
-    if current is None or current.source == RoundSource.MACHINE:  # an appraiser's round 2 is never displaced
+    camp = s.get(Campaign, campaign_id)
+    results_open = camp is not None and utcnow() < campaigns.step_bounds(camp, "round2")[1]
+    # an appraiser's round 2 is never displaced, and nothing is proposed once the results are locked
+    if results_open and (current is None or current.source == RoundSource.MACHINE):
         proposal = RoundScore(campaign_id=campaign_id, unit_id=unit_id, round=2, code=code,
                               score=result.supported_score, note=note, source=RoundSource.MACHINE,
                               state=RoundState.PROPOSED, by_label="kiemchung")
@@ -221,7 +224,8 @@ def _record(s: Session, campaign_id: str, unit_id: int, submission_id: str, code
                   files=len(c.files), explanations=len(c.texts), verdict=result.verdict.value,
                   supported_score=result.supported_score, note=note,
                   round_score_id=proposal.id if proposal is not None else None))
-    kept = "" if proposal is not None else " (giữ kết quả thẩm định lần 2 đã ghi)"
+    kept = "" if proposal is not None else (" (giữ kết quả thẩm định lần 2 đã ghi)" if results_open
+                                            else " (kết quả đã khoá: không đề xuất)")
     s.add(CampaignEvent(campaign_id=campaign_id, unit_id=unit_id, step="round2", action=CampaignAction.RECHECKED,
                         code=code, note=f"{M.label('verdicts', result.verdict)} "
                                         f"({M.score(result.supported_score)}){kept}",

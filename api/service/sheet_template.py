@@ -55,18 +55,28 @@ def _letter(i: int) -> str:
     return chr(ord("a") + i) if i < 26 else str(i + 1)
 
 
+ROLE_NOTE = {"bonus": " (điểm thưởng)", "penalty": " (điểm trừ)"}
+
+
 def template_rows(r: Rubric) -> list[dict[str, object]]:
-    """The rubric as the sheet's rows: field (I), criterion (1), sub-criterion (a) with code, title, maximum."""
+    """The rubric as the sheet's rows: field (I), criterion (1), sub-criterion (a) with code, title, maximum.
+    Survey items (điều tra xã hội học) are never self-scored and have no row; bonus and penalty items say so
+    after their title, and the maxima of fields and criteria are those of their ordinary items. The STT is the
+    criteria set's own where it states one."""
     rows: list[dict[str, object]] = []
-    for fi, f in enumerate(r.fields):
-        rows.append({"stt": _ROMAN[fi] if fi < len(_ROMAN) else str(fi + 1), "code": f.code, "title": f.title,
-                     "max_score": sum(s.max_score for c in f.criteria for s in c.items), "level": 0})
-        for ci, c in enumerate(f.criteria):
-            rows.append({"stt": str(ci + 1), "code": c.code, "title": c.title,
-                         "max_score": sum(s.max_score for s in c.items), "level": 1})
-            for si, s in enumerate(c.items):
-                rows.append({"stt": _letter(si), "code": s.code, "title": s.title, "max_score": s.max_score,
-                             "level": 2})
+    fields = [f for f in r.fields if any(s.self_scored for c in f.criteria for s in c.items)]
+    for fi, f in enumerate(fields):
+        rows.append({"stt": f.stt or (_ROMAN[fi] if fi < len(_ROMAN) else str(fi + 1)), "code": f.code,
+                     "title": f.title,
+                     "max_score": sum(s.max_score for c in f.criteria for s in c.items if s.role == "score"),
+                     "level": 0})
+        criteria = [c for c in f.criteria if any(s.self_scored for s in c.items)]
+        for ci, c in enumerate(criteria):
+            rows.append({"stt": c.stt or str(ci + 1), "code": c.code, "title": c.title,
+                         "max_score": sum(s.max_score for s in c.items if s.role == "score"), "level": 1})
+            for si, s in enumerate(s for s in c.items if s.self_scored):
+                rows.append({"stt": s.stt or _letter(si), "code": s.code, "title": s.title + ROLE_NOTE.get(s.role, ""),
+                             "max_score": s.max_score, "level": 2})
     return rows
 
 

@@ -233,6 +233,7 @@ def unlock(request: Request, campaign_id: str, p: PageUser, csrf: Csrf = "",
 def _unit_page(request: Request, p: Principal, campaign_id: str, unit: str, *, state: str = "",
                error: dict[str, Any] | None = None, ok: str = "", status: int = 200) -> HTMLResponse:
     view = campaigns.unit_view(runtime(request), p, campaign_id, unit)
+    results_locked = next(e["seconds_left"] for e in view["steps"] if e["step"] == "round2") == 0
     steps = _steps(view)
     by_step = {s["step"]: s for s in steps}
     expl_open = not by_step["explanation"]["locked"]
@@ -253,7 +254,7 @@ def _unit_page(request: Request, p: Principal, campaign_id: str, unit: str, *, s
            "href": unit_href(campaign_id, view["unit"]), "campaign_href": f"/ui/campaigns/{quote(campaign_id, safe='')}",
            "error": error, "ok": DONE_VI.get(ok, ""), "is_unit": p.role == "unit", "is_staff": p.is_staff,
            "lockable": [s for s in steps if s["unit_step"] and not s["locked"] and p.role == "unit"],
-           "lock_button": LOCK_BUTTON_VI, "expl_open": expl_open,
+           "lock_button": LOCK_BUTTON_VI, "expl_open": expl_open, "results_locked": results_locked,
            "round2_open": by_step["explanation"]["locked"] and by_step["explanation"].get("reason") != "not_open",
            "events": [{**e, "what": ACTION_VI.get(e["action"], e["action"]), "step_vi": STEP_VI.get(e["step"], e["step"])}
                       for e in reversed(view["events"])]}

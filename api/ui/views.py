@@ -19,7 +19,7 @@ from models.tables import PageRow, Submission
 from verifier import bundled_rubrics
 from verifier.evidence import LOW_CONFIDENCE
 from verifier.messages import SEVERITY_VI, VERDICT_VI, label
-from verifier.reports.present import Appraised, appraised_subtotals
+from verifier.reports.present import Appraised, appraised_of, appraised_subtotals, has_bonus_or_penalty
 
 from ..jobs.runtime import Runtime
 from ..service import decisions, progress
@@ -260,7 +260,7 @@ def table_model(report: Report, decided: dict[str, dict[str, Any]]) -> dict[str,
             items = [(by_code[code], criterion_flags(by_code[code])) for code in cr.items if code in by_code]
             groups.append({"code": cr.code, "stt": cr.stt, "title": cr.title, "max": cr.max_score,
                            "claimed": cr.claimed_score, "supported": cr.supported_score, "rows": items,
-                           **_sub(subtotal[cr.code] if cr.code else _appraised_of(cr.items, decided))})
+                           **_sub(subtotal[cr.code] if cr.code else appraised_of(report, cr.items, decided))})
         fields.append({"code": ft.code, "stt": ft.stt, "title": ft.title, "max": ft.max_score,
                        "claimed": ft.claimed_score, "supported": ft.supported_score, "groups": groups,
                        **_sub(subtotal[ft.code])})
@@ -268,14 +268,10 @@ def table_model(report: Report, decided: dict[str, dict[str, Any]]) -> dict[str,
     if outside:
         fields.append({"code": "", "stt": "", "title": "Tiêu chí ngoài bộ tiêu chí", "max": None, "claimed": None,
                        "supported": None, "groups": [{"code": "", "rows": [(c, criterion_flags(c)) for c in outside]}],
-                       **_sub(_appraised_of([c.code for c in outside], decided))})
-    return {"fields": fields, **_sub(_appraised_of([c.code for c in report.criteria], decided)),
-            "levels": {k: label("levels", k) for k in ("field", "criterion", "item")}}
-
-
-def _appraised_of(codes: list[str], decided: dict[str, dict[str, Any]]) -> Appraised:
-    scores = [decided[c]["score"] for c in codes if c in decided and decided[c].get("score") is not None]
-    return Appraised(total=sum(scores), done=len(scores), of=len(codes))
+                       **_sub(appraised_of(report, [c.code for c in outside], decided))})
+    return {"fields": fields, **_sub(appraised_of(report, [c.code for c in report.criteria], decided)),
+            "levels": {k: label("levels", k) for k in ("field", "criterion", "item")},
+            "parts": has_bonus_or_penalty(report)}
 
 
 def totals_json(report: Report, decided: dict[str, dict[str, Any]]) -> dict[str, Any]:

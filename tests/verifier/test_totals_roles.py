@@ -39,3 +39,15 @@ def test_criterion_totals_by_role():
     assert (c.max_score, c.claimed_score, c.supported_score) == (3, 2, 1)
     assert (c.bonus_claimed, c.bonus_supported, c.penalty_claimed, c.penalty_supported) == (1, 0.5, 0.5, 0)
     assert c.items == ["a", "b", "c", "d"]
+
+
+def test_a_survey_score_in_the_sheet_is_not_counted_and_the_sheet_is_told():
+    rubric = load_rubric("example-province")
+    survey = rubric.of_role("survey")[0]
+    sheet = Sheet(file="s.xlsx", unit="Sở Tư pháp", year=2026,
+                  claims=[Claim(row=7, code="1.1.1", claimed_score=1), Claim(row=8, code=survey.code, claimed_score=3)])
+    report = verify(sheet, rubric, [], unit="Sở Tư pháp", year=2026)
+    assert survey.code not in {c.code for c in report.criteria}  # never self-scored or checked
+    assert report.totals.claimed_score == 1
+    [issue] = [i for i in report.sheet_issues if i.row == 8]
+    assert "điều tra xã hội học" in issue.message_vi and "không được tính" in issue.message_vi

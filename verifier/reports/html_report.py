@@ -23,6 +23,7 @@ from ..signatures import describe as describe_signature
 from .present import (
     appraised_subtotals,
     appraised_total,
+    has_bonus_or_penalty,
     period_count,
     period_item,
     period_title,
@@ -44,6 +45,7 @@ def render_html(report: Report, decisions: dict[str, dict] | None = None) -> str
     return _env.get_template("report.html.j2").render(
         r=report, tree=report.tree(), by_code={c.code: c for c in report.criteria}, decisions=decisions,
         appraised=appraised_total(report, decisions), subtotals=appraised_subtotals(report, decisions),
+        parts=has_bonus_or_penalty(report),
         version=running_version(),
     )
 

@@ -26,7 +26,7 @@ class Appraised:
 
 def appraised_total(report: Report, decisions: dict[str, dict]) -> Appraised:
     """The appraised score of the criteria decided so far; ``done < of`` marks it partial."""
-    return _appraised([c.code for c in report.criteria if c.field_code], decisions)
+    return appraised_of(report, [c.code for c in report.criteria if c.field_code], decisions)
 
 
 def appraised_subtotals(report: Report, decisions: dict[str, dict]) -> dict[str, Appraised]:
@@ -35,14 +35,33 @@ def appraised_subtotals(report: Report, decisions: dict[str, dict]) -> dict[str,
     for ft in report.tree():
         for cr in ft.criteria:
             if cr.code:
-                out[cr.code] = _appraised(cr.items, decisions)
-        out[ft.code] = _appraised([code for cr in ft.criteria for code in cr.items], decisions)
+                out[cr.code] = appraised_of(report, cr.items, decisions)
+        out[ft.code] = appraised_of(report, [code for cr in ft.criteria for code in cr.items], decisions)
     return out
 
 
-def _appraised(codes: list[str], decisions: dict[str, dict]) -> Appraised:
-    scores = [decisions[c]["score"] for c in codes if c in decisions and decisions[c].get("score") is not None]
-    return Appraised(total=sum(scores), done=len(scores), of=len(codes))
+def appraised_of(report: Report, codes: list[str], decisions: dict[str, dict]) -> Appraised:
+    """The appraised score of ``codes`` as the report's totals count a score: ordinary and bonus points add,
+    penalty points subtract, bonus and penalty held within the criteria set's caps (``Totals.bonus_cap``)."""
+    role = {c.code: c.role for c in report.criteria}
+    part = {"score": 0.0, "bonus": 0.0, "penalty": 0.0}
+    done = 0
+    for code in codes:
+        score = decisions.get(code, {}).get("score")
+        if score is not None:
+            part[role.get(code, "score") if role.get(code) in part else "score"] += score
+            done += 1
+    bonus, penalty = part["bonus"], part["penalty"]
+    if report.totals.bonus_cap is not None:
+        bonus = min(bonus, report.totals.bonus_cap)
+    if report.totals.penalty_cap is not None:
+        penalty = min(penalty, report.totals.penalty_cap)
+    return Appraised(total=part["score"] + bonus - penalty, done=done, of=len(codes))
+
+
+def has_bonus_or_penalty(report: Report) -> bool:
+    """Whether the criteria set scores bonus or penalty items (the totals then show them on their own lines)."""
+    return any(c.role in ("bonus", "penalty") for c in report.criteria)
 
 
 def period_mark(p: PeriodCheck) -> str:

@@ -28,10 +28,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from models.provenance import Evidence
 from models.report import CriterionResult, CriterionTotal, FieldTotal, Report
 
-from ..messages import file_notes, iso_date, label, level_title, local_time
+from ..messages import file_notes, iso_date, label, level_title, local_time, score
 from ..signatures import describe as describe_signature
 from .cells import put, write_row
-from .present import Appraised, appraised_subtotals, period_line, running_version
+from .present import Appraised, appraised_subtotals, appraised_total, has_bonus_or_penalty, period_line, running_version
 
 FONT = "Times New Roman"  # the administrative documents' font (ND 30/2020); LibreOffice maps it to Liberation Serif
 SCORE_FORMAT = "[$-42A]General"  # vi-VN: 0,5 · 2 · 97,35 (decimal comma where the reader's locale would not give one)
@@ -209,8 +209,16 @@ def write_xlsx(report: Report, path: Path, *, evidence_root: Path | None = None,
     # the count per conclusion on one or two lines of the wide findings column, so the table keeps its pages
     _row(ws, r, ["", "", "TỔNG ĐIỂM", t.max_score, t.claimed_score, t.supported_score, "",
                  " · ".join(f"{label('verdicts', k)}: {v}" for k, v in sorted(t.by_verdict.items())), "",
-                 sum(d.get("score") or 0 for d in decisions.values()) if decisions else None, ""], bold=True,
+                 appraised_total(report, decisions).total if decisions else None, ""], bold=True,
          formats=_SCORES)
+    if has_bonus_or_penalty(report):  # the net total's parts, penalty points as negative numbers
+        for title, top, cap, claimed, supported in (
+                ("trong đó: điểm các tiêu chí", t.max_score, None, t.score_claimed, t.score_supported),
+                ("điểm thưởng (cộng)", None, t.bonus_cap, t.bonus_claimed, t.bonus_supported),
+                ("điểm trừ", None, t.penalty_cap, -t.penalty_claimed, -t.penalty_supported)):
+            r += 1
+            note = f" — tối đa {score(cap)}" if cap is not None else ""
+            _row(ws, r, ["", "", title + note, top, claimed, supported, "", "", "", None, ""], formats=_SCORES)
     print_setup(ws, 5, ncol)
 
     wf = wb.create_sheet("Phát hiện")

@@ -258,3 +258,23 @@ def test_a_unit_is_found_by_its_vietnamese_name_in_any_case_on_the_embedded_sqli
         assert _code(e) == ServiceCode.NOT_IN_CAMPAIGN
     finally:
         c.db.engine.dispose()
+
+
+def test_results_lock_when_round_two_closes(ctx):
+    """After round 2's deadline nothing more is recorded: no round record, no decision, no proposal."""
+    today = dt.datetime.now(VN_TZ).date()
+    spec = _spec(today).model_dump(mode="json")
+    spec["calendar"] = {k: {"opens": None, "closes": (today - dt.timedelta(days=d)).isoformat()}
+                        for k, d in (("self_assessment", 40), ("round1", 30), ("explanation", 20), ("round2", 10))}
+    campaigns.create_campaign(ctx, CampaignSpec.model_validate(spec))
+    appraiser = _who(ctx, "appraiser", label="Lê Thẩm Định")
+    for round_no in (1, 2):
+        with pytest.raises(ServiceError) as e:
+            campaigns.record_round(ctx, appraiser, "dong-nai-2026", A, round_no, "1.1.1", score=1)
+        assert _code(e) == ServiceCode.STEP_LOCKED and "kết quả đã khoá" in e.value.message_vi
+    with pytest.raises(ServiceError) as e:
+        campaigns.propose_questions(ctx, "dong-nai-2026", A, _report(), appraiser)
+    assert _code(e) == ServiceCode.STEP_LOCKED
+    with pytest.raises(ServiceError) as e:
+        campaigns.decide_question(ctx, appraiser, "dong-nai-2026", A, "1.1.1", "confirm")
+    assert _code(e) == ServiceCode.STEP_LOCKED

@@ -16,7 +16,7 @@ import yaml
 from api.service import intake
 from api.service.errors import ServiceError
 from api.service.sheet_headers import WrongSheet, header_report
-from api.service.sheet_template import template_rubric, write_template
+from api.service.sheet_template import template_rows, template_rubric, write_template
 from ingest import expand_submission
 from tests.conftest import ROOT
 from verifier import load_rubric, read_sheet
@@ -125,3 +125,17 @@ def test_several_sheets_are_named_and_told_what_to_do(tmp_path):
         intake.pick_sheet(expand_submission(tmp_path, Path(work)), None)
     vi = e.value.message_vi
     assert e.value.code.value == "MANY_SHEETS" and "a.xlsx" in vi and "b.xlsx" in vi and "bỏ các bảng thừa" in vi, vi
+
+
+def test_the_template_of_a_provincial_set_has_no_survey_rows_and_marks_bonus_and_penalty():
+    rubric = template_rubric("example-province")
+    rows = template_rows(rubric)
+    codes = {r["code"] for r in rows}
+    assert not codes & {s.code for s in rubric.of_role("survey")}  # never self-scored: no row to fill
+    assert {s.code for s in rubric.of_role("bonus")} <= codes
+    bonus = next(r for r in rows if r["code"] == rubric.of_role("bonus")[0].code)
+    penalty = next(r for r in rows if r["code"] == rubric.of_role("penalty")[0].code)
+    assert str(bonus["title"]).endswith("(điểm thưởng)") and str(penalty["title"]).endswith("(điểm trừ)")
+    assert sum(float(r["max_score"]) for r in rows if r["level"] == 0) == 70  # ordinary items only
+    first = rubric.fields[0]
+    assert rows[0]["stt"] == (first.stt or "I") and rows[0]["code"] == first.code
