@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Query, UploadFile
 from fastapi import Path as PathParam
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 import ingest
@@ -30,6 +30,8 @@ from ..service.campaigns import MAX_TEXT, LockState
 from ..service.filenames import content_disposition
 from ..service.tokens import as_utc
 from .deps import Auth, Rt, Staff
+
+YAML = "text/yaml; charset=utf-8"
 
 router = APIRouter(prefix="/campaigns", tags=["campaigns"])
 
@@ -301,6 +303,13 @@ def _lock_out(campaign_id: str, unit: str, step: str, st: LockState) -> LockOut:
                    since=_iso(st.since), by=st.by, until=_iso(st.until), message_vi=st.message_vi(step))
 
 
+def _campaign_out(c: dict[str, Any]) -> CampaignOut:
+    return CampaignOut(id=c["id"], year=c["year"], title=c["title"], step=c["step"],
+                       step_title=STEP_VI.get(c["step"] or ""),
+                       calendar=[StepOut.model_validate(_step_out(e)) for e in c["calendar"]],
+                       groups=[GroupOut(**g) for g in c["groups"]])
+
+
 def _unit_view_out(view: dict[str, Any]) -> UnitViewOut:
     base = f"/campaigns/{view['campaign']}/units/{view['unit']}"
     steps = []
@@ -359,14 +368,30 @@ def list_campaigns(rt: Rt, p: Auth) -> list[CampaignItem]:
             for c in campaigns.list_campaigns(rt, p)]
 
 
+@router.post("", status_code=201, response_model=CampaignOut)
+def save_campaign(rt: Rt, p: Auth,
+                  file: Annotated[UploadFile, File(description="the campaign file (YAML, UTF-8): "
+                                                               "docs/campaign-format.md")]) -> CampaignOut:
+    """Create a campaign from its file, or update it from a new version (admins only): the calendar and groups
+    are replaced, units added or moved, nothing recorded is deleted; the audit trail's `created` event names
+    who and when. A file that does not load is `422 CAMPAIGN_INVALID` with the reason in `message_vi`."""
+    spec = campaigns.parse_upload(p, file.file.read(campaigns.MAX_SPEC_BYTES + 1), file.filename or "")
+    return _campaign_out(campaigns.campaign_detail(rt, p, campaigns.save_campaign(rt, p, spec)))
+
+
 @router.get("/{campaign_id}", response_model=CampaignOut)
 def get_campaign(rt: Rt, campaign_id: str, p: Auth) -> CampaignOut:
     """One campaign: the calendar (UTC and Vietnam time, seconds left per step) and its unit groups."""
-    c = campaigns.campaign_detail(rt, p, campaign_id)
-    return CampaignOut(id=c["id"], year=c["year"], title=c["title"], step=c["step"],
-                       step_title=STEP_VI.get(c["step"] or ""),
-                       calendar=[StepOut.model_validate(_step_out(e)) for e in c["calendar"]],
-                       groups=[GroupOut(**g) for g in c["groups"]])
+    return _campaign_out(campaigns.campaign_detail(rt, p, campaign_id))
+
+
+@router.get("/{campaign_id}/spec", response_class=Response, responses={200: {"content": {YAML: {}}}})
+def get_spec(rt: Rt, campaign_id: str, p: Staff) -> Response:
+    """The campaign as its file (YAML; admin and appraiser tokens): download, edit the calendar, groups or
+    units, and `POST /campaigns` it again."""
+    text = campaigns.dump_spec(campaigns.spec_of(rt, campaign_id))
+    return Response(text, media_type=YAML, headers={"Content-Disposition": content_disposition(f"{campaign_id}.yaml"),
+                                                    "Cache-Control": "no-store"})
 
 
 @router.get("/{campaign_id}/events", response_model=list[EventOut])

@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import io
 import math
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,23 +62,164 @@ MAX_TEXT = 8000
 # --------------------------------------------------------------------------- the campaign file
 
 
+MAX_SPEC_BYTES = 1_000_000  # a campaign file is a few kilobytes; anything this large is not one
+# the campaign file's own checks (models.campaign.CampaignSpec) as people read them
+_PROBLEMS_VI: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"calendar lacks the steps (.+)"), "lịch thiếu các bước {0}"),
+    (re.compile(r"calendar\.(\w+): opens after it closes"), "calendar.{0} ({1}): ngày mở sau ngày kết thúc"),
+    (re.compile(r"calendar\.(\w+): closes on or before the previous step"),
+     "calendar.{0} ({1}): phải kết thúc sau ngày kết thúc của bước trước"),
+    (re.compile(r"calendar\.(\w+): opens before the previous step closes"),
+     "calendar.{0} ({1}): mở trước khi bước trước kết thúc"),
+    (re.compile(r"two groups share a code"), "hai nhóm đơn vị trùng mã"),
+    (re.compile(r"a unit is listed in two groups"), "một đơn vị có tên trong hai nhóm"),
+)
+
+
+# pydantic's error types as people read them (the rest keep pydantic's English message)
+_TYPES_VI: dict[str, str] = {
+    "missing": "thiếu khoá này", "extra_forbidden": "khoá không có trong định dạng",
+    "model_type": "phải là một bảng “khoá: giá trị”", "dict_type": "phải là một bảng “khoá: giá trị”",
+    "list_type": "phải là một danh sách", "string_type": "phải là chữ", "int_parsing": "phải là một số nguyên",
+    "int_type": "phải là một số nguyên", "date_from_datetime_parsing": "phải là một ngày (YYYY-MM-DD)",
+    "date_parsing": "phải là một ngày (YYYY-MM-DD)", "date_type": "phải là một ngày (YYYY-MM-DD)",
+    "string_pattern_mismatch": "chỉ gồm chữ thường không dấu, chữ số, - và _",
+    "greater_than_equal": "nhỏ hơn giá trị cho phép", "less_than_equal": "lớn hơn giá trị cho phép",
+    "literal_error": "không phải một bước của lịch (self_assessment, round1, explanation, round2)",
+}
+
+
+def _problem_vi(kind: str, msg: str) -> str:
+    if kind in _TYPES_VI:
+        return _TYPES_VI[kind]
+    text = msg.removeprefix("Value error, ")
+    for pattern, vi in _PROBLEMS_VI:
+        if m := pattern.fullmatch(text):
+            return vi.format(*m.groups(), *(STEP_VI.get(g, g) for g in m.groups()))
+    return text
+
+
+def _parse(text: str, name: str) -> CampaignSpec:
+    what = f" {name}" if name else ""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_SPEC_BYTES:
+        raise ServiceError(ServiceCode.CAMPAIGN_INVALID, f"campaign file{what} is larger than {MAX_SPEC_BYTES} bytes",
+                           f"Tệp đợt đánh giá{what} quá lớn (tối đa {MAX_SPEC_BYTES // 1000} KB).")
+    try:
+        aliased = any(isinstance(ev, yaml.AliasEvent) for ev in yaml.parse(text, Loader=yaml.SafeLoader))
+        data = None if aliased else yaml.safe_load(text)
+    except RecursionError as exc:  # "[[[[…": nested deeper than the parser goes
+        raise ServiceError(ServiceCode.CAMPAIGN_INVALID, f"campaign file{what} is nested too deeply",
+                           f"Tệp đợt đánh giá{what} lồng nhau quá sâu, không phải một tệp đợt đánh giá.") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"dòng {mark.line + 1}, cột {mark.column + 1}: " if mark is not None else ""
+        raise ServiceError(ServiceCode.CAMPAIGN_INVALID, f"cannot read{what}: {exc}",
+                           f"Không đọc được tệp đợt đánh giá{what} (YAML không hợp lệ): "
+                           f"{where}{getattr(exc, 'problem', None) or exc}") from exc
+    if aliased:
+        raise ServiceError(ServiceCode.CAMPAIGN_INVALID, f"campaign file{what} uses YAML aliases",
+                           f"Tệp đợt đánh giá{what} không được dùng neo và bí danh YAML (&tên, *tên).")
+    return spec_from_data(data, name)
+
+
+def spec_from_data(data: Any, name: str = "") -> CampaignSpec:
+    """A campaign as data (the YAML file's, or a form's), validated; CAMPAIGN_INVALID names each problem's key,
+    in Vietnamese."""
+    what = f" {name}" if name else ""
+    try:
+        return CampaignSpec.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(x) for x in e['loc']) or '(tệp)'}: {e['msg']}" for e in exc.errors())
+        problems_vi = "; ".join(
+            (f"{'.'.join(str(x) for x in e['loc'])}: " if e["loc"] else "") + _problem_vi(e["type"], e["msg"])
+            for e in exc.errors())
+        raise ServiceError(ServiceCode.CAMPAIGN_INVALID, f"{name or 'campaign'}: {problems}",
+                           f"Tệp đợt đánh giá{what} không hợp lệ: {problems_vi}") from exc
+
+
+def parse_spec(text: str) -> CampaignSpec:
+    """A campaign file's text (YAML), validated; CAMPAIGN_INVALID with the reason in Vietnamese when it does not
+    load (not YAML, anchors or aliases, a key missing or wrong, the calendar out of order, too large)."""
+    return _parse(text, "")
+
+
 def load_spec(path: Path) -> CampaignSpec:
     """A campaign file (YAML), validated; CAMPAIGN_INVALID with the reason when it does not load."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        return CampaignSpec.model_validate(data)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
         raise ServiceError(ServiceCode.CAMPAIGN_INVALID, f"cannot read {path.name}: {exc}",
                            f"Không đọc được tệp đợt đánh giá {path.name}: {exc}") from exc
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(x) for x in e['loc']) or '(tệp)'}: {e['msg']}" for e in exc.errors())
-        raise ServiceError(ServiceCode.CAMPAIGN_INVALID, f"{path.name}: {problems}",
-                           f"Tệp đợt đánh giá {path.name} không hợp lệ: {problems}") from exc
+    return _parse(text, path.name)
+
+
+def spec_of(ctx: Context, campaign_id: str) -> CampaignSpec:
+    """The stored campaign as its file says it: the calendar and the groups with their units (every unit that
+    takes part, in the order they joined; a unit dropped from a file stays, since nothing is deleted).
+    NOT_FOUND for an unknown campaign. Who may read it is the caller's: staff."""
+    with ctx.db.session() as s:
+        camp = _campaign(s, campaign_id)
+        rows = s.execute(select(CampaignUnit.group_id, Unit.name).join(Unit, Unit.id == CampaignUnit.unit_id)
+                         .where(CampaignUnit.campaign_id == camp.id).order_by(CampaignUnit.id)).all()
+        return CampaignSpec.model_validate({
+            "id": camp.id, "year": camp.year, "title": camp.title,
+            "calendar": {step: {"opens": w.get("opens"), "closes": w["closes"]} for step, w in camp.calendar.items()},
+            "groups": [{"code": g.code, "title": g.title, "rubric": g.rubric,
+                        "units": [name for gid, name in rows if gid == g.id]} for g in camp.groups]})
+
+
+def dump_spec(spec: CampaignSpec) -> str:
+    """A campaign as its YAML file (docs/campaign-format.md), to download, edit and load again."""
+    data = spec.model_dump(mode="python", exclude_none=True)
+    head = (f"# Đợt đánh giá {spec.id} — tệp đợt đánh giá (docs/campaign-format.md). Sửa lịch, nhóm và đơn vị\n"
+            "# rồi tải lên lại: đợt được cập nhật, mọi kết quả đã ghi được giữ nguyên.\n")
+    return head + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=None, width=1000)
+
+
+def parse_upload(p: Principal, data: bytes, name: str = "") -> CampaignSpec:
+    """An uploaded campaign file (UTF-8 YAML), for an admin: FORBIDDEN for anyone else before anything is read,
+    then as ``parse_spec``."""
+    if p.role != "admin":
+        raise forbidden("Chỉ quản trị viên tạo hoặc sửa đợt đánh giá.")
+    what = f" {name}" if name else ""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ServiceError(ServiceCode.CAMPAIGN_INVALID, f"campaign file{what} is not UTF-8 text",
+                           f"Tệp đợt đánh giá{what} phải là văn bản UTF-8 (YAML).") from exc
+    return _parse(text, name)
+
+
+def save_calendar(ctx: Context, p: Principal, campaign_id: str, calendar: dict[str, dict[str, str | None]]) -> str:
+    """A new calendar for a stored campaign (admins only; FORBIDDEN first): each step's ``opens`` (None or ""
+    : when the previous step closes) and ``closes`` as ISO days, checked like the file's; saved through
+    ``save_campaign`` with the groups and units unchanged."""
+    if p.role != "admin":
+        raise forbidden("Chỉ quản trị viên sửa lịch đánh giá.")
+    data = spec_of(ctx, campaign_id).model_dump(mode="python")
+    data["calendar"] = {step: {"opens": (w.get("opens") or "").strip() or None, "closes": (w.get("closes") or "").strip()}
+                        for step, w in calendar.items()}
+    return save_campaign(ctx, p, spec_from_data(data))
+
+
+def save_campaign(ctx: Context, p: Principal, spec: CampaignSpec) -> str:
+    """Create or update a campaign from its spec, for an admin (FORBIDDEN otherwise): ``create_campaign``, the
+    one writer, so the audit trail's ``created`` event names who changed the calendar or groups and when."""
+    if p.role != "admin":
+        raise forbidden("Chỉ quản trị viên tạo hoặc sửa đợt đánh giá.")
+    return create_campaign(ctx, spec, p)
 
 
 def create_campaign(ctx: Context, spec: CampaignSpec, p: Principal | None = None) -> str:
     """Store the campaign (or update it from a new version of its file): calendar, groups, their units.
-    A unit moved to another group moves; a unit no longer listed keeps its records (nothing is deleted)."""
+    A unit moved to another group moves; a unit no longer listed keeps its records (nothing is deleted).
+    Every group's criteria set must load (CAMPAIGN_INVALID naming the group otherwise)."""
+    for g in spec.groups:
+        try:
+            load_rubric(g.rubric)
+        except RubricError as exc:
+            raise ServiceError(ServiceCode.CAMPAIGN_INVALID, f"group {g.code}: rubric {g.rubric!r} does not load",
+                               f"Nhóm “{g.title}”: bộ tiêu chí “{g.rubric}” không dùng được. {exc.message_vi}") from exc
     with ctx.db.session() as s:
         camp = s.get(Campaign, spec.id)
         if camp is None:

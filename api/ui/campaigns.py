@@ -19,7 +19,7 @@ from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 import ingest
-from models.campaign import STEP_VI, UNIT_STEPS
+from models.campaign import STEP_VI, STEPS, UNIT_STEPS
 from models.pages import FileKind
 from verifier.messages import VN_TZ, local_time
 
@@ -27,7 +27,7 @@ from ..jobs import schedule
 from ..service import campaigns, intake
 from ..service.access import Principal
 from ..service.campaigns import LockState
-from ..service.errors import ServiceCode, ServiceError
+from ..service.errors import ServiceCode, ServiceError, forbidden
 from ..service.filenames import content_disposition
 from ..service.status import CampaignAction
 from .security import CSRF_FIELD, check_csrf
@@ -47,7 +47,8 @@ DONE_VI: dict[str, str] = {
     "lock-self_assessment": "Đã chốt điểm tự chấm.", "lock-explanation": "Đã chốt giải trình.",
     "propose": "Đã lấy đề xuất câu hỏi từ kết quả kiểm tra.", "confirm": "Đã xác nhận yêu cầu giải trình.",
     "drop": "Đã bỏ đề xuất.", "round": "Đã ghi kết quả thẩm định.", "survey": "Đã nhập điểm điều tra xã hội học.",
-    "unlock": "Đã mở lại bước cho đơn vị.",
+    "unlock": "Đã mở lại bước cho đơn vị.", "calendar": "Đã lưu lịch đánh giá mới.",
+    "campaign": "Đã lưu đợt đánh giá từ tệp.",
 }
 # the audit trail's actions as people read them (``service.status.CampaignAction``)
 ACTION_VI: dict[str, str] = {
@@ -135,8 +136,8 @@ def unit_summary(view: dict[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------- the campaigns
 
 
-@router.get("/campaigns", response_class=HTMLResponse)
-def campaigns_page(request: Request, p: PageUser) -> HTMLResponse:
+def _campaigns_page(request: Request, p: Principal, *, error: dict[str, Any] | None = None,
+                    status: int = 200) -> HTMLResponse:
     rt = runtime(request)
     items = []
     for c in campaigns.list_campaigns(rt, p):
@@ -147,7 +148,37 @@ def campaigns_page(request: Request, p: PageUser) -> HTMLResponse:
                       "deadline": local_time(step["closes"]) if step else "",
                       "left": countdown(step["seconds_left"]) if step else "",
                       "own": unit_href(c["id"], p.unit_name) if p.role == "unit" and p.unit_name else ""})
-    return render(request, "campaigns.html", {"items": items})
+    return render(request, "campaigns.html", {"items": items, "error": error}, status=status)
+
+
+@router.get("/campaigns", response_class=HTMLResponse)
+def campaigns_page(request: Request, p: PageUser) -> HTMLResponse:
+    return _campaigns_page(request, p)
+
+
+@router.post("/campaigns", response_model=None)
+def save_campaign(request: Request, p: PageUser, csrf: Csrf = "",
+                  file: Annotated[UploadFile | None, File()] = None,
+                  back: Annotated[str, Form(alias="from", max_length=80)] = "") -> Response:
+    """An admin creates a campaign from its file or updates one from a new version; a refused file is shown
+    again with the reason beside the form (on the campaign's page when it came from there)."""
+    check_csrf(request, csrf)
+    rt = runtime(request)
+    try:
+        if p.role != "admin":
+            raise forbidden("Chỉ quản trị viên tạo hoặc sửa đợt đánh giá.")
+        if file is None or not file.filename:
+            raise ServiceError(ServiceCode.VALIDATION, "no file", "Chưa chọn tệp đợt đánh giá (YAML).")
+        spec = campaigns.parse_upload(p, file.file.read(campaigns.MAX_SPEC_BYTES + 1), file.filename)
+        cid = campaigns.save_campaign(rt, p, spec)
+    except ServiceError as exc:
+        if exc.http_status not in IN_PLACE:
+            raise
+        error = {"where": "file", "message": exc.message_vi, "rows": []}
+        if back:
+            return _campaign_page(request, p, back, error=error, status=exc.http_status)
+        return _campaigns_page(request, p, error=error, status=exc.http_status)
+    return RedirectResponse(f"/ui/campaigns/{quote(cid, safe='')}?ok=campaign", status_code=303)
 
 
 def _campaign_page(request: Request, p: Principal, campaign_id: str, *, error: dict[str, Any] | None = None,
@@ -162,7 +193,16 @@ def _campaign_page(request: Request, p: Principal, campaign_id: str, *, error: d
         units = [unit_summary(campaigns.unit_view(rt, p, campaign_id, name)) for name in g["units"]]
         groups.append({**g, "unit_rows": units})
     names = [n for g in detail["groups"] for n in g["units"]]
-    ctx = {"c": detail, "calendar": calendar, "groups": groups, "unit_names": names, "error": error,
+    edit: list[dict[str, str]] = []
+    if p.role == "admin":
+        spec = campaigns.spec_of(rt, campaign_id)
+        sent = (error or {}).get("calendar") or {}
+        for step in STEPS:
+            w = spec.calendar[step]
+            edit.append({"step": step, "title": STEP_VI[step],
+                         "opens": sent.get(step, {}).get("opens", w.opens.isoformat() if w.opens else ""),
+                         "closes": sent.get(step, {}).get("closes", w.closes.isoformat())})
+    ctx = {"edit": edit, "c": detail, "calendar": calendar, "groups": groups, "unit_names": names, "error": error,
            "ok": DONE_VI.get(ok, ""), "unit_steps": [(s, STEP_VI[s]) for s in UNIT_STEPS],
            "step_now": STEP_VI.get(detail["step"] or "", ""), "base": f"/ui/campaigns/{quote(campaign_id, safe='')}",
            "default_until": (dt.datetime.now(VN_TZ) + dt.timedelta(days=3)).strftime("%Y-%m-%dT17:00")}
@@ -196,6 +236,45 @@ def import_survey(request: Request, campaign_id: str, p: PageUser, csrf: Csrf = 
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return RedirectResponse(f"/ui/campaigns/{quote(campaign_id, safe='')}?ok=survey#nhap-diem", status_code=303)
+
+
+@router.post("/campaigns/{campaign_id}/calendar", response_model=None)
+def save_calendar(request: Request, campaign_id: str, p: PageUser, csrf: Csrf = "",
+                  opens_self_assessment: Annotated[str, Form(max_length=20)] = "",
+                  closes_self_assessment: Annotated[str, Form(max_length=20)] = "",
+                  opens_round1: Annotated[str, Form(max_length=20)] = "",
+                  closes_round1: Annotated[str, Form(max_length=20)] = "",
+                  opens_explanation: Annotated[str, Form(max_length=20)] = "",
+                  closes_explanation: Annotated[str, Form(max_length=20)] = "",
+                  opens_round2: Annotated[str, Form(max_length=20)] = "",
+                  closes_round2: Annotated[str, Form(max_length=20)] = "") -> Response:
+    """An admin's new calendar (a date per step's opening and closing): a new version of the campaign, its
+    groups unchanged; a refused calendar is shown again as sent, the reason beside it."""
+    check_csrf(request, csrf)
+    sent: dict[str, dict[str, str | None]] = {
+        "self_assessment": {"opens": opens_self_assessment, "closes": closes_self_assessment},
+        "round1": {"opens": opens_round1, "closes": closes_round1},
+        "explanation": {"opens": opens_explanation, "closes": closes_explanation},
+        "round2": {"opens": opens_round2, "closes": closes_round2}}
+    try:
+        campaigns.save_calendar(runtime(request), p, campaign_id, sent)
+    except ServiceError as exc:
+        if exc.http_status not in IN_PLACE:
+            raise
+        return _campaign_page(request, p, campaign_id, status=exc.http_status,
+                              error={"where": "calendar", "message": exc.message_vi, "rows": [], "calendar": sent})
+    return RedirectResponse(f"/ui/campaigns/{quote(campaign_id, safe='')}?ok=calendar#sua-lich", status_code=303)
+
+
+@router.get("/campaigns/{campaign_id}/spec")
+def get_spec(request: Request, campaign_id: str, p: PageUser) -> Response:
+    """The campaign's file (YAML) to download, edit (groups, units) and upload again (admins and appraisers)."""
+    if not p.is_staff:
+        raise forbidden("Chỉ quản trị viên và thẩm định viên tải được tệp đợt đánh giá.")
+    text = campaigns.dump_spec(campaigns.spec_of(runtime(request), campaign_id))
+    return Response(text, media_type="text/yaml; charset=utf-8",
+                    headers={"Content-Disposition": content_disposition(f"{campaign_id}.yaml"),
+                             "Cache-Control": "no-store"})
 
 
 def _until(value: str) -> dt.datetime:

@@ -31,3 +31,22 @@ def browser():
         b = launch(pw)
         yield b
         b.close()
+
+
+DESKTOP = {"width": 1440, "height": 900}
+
+
+def signed_in_page(browser, base: str, token: str, viewport: dict | None = None, timeout: int = 30_000):
+    """A new page of its own browser context, signed in with ``token`` through the sign-in form; JavaScript
+    errors collect in ``page.errors``. Close it with ``page.context.close()``."""
+    ctx = browser.new_context(viewport=viewport or DESKTOP, locale="vi-VN", device_scale_factor=1,
+                              accept_downloads=True)
+    ctx.set_default_timeout(timeout)
+    page = ctx.new_page()
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.goto(base + "/ui/login")
+    page.fill("#token", token)
+    page.press("#token", "Enter")
+    page.wait_for_url(base + "/ui/")
+    return page

@@ -22,7 +22,7 @@ def _run(tmp_path, pg_url, *args, token=None):
     if token:
         env["KIEMCHUNG_TOKEN"] = token
     return subprocess.run([sys.executable, "-m", "api", "campaign", *args], capture_output=True, text=True,
-                          timeout=120, env=env)
+                          timeout=300, env=env)
 
 
 def test_campaign_commands(tmp_path, pg_url):

@@ -4,25 +4,14 @@ files and prints their paths; without a token, or with a unit's, or with an unkn
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 from openpyxl import load_workbook
 
 from api.service.context import open_context
 from api.service.tokens import create_token
 from models.settings import Settings
+from tests.api.cli.test_campaign_cli import _run
 from tests.council_example import CAMPAIGN, A, build
-
-
-def _run(tmp_path, pg_url, *args, token=None):
-    env = dict(os.environ, KIEMCHUNG_DATA_DIR=str(tmp_path / "d"), KIEMCHUNG_DATABASE_URL=pg_url, COLUMNS="200")
-    env.pop("KIEMCHUNG_TOKEN", None)
-    if token:
-        env["KIEMCHUNG_TOKEN"] = token
-    return subprocess.run([sys.executable, "-m", "api", "campaign", *args], capture_output=True, text=True,
-                          timeout=300, env=env)
 
 
 def test_export(tmp_path, pg_url):

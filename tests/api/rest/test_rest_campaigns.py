@@ -295,3 +295,48 @@ def test_survey_scores_are_imported_whole_or_not_at_all(client, svc, tokens):
     assert client.get(_unit_url(B), headers=H(tokens["appraiser"])).json()["survey"] == {"8.1": 28.25}
     [imp] = [e for e in client.get(f"/campaigns/{CID}/events", headers=admin).json() if e["action"] == "survey_import"]
     assert imp["by"] == "Trần Văn Quản" and "dtxhh.xlsx: 2 dòng" in imp["note"]
+
+
+def test_an_admin_uploads_downloads_and_reuploads_the_campaign_file(client, svc, tokens):
+    admin = H(tokens["admin"])
+    spec = _spec("self_assessment")
+    text = campaigns.dump_spec(spec)
+    for who in ("appraiser", "a"):
+        _error(client.post("/campaigns", headers=H(tokens[who]), files={"file": ("c.yaml", text, "text/yaml")}),
+               403, "FORBIDDEN")
+    assert client.get("/campaigns", headers=admin).json() == []  # nothing stored by a refused upload
+    r = client.post("/campaigns", headers=admin, files={"file": ("dot-2024.yaml", text.encode(), "text/yaml")})
+    assert r.status_code == 201, r.text
+    created = r.json()
+    assert created["id"] == CID and created["step"] == "self_assessment" and created["groups"][0]["units"] == [A, B]
+
+    # download (staff only), move round 1's deadline three days later, upload again
+    _error(client.get(f"/campaigns/{CID}/spec", headers=H(tokens["a"])), 403, "FORBIDDEN")
+    got = client.get(f"/campaigns/{CID}/spec", headers=H(tokens["appraiser"]))
+    assert got.status_code == 200 and got.headers["content-type"] == "text/yaml; charset=utf-8"
+    assert got.headers["content-disposition"].startswith("attachment") and campaigns.parse_spec(got.text) == spec
+    old = spec.calendar["round1"].closes
+    moved = old + dt.timedelta(days=3)  # still before the explanation step closes
+    edited = got.text.replace(f"round1: {{closes: {old.isoformat()}}}", f"round1: {{closes: {moved.isoformat()}}}")
+    assert edited != got.text
+    r = client.post("/campaigns", headers=admin, files={"file": ("dot-2024.yaml", edited.encode(), "text/yaml")})
+    assert r.status_code == 201, r.text
+    [round1] = [e for e in r.json()["calendar"] if e["step"] == "round1"]
+    assert dt.datetime.fromisoformat(round1["closes"]).astimezone(VN_TZ).date() == moved + dt.timedelta(days=1)
+    assert client.get(f"/campaigns/{CID}", headers=H(tokens["a"])).json()["calendar"][1]["closes"] == round1["closes"]
+    assert f"closes: {moved.isoformat()}" in client.get(f"/campaigns/{CID}/spec", headers=admin).text
+    trail = [e for e in client.get(f"/campaigns/{CID}/events", headers=admin).json() if e["action"] == "created"]
+    assert len(trail) == 2 and {(e["by"], e["role"]) for e in trail} == {("Trần Văn Quản", "admin")}
+    assert all(e["at"] and e["at_local"].endswith("(UTC+07:00)") for e in trail)
+
+    # a file that does not load: 422 with the reason, in Vietnamese; the campaign is unchanged
+    broken = edited.replace(f"closes: {moved.isoformat()}", "closes: 2000-01-01")
+    err = _error(client.post("/campaigns", headers=admin, files={"file": ("sai.yaml", broken.encode(), "text/yaml")}),
+                 422, "CAMPAIGN_INVALID")
+    assert "sai.yaml" in err["message_vi"] and "Thẩm định lần 1" in err["message_vi"]
+    for bad in (b"id: [", b"a: &x [1]\nb: *x\n", "id: x".encode("utf-16")):
+        err = _error(client.post("/campaigns", headers=admin, files={"file": ("x.yaml", bad, "text/yaml")}),
+                     422, "CAMPAIGN_INVALID")
+        assert "tệp đợt đánh giá x.yaml" in err["message_vi"].lower()
+    assert client.get(f"/campaigns/{CID}", headers=admin).json()["calendar"][1]["closes"] == round1["closes"]
+    _error(client.get("/campaigns/khong-co/spec", headers=admin), 404, "NOT_FOUND")

@@ -16,7 +16,7 @@ from api.service.tokens import create_token
 from models.settings import Settings
 from tests.hostile import corpus
 
-JSONISH = ("application/json", "image/png", "text/html", "image/svg+xml", "application/pdf", "image/jpeg", "image/tiff",
+JSONISH = ("application/json", "image/png", "text/html", "text/yaml", "image/svg+xml", "application/pdf", "image/jpeg", "image/tiff",
            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
            "application/vnd.openxmlformats-officedocument.wordprocessingml.document")  # every documented media type
 

@@ -278,3 +278,12 @@ def test_results_lock_when_round_two_closes(ctx):
     with pytest.raises(ServiceError) as e:
         campaigns.decide_question(ctx, appraiser, "dong-nai-2026", A, "1.1.1", "confirm")
     assert _code(e) == ServiceCode.STEP_LOCKED
+
+
+def test_a_campaign_whose_group_names_an_unknown_criteria_set_is_refused(ctx):
+    spec = _spec(dt.datetime.now(VN_TZ).date()).model_dump(mode="json")
+    spec["groups"][0]["rubric"] = "khong-co-bo-nay"
+    with pytest.raises(ServiceError) as e:
+        campaigns.create_campaign(ctx, CampaignSpec.model_validate(spec))
+    assert _code(e) == ServiceCode.CAMPAIGN_INVALID and "khong-co-bo-nay" in e.value.message_vi
+    assert campaigns.list_campaigns(ctx, _who(ctx, "admin", label="Quản trị")) == []  # nothing stored

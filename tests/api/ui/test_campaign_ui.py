@@ -26,6 +26,7 @@ from api.service import campaigns
 from api.service.tokens import authenticate, create_token
 from models.campaign import CampaignSpec
 from models.tables import SurveyScore
+from tests.api.browser import signed_in_page
 from tests.api.ui.test_layout import DESKTOP, PHONE, SMALL_PHONE, overflow, serious_axe
 from tests.api.ui.test_web_e2e import server  # noqa: F401 (fixture)
 from tests.conftest import EXAMPLE, ROOT
@@ -60,16 +61,7 @@ def _unit_url(base: str, unit: str) -> str:
 
 
 def _sign_in(browser, base: str, token: str, viewport: dict = DESKTOP) -> Page:
-    ctx = browser.new_context(viewport=viewport, locale="vi-VN", device_scale_factor=1, accept_downloads=True)
-    ctx.set_default_timeout(20_000)
-    page = ctx.new_page()
-    page.errors = []  # type: ignore[attr-defined]
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-    page.goto(base + "/ui/login")
-    page.fill("#token", token)
-    page.press("#token", "Enter")
-    page.wait_for_url(base + "/ui/")
-    return page
+    return signed_in_page(browser, base, token, viewport, timeout=20_000)
 
 
 def _card(page: Page, code: str):

@@ -20,6 +20,7 @@ from playwright.sync_api import Page
 
 from api.service import council
 from api.service.tokens import authenticate, create_token
+from tests.api.browser import signed_in_page
 from tests.api.ui.test_layout import DESKTOP, PHONE, SMALL_PHONE, overflow, serious_axe
 from tests.api.ui.test_web_e2e import server  # noqa: F401 (fixture)
 from tests.conftest import ROOT
@@ -30,16 +31,7 @@ PAGE = f"/ui/campaigns/{CAMPAIGN}/council"
 
 
 def _sign_in(browser, base: str, token: str, viewport: dict = DESKTOP) -> Page:
-    ctx = browser.new_context(viewport=viewport, locale="vi-VN", device_scale_factor=1, accept_downloads=True)
-    ctx.set_default_timeout(30_000)
-    page = ctx.new_page()
-    page.errors = []  # type: ignore[attr-defined]
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-    page.goto(base + "/ui/login")
-    page.fill("#token", token)
-    page.press("#token", "Enter")
-    page.wait_for_url(base + "/ui/")
-    return page
+    return signed_in_page(browser, base, token, viewport)
 
 
 def _cells(page: Page, selector: str) -> list[list[str]]:

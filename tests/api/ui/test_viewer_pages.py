@@ -29,13 +29,13 @@ from api.service.tokens import create_token
 from api.ui.views import method_label
 from models.pages import Page
 from models.tables import PageRow, SubmissionFile
+from tests.api.browser import DESKTOP, signed_in_page
 from tests.api.helpers import free_port, poll
 from tests.api.ui.test_layout import serious_axe
 from tests.conftest import EXAMPLE
 
 UNIT = "Sở Tư pháp tỉnh Đồng Nai"
 REPORT = "04-BC-CCHC-nam-2024.pdf"
-DESKTOP = {"width": 1440, "height": 900}
 
 
 @pytest.fixture()
@@ -79,16 +79,8 @@ def site(svc, app, tmp_path):
 
 
 def _signed_in(browser, base: str, token: str):
-    ctx = browser.new_context(viewport=DESKTOP, locale="vi-VN")
-    ctx.set_default_timeout(30_000)
-    page = ctx.new_page()
-    page.errors = []  # type: ignore[attr-defined]
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-    page.goto(base + "/ui/login")
-    page.fill("#token", token)
-    page.press("#token", "Enter")
-    page.wait_for_url(base + "/ui/")
-    return ctx, page
+    page = signed_in_page(browser, base, token, DESKTOP)
+    return page.context, page
 
 
 def _ready(page) -> None:
