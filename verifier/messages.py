@@ -43,6 +43,18 @@ def level_title(level: str, title: str) -> str:
     return f"{name}: {title}" if title else name
 
 
+def deadline_time(value: str | dt.datetime | None) -> str:
+    """A deadline as people write it: a step that closes at midnight Vietnam time closes at the end of the day
+    before ('hết ngày 28/11/2026', not '29/11/2026 00:00'); any other moment as ``local_time``."""
+    if not value:
+        return "—"
+    t = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
+    t = (t if t.tzinfo else t.replace(tzinfo=dt.UTC)).astimezone(VN_TZ)
+    if (t.hour, t.minute, t.second, t.microsecond) == (0, 0, 0, 0):
+        return f"hết ngày {t - dt.timedelta(days=1):%d/%m/%Y}"
+    return local_time(t)
+
+
 def local_time(value: str | dt.datetime | None) -> str:
     """An ISO timestamp (or datetime; naive means UTC) as Vietnam reads it, offset shown:
     '2026-12-02T03:30:04+00:00' -> '02/12/2026 10:30 (UTC+07:00)'."""

@@ -44,7 +44,7 @@ from models.tables import (
     Unit,
     utcnow,
 )
-from verifier.messages import VN_TZ, local_time
+from verifier.messages import VN_TZ, deadline_time, local_time
 from verifier.rubric import RubricError, load_rubric
 
 from . import documents, round_changes
@@ -281,7 +281,7 @@ def require_results_open(camp: Campaign, now: dt.datetime | None = None) -> None
     closes = step_bounds(camp, "round2")[1]
     if (now or utcnow()) >= closes:
         raise ServiceError(ServiceCode.STEP_LOCKED, f"round 2 closed at {closes.isoformat()}: results are locked",
-                           f"Thẩm định lần 2 đã kết thúc ({local_time(closes)}): kết quả đã khoá, không ghi thêm được.")
+                           f"Thẩm định lần 2 đã kết thúc ({deadline_time(closes)}): kết quả đã khoá, không ghi thêm được.")
 
 
 @dataclass(frozen=True)
@@ -300,7 +300,7 @@ class LockState:
     def message_vi(self, step: str) -> str:
         name = STEP_VI.get(step, step)
         if self.reason == "deadline":
-            return f"Đã hết hạn {name.lower()} ({local_time(self.since)}); chỉ quản trị viên mở lại được."
+            return f"Đã hết hạn {name.lower()} ({deadline_time(self.since)}); chỉ quản trị viên mở lại được."
         if self.reason in ("unit", "admin"):
             return f"Bước {name.lower()} đã chốt lúc {local_time(self.since)} ({self.by}); chỉ quản trị viên mở lại được."
         if self.reason == "not_open":

@@ -21,7 +21,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 import ingest
 from models.campaign import STEP_VI, STEPS, UNIT_STEPS
 from models.pages import FileKind
-from verifier.messages import VN_TZ, local_time
+from verifier.messages import VN_TZ, deadline_time, local_time
 
 from ..jobs import schedule
 from ..service import campaigns, intake
@@ -97,7 +97,7 @@ def _steps(view: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
     for e in view["steps"]:
         item = {"step": e["step"], "title": e["title"], "opens": local_time(e["opens"]) if e["opens"] else "",
-                "closes": local_time(e["closes"]), "deadline": local_time(e["deadline"]),
+                "closes": deadline_time(e["closes"]), "deadline": deadline_time(e["deadline"]),
                 "left": countdown(e["seconds_left"]), "unit_step": "locked" in e, "locked": False, "message": ""}
         if "locked" in e:
             st = _lock_state(e)
@@ -145,7 +145,7 @@ def _campaigns_page(request: Request, p: Principal, *, error: dict[str, Any] | N
         step = next((e for e in detail["calendar"] if e["step"] == c["step"]), None)
         items.append({"id": c["id"], "year": c["year"], "title": c["title"], "groups": c["groups"],
                       "step": STEP_VI.get(c["step"] or "", ""),
-                      "deadline": local_time(step["closes"]) if step else "",
+                      "deadline": deadline_time(step["closes"]) if step else "",
                       "left": countdown(step["seconds_left"]) if step else "",
                       "own": unit_href(c["id"], p.unit_name) if p.role == "unit" and p.unit_name else ""})
     return render(request, "campaigns.html", {"items": items, "error": error}, status=status)
@@ -186,7 +186,7 @@ def _campaign_page(request: Request, p: Principal, campaign_id: str, *, error: d
     rt = runtime(request)
     detail = campaigns.campaign_detail(rt, p, campaign_id)
     calendar = [{"title": e["title"], "opens": local_time(e["opens"]) if e["opens"] else "",
-                 "closes": local_time(e["closes"]), "left": countdown(e["seconds_left"]),
+                 "closes": deadline_time(e["closes"]), "left": countdown(e["seconds_left"]),
                  "now": e["step"] == detail["step"]} for e in detail["calendar"]]
     groups = []
     for g in detail["groups"]:

@@ -22,7 +22,7 @@ from tests.api.browser import signed_in_page
 from tests.api.ui.test_layout import DESKTOP, PHONE, overflow, serious_axe
 from tests.api.ui.test_web_e2e import server  # noqa: F401 (fixture)
 from tests.conftest import ROOT
-from verifier.messages import VN_TZ, local_time
+from verifier.messages import VN_TZ, deadline_time
 
 A = "Sở Tư pháp tỉnh Đồng Nai"
 B = "Sở Y tế tỉnh Đồng Nai"
@@ -46,7 +46,9 @@ def _sign_in(browser, base: str, token: str, viewport: dict = DESKTOP) -> Page:
 
 def _deadline(day: dt.date) -> str:
     """How the page shows a step closing on ``day``: the end of that day, Vietnam time."""
-    return local_time(dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0), VN_TZ))
+    assert deadline_time(dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0), VN_TZ)) == \
+        f"hết ngày {day:%d/%m/%Y}"
+    return f"hết ngày {day:%d/%m/%Y}"
 
 
 def test_an_admin_manages_the_calendar_and_groups_in_the_browser(server, browser, tmp_path):  # noqa: F811
