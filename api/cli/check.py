@@ -14,7 +14,7 @@ from rich.table import Table
 from models.errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK
 from models.report import Report, Verdict
 from models.settings import get_settings
-from verifier.messages import score
+from verifier.messages import label, score
 
 from ..jobs.check import run_batch, run_check
 from ..service.errors import ServiceError
@@ -26,7 +26,8 @@ from .main import app
 
 
 def _print_report(report: Report, outputs: dict[str, Path]) -> None:
-    table = Table(title=f"{report.unit or 'Đơn vị ?'} — năm {report.year} — {report.rubric_id}", show_lines=False)
+    table = Table(title=f"{report.unit or 'Đơn vị ?'} — năm {report.year} — {report.rubric_title or report.rubric_id}",
+                  show_lines=False)
     table.add_column("Mã", no_wrap=True)
     table.add_column("Tự đánh giá", justify="right")
     table.add_column("Minh chứng", justify="right")
@@ -34,14 +35,14 @@ def _print_report(report: Report, outputs: dict[str, Path]) -> None:
     table.add_column("Phát hiện đầu tiên", overflow="fold")
     for c in report.criteria:
         first = c.findings[0] if c.findings else None
-        first_text = f"[{first.code.value}] {first.message}" if first else ""
+        first_text = f"{label('findings', first.code)}: {first.message}" if first else ""
         table.add_row(c.code, score(c.claimed_score), score(c.supported_score),
-                      f"[{VERDICT_STYLE[c.verdict]}]{c.verdict.value}[/]", first_text)
+                      f"[{VERDICT_STYLE[c.verdict]}]{label('verdicts', c.verdict)}[/]", first_text)
     t = report.totals
     table.add_row("Tổng", score(t.claimed_score), score(t.supported_score), "", f"tối đa {score(t.max_score)}",
                   style="bold")
     out_console.print(table)
-    out_console.print("Kết luận: " + ", ".join(f"{k} {v}" for k, v in sorted(t.by_verdict.items())))
+    out_console.print("Kết luận: " + ", ".join(f"{label('verdicts', k)} {v}" for k, v in sorted(t.by_verdict.items())))
     for f in report.files:
         if f.status != FileStatus.OK:
             code, reason = (f.error.code.value, f.error.message_vi or f.error.message) if f.error else ("?", "")

@@ -92,6 +92,19 @@ def test_cli_check_json_and_exit_code(session_settings, tmp_path):
     assert (tmp_path / "o" / "report.xlsx").is_file()
 
 
+def test_cli_check_prints_labels_for_people(session_settings, tmp_path):
+    """The table people read names verdicts and findings in Vietnamese and the criteria set by its title; the
+    codes stay in --json."""
+    env = dict(os.environ, KIEMCHUNG_DATA_DIR=str(session_settings.data_dir), COLUMNS="200")
+    proc = subprocess.run([sys.executable, "-m", "api", "check", str(EXAMPLE), "--out", str(tmp_path / "o")],
+                          capture_output=True, text=True, env=env, timeout=900)
+    assert proc.returncode == 1, proc.stderr
+    summary = next(line for line in proc.stdout.splitlines() if line.startswith("Kết luận:"))
+    assert "Không khớp 4" in summary and "Khớp minh chứng 5" in summary, summary
+    assert not {"REFUTED", "SUPPORTED", "MANUAL_REVIEW", "LATE", "par-reference"} & set(
+        proc.stdout.replace("│", " ").replace(",", " ").split()), proc.stdout
+
+
 def test_cli_missing_sheet_exit_code(tmp_path):
     (tmp_path / "a.pdf").write_bytes((EXAMPLE / "02-BC-CCHC-quy-I-2024.pdf").read_bytes())
     proc = subprocess.run([sys.executable, "-m", "api", "check", str(tmp_path), "-q", "--out", str(tmp_path / "o")],
