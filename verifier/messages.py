@@ -8,6 +8,7 @@ and only here. Renderers show the label and keep the code as a tooltip; report.j
 from __future__ import annotations
 
 import datetime as dt
+import math
 from importlib import resources
 from zoneinfo import ZoneInfo
 
@@ -103,6 +104,15 @@ def score(v: float | None) -> str:
         return "—"
     text = f"{v:.2f}".rstrip("0").rstrip(".")
     return text.replace(".", ",")
+
+
+def parse_score(raw: str) -> float | None:
+    """A number as people type it, decimal comma or point ('0,5', '1.5'); None when it is not a finite number."""
+    try:
+        value = float(raw.strip().replace(",", "."))
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
 
 
 def percent(v: float) -> str:

@@ -21,13 +21,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 import ingest
 from models.campaign import STEP_VI
-from models.pages import FileKind
 from verifier.messages import VN_TZ, local_time
 
 from ..jobs import schedule
 from ..service import campaigns, intake
 from ..service.campaigns import MAX_TEXT, LockState
-from ..service.filenames import content_disposition
+from ..service.filenames import EVIDENCE_MEDIA_TYPES, content_disposition
 from ..service.tokens import as_utc
 from .deps import Auth, Rt, Staff
 
@@ -38,8 +37,6 @@ router = APIRouter(prefix="/campaigns", tags=["campaigns"])
 UnitStep = Literal["self_assessment", "explanation"]  # models.campaign.UNIT_STEPS
 Round = Annotated[int, PathParam(ge=1, le=2, description="the appraisal round, 1 or 2")]
 FileId = Annotated[int, PathParam(ge=1, le=2**31 - 1)]
-MEDIA_TYPES = {FileKind.PDF: "application/pdf", FileKind.PNG: "image/png", FileKind.JPEG: "image/jpeg",
-               FileKind.TIFF: "image/tiff"}
 
 
 # --------------------------------------------------------------------------- response and request models
@@ -462,7 +459,7 @@ def add_file(rt: Rt, campaign_id: str, unit: str, code: str, p: Auth,
 def get_file(rt: Rt, campaign_id: str, unit: str, code: str, file_id: FileId, p: Auth) -> FileResponse:
     """Download one version of an additional file (served as its content is, never as its name says)."""
     name, path = campaigns.additional_file(rt, p, campaign_id, unit, file_id, code)
-    media = MEDIA_TYPES.get(ingest.detect_kind(path), "application/octet-stream")
+    media = EVIDENCE_MEDIA_TYPES.get(ingest.detect_kind(path).value, "application/octet-stream")
     return FileResponse(path, media_type=media, headers={"Content-Disposition": content_disposition(name),
                                                          "Cache-Control": "no-store"})
 

@@ -44,7 +44,7 @@ from models.tables import (
     Unit,
     utcnow,
 )
-from verifier.messages import VN_TZ, deadline_time, local_time
+from verifier.messages import VN_TZ, deadline_time, local_time, parse_score
 from verifier.rubric import RubricError, load_rubric
 
 from . import documents, round_changes
@@ -276,10 +276,15 @@ def current_step(camp: Campaign, now: dt.datetime | None = None) -> Step | None:
     return None
 
 
+def results_locked(camp: Campaign, now: dt.datetime | None = None) -> bool:
+    """Results lock when round 2 closes: no round record, decision or proposal after it."""
+    return (now or utcnow()) >= step_bounds(camp, "round2")[1]
+
+
 def require_results_open(camp: Campaign, now: dt.datetime | None = None) -> None:
-    """Results lock when round 2 closes: no round record, decision or proposal after it (STEP_LOCKED)."""
-    closes = step_bounds(camp, "round2")[1]
-    if (now or utcnow()) >= closes:
+    """STEP_LOCKED once the results are locked (``results_locked``)."""
+    if results_locked(camp, now):
+        closes = step_bounds(camp, "round2")[1]
         raise ServiceError(ServiceCode.STEP_LOCKED, f"round 2 closed at {closes.isoformat()}: results are locked",
                            f"Thẩm định lần 2 đã kết thúc ({deadline_time(closes)}): kết quả đã khoá, không ghi thêm được.")
 
@@ -650,7 +655,7 @@ def import_survey(ctx: Context, p: Principal, campaign_id: str, path: Path) -> i
         problems, parsed = [], []
         for line, unit, code, raw in rows:
             unit_id = members.get(unit.strip().casefold())
-            value = _number(raw)
+            value = parse_score(raw)
             if unit_id is None:
                 problems.append(f"dòng {line}: đơn vị “{unit}” không thuộc đợt đánh giá")
             elif not code.strip():
@@ -705,14 +710,6 @@ def _survey_rows(path: Path) -> list[tuple[int, str, str, str]]:
             continue
         out.append((n, cells[cols["unit"]], cells[cols["code"]], cells[cols["score"]]))
     return out
-
-
-def _number(raw: str) -> float | None:
-    try:
-        value = float(raw.strip().replace(",", "."))
-    except ValueError:
-        return None
-    return value if math.isfinite(value) else None
 
 
 # --------------------------------------------------------------------------- what a unit's campaign holds
@@ -780,7 +777,7 @@ def unit_view(ctx: Context, p: Principal, campaign_id: str, unit: str, now: dt.d
         return {"campaign": camp.id, "year": camp.year, "title": camp.title, "unit": member.unit.name,
                 "group": member.group.code, "rubric": member.group.rubric, "submission": sub.id if sub else None,
                 "steps": steps, "criteria": [criteria[k] for k in sorted(criteria)], "survey": survey,
-                "events": events}
+                "events": events, "results_locked": results_locked(camp, now)}
 
 
 def list_campaigns(ctx: Context, p: Principal | None = None) -> list[dict[str, Any]]:

@@ -50,3 +50,8 @@ def report_filename(unit: str | None, year: int | None, fmt: str) -> str:
     """A report's file name: 'bao-cao-Sở-Tư-pháp-tỉnh-Đồng-Nai-2024.xlsx' (the unit's name as it is written)."""
     stem = safe_filename("-".join(str(p) for p in ("bao-cao", unit or "don-vi", year or "") if p), "bao-cao")
     return f"{stem}.{fmt}"
+
+
+# What an evidence file (PDF or image) is served as, by its kind detected from its content (``Blob.kind``,
+# ``ingest.detect_kind``), never from its name: nothing a unit sent is served as HTML or script.
+EVIDENCE_MEDIA_TYPES = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png", "tiff": "image/tiff"}

@@ -212,7 +212,7 @@ def _record(s: Session, campaign_id: str, unit_id: int, submission_id: str, code
     note = note_of(result)
     proposal = None
     camp = s.get(Campaign, campaign_id)
-    results_open = camp is not None and utcnow() < campaigns.step_bounds(camp, "round2")[1]
+    results_open = camp is not None and not campaigns.results_locked(camp)
     # an appraiser's round 2 is never displaced, and nothing is proposed once the results are locked
     if results_open and (current is None or current.source == RoundSource.MACHINE):
         proposal = RoundScore(campaign_id=campaign_id, unit_id=unit_id, round=2, code=code,

@@ -20,15 +20,14 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 
 import ingest
 from models.campaign import STEP_VI, STEPS, UNIT_STEPS
-from models.pages import FileKind
-from verifier.messages import VN_TZ, deadline_time, local_time
+from verifier.messages import VN_TZ, deadline_time, local_time, parse_score
 
 from ..jobs import schedule
 from ..service import campaigns, intake
 from ..service.access import Principal
 from ..service.campaigns import LockState
 from ..service.errors import ServiceCode, ServiceError, forbidden
-from ..service.filenames import content_disposition
+from ..service.filenames import EVIDENCE_MEDIA_TYPES, content_disposition
 from ..service.status import CampaignAction
 from .security import CSRF_FIELD, check_csrf
 from .views import PageUser, render, runtime
@@ -36,8 +35,6 @@ from .views import PageUser, render, runtime
 router = APIRouter()
 
 Csrf = Annotated[str, Form(alias=CSRF_FIELD, max_length=200)]
-MEDIA_TYPES = {FileKind.PDF: "application/pdf", FileKind.PNG: "image/png", FileKind.JPEG: "image/jpeg",
-               FileKind.TIFF: "image/tiff"}
 # the round-state filter of a unit's page: query value → label
 FILTERS: dict[str, str] = {"": "Tất cả", "yeu-cau": "Yêu cầu giải trình", "da-giai-trinh": "Đã giải trình",
                            "chua-giai-trinh": "Chưa giải trình", "de-xuat": "Đề xuất chờ xác nhận"}
@@ -101,7 +98,7 @@ def _steps(view: dict[str, Any]) -> list[dict[str, Any]]:
                 "left": countdown(e["seconds_left"]), "unit_step": "locked" in e, "locked": False, "message": ""}
         if "locked" in e:
             st = _lock_state(e)
-            item.update(locked=st.locked, reason=st.reason, message=st.message_vi(e["step"]),
+            item.update(locked=st.locked, closed=st.closed, reason=st.reason, message=st.message_vi(e["step"]),
                         open_until=local_time(st.until) if st.until and not st.locked else "")
         out.append(item)
     return out
@@ -312,7 +309,6 @@ def unlock(request: Request, campaign_id: str, p: PageUser, csrf: Csrf = "",
 def _unit_page(request: Request, p: Principal, campaign_id: str, unit: str, *, state: str = "",
                error: dict[str, Any] | None = None, ok: str = "", status: int = 200) -> HTMLResponse:
     view = campaigns.unit_view(runtime(request), p, campaign_id, unit)
-    results_locked = next(e["seconds_left"] for e in view["steps"] if e["step"] == "round2") == 0
     steps = _steps(view)
     by_step = {s["step"]: s for s in steps}
     expl_open = not by_step["explanation"]["locked"]
@@ -333,8 +329,8 @@ def _unit_page(request: Request, p: Principal, campaign_id: str, unit: str, *, s
            "href": unit_href(campaign_id, view["unit"]), "campaign_href": f"/ui/campaigns/{quote(campaign_id, safe='')}",
            "error": error, "ok": DONE_VI.get(ok, ""), "is_unit": p.role == "unit", "is_staff": p.is_staff,
            "lockable": [s for s in steps if s["unit_step"] and not s["locked"] and p.role == "unit"],
-           "lock_button": LOCK_BUTTON_VI, "expl_open": expl_open, "results_locked": results_locked,
-           "round2_open": by_step["explanation"]["locked"] and by_step["explanation"].get("reason") != "not_open",
+           "lock_button": LOCK_BUTTON_VI, "expl_open": expl_open, "results_locked": view["results_locked"],
+           "round2_open": by_step["explanation"]["closed"],
            "events": [{**e, "what": ACTION_VI.get(e["action"], e["action"]), "step_vi": STEP_VI.get(e["step"], e["step"])}
                       for e in reversed(view["events"])]}
     return render(request, "campaign_unit.html", ctx, status=status)
@@ -388,10 +384,10 @@ def decide_question(request: Request, campaign_id: str, unit: str, code: str, p:
 def _score(raw: str) -> float | None:
     if not raw.strip():
         return None
-    try:
-        return float(raw.strip().replace(",", "."))
-    except ValueError as exc:
-        raise ServiceError(ServiceCode.SCORE_OUT_OF_RANGE, "score is not a number", "Điểm phải là một số.") from exc
+    value = parse_score(raw)
+    if value is None:
+        raise ServiceError(ServiceCode.SCORE_OUT_OF_RANGE, "score is not a number", "Điểm phải là một số.")
+    return value
 
 
 @router.post("/campaigns/{campaign_id}/units/{unit}/rounds/{code}", response_model=None)
@@ -461,6 +457,6 @@ def get_file(request: Request, campaign_id: str, unit: str, file_id: Annotated[i
              p: PageUser) -> FileResponse:
     """One version of an additional file, served as its content is (never as its name says)."""
     name, path = campaigns.additional_file(runtime(request), p, campaign_id, unit, file_id)
-    media = MEDIA_TYPES.get(ingest.detect_kind(path), "application/octet-stream")
+    media = EVIDENCE_MEDIA_TYPES.get(ingest.detect_kind(path).value, "application/octet-stream")
     return FileResponse(path, media_type=media, headers={"Content-Disposition": content_disposition(name),
                                                          "Cache-Control": "no-store"})

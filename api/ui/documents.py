@@ -20,7 +20,7 @@ from verifier.signatures import describe as describe_signature
 from ..service import documents
 from ..service.access import Principal, may_read_document, require_document
 from ..service.errors import not_found
-from ..service.filenames import content_disposition
+from ..service.filenames import EVIDENCE_MEDIA_TYPES, content_disposition
 from ..service.status import FileStatus
 from ..service.store import records
 from .views import (
@@ -38,10 +38,8 @@ from .views import (
 
 router = APIRouter()
 
-# The original's type from its content (``Blob.kind``, detected at intake), never from its name: nothing the unit
-# sent is served as HTML or script; a kind without a viewer is a download.
-MEDIA_TYPES = {FileKind.PDF.value: "application/pdf", FileKind.JPEG.value: "image/jpeg",
-               FileKind.PNG.value: "image/png", FileKind.TIFF.value: "image/tiff"}
+# The original's extension by its kind from its content (``Blob.kind``, detected at intake); its media type is
+# ``EVIDENCE_MEDIA_TYPES``'s, and a kind without a viewer is a download.
 EXTENSIONS = {FileKind.PDF.value: ".pdf", FileKind.JPEG.value: ".jpg", FileKind.PNG.value: ".png",
               FileKind.TIFF.value: ".tif"}
 
@@ -73,7 +71,7 @@ def original_file(request: Request, sha256: str, p: ApiUser, download: bool = Fa
         path = rt.blobs.local_path(sha256)
     except FileNotFoundError as exc:
         raise not_found("document", "Không tìm thấy tệp.") from exc
-    media = MEDIA_TYPES.get(kind)
+    media = EVIDENCE_MEDIA_TYPES.get(kind)
     inline = media is not None and not download
     return FileResponse(path, media_type=media or "application/octet-stream", headers={
         "Content-Disposition": content_disposition(name, inline=inline), "Cache-Control": "private, no-store"})
