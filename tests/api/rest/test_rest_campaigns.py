@@ -17,6 +17,7 @@ from api.service import campaigns
 from api.service.tokens import authenticate, create_token
 from models.campaign import CampaignSpec
 from tests.api.helpers import example_zip, poll
+from tests.api.service.test_campaigns import _spec as campaign_spec
 from verifier.messages import VN_TZ
 
 A = "Sở Tư pháp tỉnh Đồng Nai"  # the example submission's unit
@@ -31,17 +32,7 @@ def H(token: str) -> dict:
 
 def _spec(step: str) -> CampaignSpec:
     """A campaign for the example's year, its dates around today so that ``step`` is open now."""
-    today, d = dt.datetime.now(VN_TZ).date(), dt.timedelta
-    if step == "explanation":
-        cal = {"self_assessment": (today - d(30), today - d(10)), "round1": (None, today - d(2)),
-               "explanation": (None, today + d(5)), "round2": (None, today + d(20))}
-    else:
-        cal = {"self_assessment": (today - d(3), today + d(3)), "round1": (None, today + d(10)),
-               "explanation": (None, today + d(15)), "round2": (None, today + d(20))}
-    return CampaignSpec.model_validate({
-        "id": CID, "year": 2024, "title": "Đánh giá Chỉ số CCHC năm 2024 (thử)",
-        "calendar": {k: {"opens": o.isoformat() if o else None, "closes": c.isoformat()} for k, (o, c) in cal.items()},
-        "groups": [{"code": "so_nganh", "title": "Sở, ban, ngành", "rubric": "par-reference", "units": [A, B]}]})
+    return campaign_spec(dt.datetime.now(VN_TZ).date(), step=step, campaign_id=CID, year=2024)
 
 
 @pytest.fixture()

@@ -24,8 +24,9 @@ from verifier.messages import VN_TZ
 A, B = "Sở Tư pháp tỉnh Đồng Nai", "Sở Y tế tỉnh Đồng Nai"
 
 
-def _spec(today: dt.date, *, step: str = "explanation") -> CampaignSpec:
-    """Dates around today so that ``step`` is open now."""
+def _spec(today: dt.date, *, step: str = "explanation", campaign_id: str = "dong-nai-2026",
+          year: int = 2026) -> CampaignSpec:
+    """Units A and B in one group, dates around today so that ``step`` is open now."""
     d = dt.timedelta
     if step == "explanation":
         cal = {"self_assessment": (today - d(30), today - d(10)), "round1": (None, today - d(2)),
@@ -34,7 +35,7 @@ def _spec(today: dt.date, *, step: str = "explanation") -> CampaignSpec:
         cal = {"self_assessment": (today - d(3), today + d(3)), "round1": (None, today + d(10)),
                "explanation": (None, today + d(15)), "round2": (None, today + d(20))}
     return CampaignSpec.model_validate({
-        "id": "dong-nai-2026", "year": 2026, "title": "Đánh giá Chỉ số CCHC năm 2026 (thử)",
+        "id": campaign_id, "year": year, "title": f"Đánh giá Chỉ số CCHC năm {year} (thử)",
         "calendar": {k: {"opens": o.isoformat() if o else None, "closes": c.isoformat()} for k, (o, c) in cal.items()},
         "groups": [{"code": "so_nganh", "title": "Sở, ban, ngành", "rubric": "par-reference", "units": [A, B]}]})
 

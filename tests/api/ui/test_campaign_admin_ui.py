@@ -19,6 +19,7 @@ from api.service import campaigns
 from api.service.tokens import authenticate, create_token
 from models.campaign import CampaignSpec
 from tests.api.browser import signed_in_page
+from tests.api.service.test_campaigns import _spec as campaign_spec
 from tests.api.ui.test_layout import DESKTOP, PHONE, overflow, serious_axe
 from tests.api.ui.test_web_e2e import server  # noqa: F401 (fixture)
 from tests.conftest import ROOT
@@ -31,13 +32,7 @@ ARTIFACTS = ROOT / "tests" / "artifacts" / "campaigns"  # screenshots for review
 
 
 def _spec() -> CampaignSpec:
-    today, d = dt.datetime.now(VN_TZ).date(), dt.timedelta
-    cal = {"self_assessment": (today - d(3), today + d(3)), "round1": (None, today + d(10)),
-           "explanation": (None, today + d(15)), "round2": (None, today + d(20))}
-    return CampaignSpec.model_validate({
-        "id": CID, "year": 2024, "title": "Đánh giá Chỉ số CCHC năm 2024 (thử)",
-        "calendar": {k: {"opens": o.isoformat() if o else None, "closes": c.isoformat()} for k, (o, c) in cal.items()},
-        "groups": [{"code": "so_nganh", "title": "Sở, ban, ngành", "rubric": "par-reference", "units": [A, B]}]})
+    return campaign_spec(dt.datetime.now(VN_TZ).date(), step="self_assessment", campaign_id=CID, year=2024)
 
 
 def _sign_in(browser, base: str, token: str, viewport: dict = DESKTOP) -> Page:
