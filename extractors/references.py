@@ -124,6 +124,7 @@ class _Parts:
     issuers: list[str] = field(default_factory=list)
     repaired: bool = False  # an OCR-damaged code was rewritten (the value needs review)
     spaced: bool = False  # party form with a spaced hyphen ("367 - QĐ/TW")
+    term_note: str | None = None  # a legislature's term restored from the year ("QH5" -> "QH15")
 
     def plausible(self) -> bool:
         """A spaced party hyphen makes a number only when its codes are in the tables."""
@@ -148,13 +149,17 @@ class _Parts:
     def term_outside_year(self) -> str | None:
         """A legislature's term (``QH14``, ``UBTVQH15``) that does not sit in the number's year
         (``45/2019/QH15``): a misprint or a misreading, whatever the page's method."""
+        if self.term_note:
+            return self.term_note
         if not self.year:
             return None
         for c in self.codes:
             m = _TERM.match(c.upper())
             if m:
                 term = P.tables()["legislatures"].get(int(m.group(1)))
-                if term and not term[0] <= int(self.year) <= term[1]:
+                if term is None:  # "85/2025/QH5" for QH15: a digit lost, no such term
+                    return f"{c}: no legislature has term {int(m.group(1))}"
+                if not term[0] <= int(self.year) <= term[1]:
                     return f"{c} does not sit in {self.year}"
         return None
 
@@ -190,8 +195,36 @@ def parts_of(m: re.Match) -> _Parts:
     type_code = codes[0] if codes and P.is_type_code(codes[0]) and len(codes) > 1 else None
     if type_code is None and len(codes) == 1 and P.is_type_code(codes[0]) and codes[0] in ("NQ", "NĐ", "QĐ", "TT", "CT"):
         type_code = codes[0]
+    note = None
+    if year:
+        codes, note = _restore_terms(codes, int(year))
+        repaired = repaired or note is not None
     issuers = codes[1:] if type_code else codes
-    return _Parts(num, year, "normative" if year else "admin", type_code, codes, issuers, repaired)
+    return _Parts(num, year, "normative" if year else "admin", type_code, codes, issuers, repaired, term_note=note)
+
+
+def _restore_terms(codes: list[str], year: int) -> tuple[list[str], str | None]:
+    """A legislature's term that lost its leading digit ("85/2025/QH5", "6/2013/UBTVQH3": the 1 of
+    QH15, UBTVQH13 dropped by OCR) is restored when exactly one term of that ending sits in the
+    number's year; the value is then a repair, for review."""
+    terms = P.tables()["legislatures"]
+    out, notes = [], []
+    for c in codes:
+        m = _TERM.match(c.upper())
+        t = int(m.group(1)) if m else None
+        span = terms.get(t) if t is not None else None
+        if m is None or (span and span[0] <= year <= span[1]):
+            out.append(c)
+            continue
+        fits = [k for k, (a, b) in terms.items() if a <= year <= b and str(k).endswith(m.group(1))
+                and len(str(k)) == len(m.group(1)) + 1]
+        if len(fits) != 1:
+            out.append(c)
+            continue
+        fixed = c[:m.start(1)] + str(fits[0])
+        notes.append(f"{c} restored as {fixed}: no term {t} sat in {year}")
+        out.append(fixed)
+    return out, "; ".join(notes) or None
 
 
 def canonical_number(raw: str) -> str | None:

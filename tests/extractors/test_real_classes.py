@@ -3,8 +3,8 @@
 from bench.refgold import reference_gold
 from extractors import read_identity
 from extractors.normalize import fix_chars
-from extractors.references import scan_references
-from tests.extractors.helpers import text_page
+from extractors.references import find_references, scan_references
+from tests.extractors.helpers import ocr_page, text_page
 
 HEADER = """{body}
 Số: {number}
@@ -110,6 +110,9 @@ def test_header_number_whose_legislature_term_misses_its_year_needs_review():
     bad = read_identity([text_page(head.format(n="45/2019/QH15"))])
     assert bad.number == "45/2019/QH15" and bad.fields["number"].needs_review
     assert any("QH15 does not sit in 2019" in n for n in bad.notes)
+    cut = read_identity([text_page(head.format(n="45/2019/QH4"))])
+    assert cut.number == "45/2019/QH14" and cut.fields["number"].needs_review
+    assert any("QH4 restored as QH14" in n for n in cut.notes)
     good = read_identity([text_page(head.format(n="45/2019/QH14"))])
     assert good.number == "45/2019/QH14" and not good.fields["number"].needs_review
 
@@ -152,3 +155,21 @@ def test_signing_title_damaged_by_a_seal_still_gives_the_signer_flagged():
     # an upper-case line that is not a position is no title: no signer from a byline under it
     other = read_identity([text_page(head + "Điều 1. Thử.\nBAN BIÊN TẬP\nTrần Văn Bình\n")])
     assert other.signer is None
+
+
+def test_legislature_term_that_lost_its_leading_digit_is_restored_from_the_year_for_review():
+    # scans drop the 1 of QH15 ("85/2025/QH5"): the only term ending in 5 that sat in 2025 is the 15th
+    lost = find_references(ocr_page("căn cứ Luật số 85/2025/QH5 ngày 25 tháng 6 năm 2025;"))[0]
+    assert lost.number == "85/2025/QH15" and lost.needs_review
+    for raw, want in (("6/2013/UBTVQH3", "6/2013/UBTVQH13"), ("28/2005/PL-UBTVQH1", "28/2005/PL-UBTVQH11"),
+                      ("5/2008/NQ-UBTVQH2", "5/2008/NQ-UBTVQH12")):
+        r = find_references(ocr_page(f"theo văn bản số {raw} ngày 3 tháng 4"))[0]
+        assert (r.number, r.needs_review) == (want, True), raw
+    typo = find_references(text_page("căn cứ Luật số 85/2025/QH5 ngày 25 tháng 6 năm 2025;"))[0]
+    assert typo.number == "85/2025/QH15" and typo.needs_review  # printed so: a repair all the same
+    never = find_references(ocr_page("căn cứ Luật số 85/2025/QH55 ngày 25 tháng 6;"))[0]
+    assert never.number == "85/2025/QH55" and never.needs_review  # no term 55, none to restore
+    kept = find_references(ocr_page("căn cứ Luật số 85/2025/QH15 ngày 25 tháng 6 năm 2025;"))[0]
+    assert kept.number == "85/2025/QH15" and not kept.needs_review
+    old = find_references(ocr_page("Luật số 76/1975/QH5 ngày 3 tháng 6 năm 1975"))[0]
+    assert not old.needs_review  # the fifth term sat in 1975
