@@ -49,12 +49,20 @@ Scoring, per part:
   documents whose references include their own number (official or printed).
 * **unflagged wrong numbers**: of all numbers reported without ``needs_review`` (the identity
   number and every reference), the share that are wrong.
+* **failure classes**, counts only (published for TEST too, so that a gap can be understood
+  without reading a TEST document): ``number.confident_wrong_as_printed`` — confident-wrong
+  numbers that are the ``Số:`` line as printed where the official number differs (the header
+  agrees with itself; only the database knows otherwise), still counted as confident-wrong;
+  ``references_failure_classes`` — each extra reference as a variant of the own number, a
+  cited number read with another code, or a number outside the gold rule (by shape), and the
+  missed ones by shape.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import time
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
@@ -167,6 +175,40 @@ def _identity_outcomes(ident, gold: Gold, layout: dict, whole: bool = True) -> d
     return out
 
 
+_HEAD = re.compile(r"^(\d+[a-z]?)[/-](?:(\d{4})/)?")
+
+
+def _shape(key: str) -> str:
+    """The form of a reference key (``refgold.reference_key``: no hyphens)."""
+    if re.match(r"^\d+[a-z]?/\d{4}/", key):
+        return "normative n/yyyy/CODE"
+    if re.match(r"^\d+[a-z]?-", key) or re.match(r"^\d+[a-z]?[A-ZĐ][^/]*/", key):
+        return "party n-CODE/CODE"
+    return "yearless n/CODE"
+
+
+def _ref_classes(extra: dict, missing: dict, gold: Gold) -> Counter:
+    """What kind of wrong reference each extra one is, naming no document (the TEST part may
+    publish these): a variant of the document's own number, a variant of a number the document
+    does cite (same number and year, other code: a misreading or a cut symbol), or a number the
+    gold's rule does not see at all, by its shape; and the missed ones by shape."""
+    out: Counter = Counter()
+    heads = {(m.group(1), m.group(2)) for k in missing if (m := _HEAD.match(k))}
+    own = {(m.group(1), m.group(2)) for k in gold.own_numbers if k and (m := _HEAD.match(k))}
+    for key, n in extra.items():
+        m = _HEAD.match(key)
+        head = (m.group(1), m.group(2)) if m else None
+        if head in own:
+            out["extra: a variant of the own number"] += n
+        elif head in heads:
+            out["extra: a cited number read otherwise (same number, other code)"] += n
+        else:
+            out[f"extra: not a citation by the gold rule ({_shape(key)})"] += n
+    for key, n in missing.items():
+        out[f"missed ({_shape(key)})"] += n
+    return out
+
+
 def _score_doc(ex, gold: Gold, want: Counter, layout: dict, whole: bool = True) -> dict:
     ident = ex.document
     outcomes = _identity_outcomes(ident, gold, layout, whole)
@@ -178,7 +220,10 @@ def _score_doc(ex, gold: Gold, want: Counter, layout: dict, whole: bool = True) 
     return {"id": gold.id, "identity": outcomes, "refs": m, "own_in_refs": bool(own),
             "got": {f: getattr(ident, f) for f in IDENTITY}, "kind": getattr(ident, "kind", None),
             "unflagged_numbers": sum(conf.values()) + number_unflagged,
-            "unflagged_wrong": m["fp_confident"] + (outcomes["number"] == "confident_wrong")}
+            "unflagged_wrong": m["fp_confident"] + (outcomes["number"] == "confident_wrong"),
+            "number_as_printed": outcomes["number"] == "confident_wrong" and gold.printed_differs
+            and number_key(ident.number) == number_key(gold.printed_number),
+            "ref_classes": _ref_classes(m["extra"], m["missing"], gold)}
 
 
 def _summary(rows: list[dict], part: str) -> dict:
@@ -203,6 +248,10 @@ def _summary(rows: list[dict], part: str) -> dict:
     out["unflagged_numbers"] = un
     out["unflagged_wrong_numbers"] = wrong
     out["unflagged_wrong_rate"] = round(wrong / un, 5) if un else 0.0
+    # a confident "wrong" number that is the header as printed, where the official number
+    # differs (a relabelled ministry, a database typo): nothing in the text can tell
+    out["number"]["confident_wrong_as_printed"] = sum(r["number_as_printed"] for r in rows)
+    out["references_failure_classes"] = dict(sorted(sum((r["ref_classes"] for r in rows), Counter()).items()))
     if part == "test":
         return out
     out["failures"] = [
@@ -225,6 +274,8 @@ def _side_by_side(by_part: dict[str, dict]) -> dict:
                 continue
             flat[f"{part}_{name}_accuracy"] = s[name]["accuracy"]
             flat[f"{part}_{name}_confident_wrong_rate"] = s[name]["confident_wrong_rate"]
+        if s["number"]["scored"]:
+            flat[f"{part}_number_confident_wrong_as_printed"] = s["number"]["confident_wrong_as_printed"]
         flat[f"{part}_references_precision"] = s["references"]["precision"]
         flat[f"{part}_references_recall"] = s["references"]["recall"]
         flat[f"{part}_own_number_in_references_rate"] = s["own_number_in_references_rate"]
