@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from models.report import Report
 from models.tables import Submission
 from verifier.evidence import LOW_CONFIDENCE
+from verifier.messages import parse_score
 
 from ..service import decisions, reports
 from ..service.access import visible_submission
@@ -76,16 +77,11 @@ def decide(request: Request, submission_id: str, code: str, p: PageUser,
     check_csrf(request, csrf)
     if not p.is_staff:
         raise forbidden("Chỉ thẩm định viên được ghi kết quả thẩm định.")
-    value = None
-    if score.strip():
-        try:
-            value = float(score.strip().replace(",", "."))
-        except ValueError:
-            value = float("nan")
+    value = parse_score(score) if score.strip() else None
     with runtime(request).db.session() as s:
         sub = visible_submission(p, s.get(Submission, submission_id))
         report = reports.checked_report(sub)
-        if value is not None and value != value:
+        if score.strip() and value is None:
             raise ServiceError(ServiceCode.DECISION_INVALID, "score is not a number", "Điểm thẩm định phải là một số.")
         d = decisions.record(s, p, submission_id, code, action=action, score=value, comment=comment)
         out = decisions.as_dict(d)

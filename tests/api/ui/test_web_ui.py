@@ -140,6 +140,9 @@ def test_review_decisions_exports_and_scoping(app, tokens, svc):
         assert r.status_code == 422 and "ý kiến" in r.json()["error"]["message_vi"]
         r = c.post(url, data={"action": "set", "score": "7"}, headers=jh)
         assert r.status_code == 422 and "từ 0 đến 2" in r.json()["error"]["message_vi"]
+        for typed in ("abc", "inf", "nan"):  # read like the survey import and the round form
+            r = c.post(url, data={"action": "set", "score": typed, "comment": "x"}, headers=jh)
+            assert r.status_code == 422 and r.json()["error"]["message_vi"] == "Điểm thẩm định phải là một số.", typed
         r = c.post(url, data={"action": "accept"}, headers={"Accept": "application/json"})
         assert r.status_code == 403  # no CSRF token
         r = c.post(url, data={"action": "accept"}, headers=jh)
