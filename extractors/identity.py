@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from models.extraction import DocumentIdentity, DocumentKind, IdentityField
-from models.pages import Page
+from models.pages import AltSource, Page
 from models.provenance import Box
 
 from . import patterns as P
@@ -68,14 +68,20 @@ _TYPE_LINE_WORDS = [
 _TYPE_ALT = "|".join(_TYPE_LINE_WORDS)
 _TYPE_LINE = re.compile(r"^(" + _TYPE_ALT + r")(?![a-z])\s*(.*)$")
 # "Số:", "Số 06/…" (capital S, no colon), "Luật số:", "Nghị quyết số:", "Só:465" (OCR)
-_NUMBER_CELL = re.compile(r"^(?:(?:" + _TYPE_ALT + r")\s+)?(?P<so>so|s6|s0)(?P<colon>\s*[:.;]\s*_?\s*|\s+(?=\d))")
+# "5õ:" (OCR of "Số:", read only with its colon, flagged: :data:`_DAMAGED_SO`)
+_NUMBER_CELL = re.compile(r"^(?:(?:" + _TYPE_ALT + r")\s+)?(?P<so>so|s6|s0|5o)(?P<colon>\s*[:.;]\s*_?\s*|\s+(?=\d))")
+_DAMAGED_SO = {"5o"}  # readings of "Số" that flag the number
 _NUMBER_INNER = re.compile(r"\s(?:so|s6)\s*:\s*_?\s*")  # "SỞ NỘI VỤ Số: 12/…" (two columns on one line)
 # a day or month of two digits that OCR split with a space or read with a look-alike of 1
 # ("tháng 1 1", "tháng 1 !", "ngày l5"): read, joined and flagged (:func:`_header_digits`)
 _SPLIT_1 = r"[1!|il][ ]?\d|\d[ ][\d!|il]"
+# a day or month read with a stray digit ("ngày 237 tháng 10", an italic 27): matched so that the
+# line is still the place-and-date line; its value comes only from the word's second reading
+# (:func:`_second_reading`), flagged
+_STRAY_DIGIT = r"\d{3}(?![ ]?\d)"
 _PLACE_DATE = re.compile(
-    r"(?P<place>[^\W\d_][^,\n:]{0,40}?)\s*,\s*ngay\s*(?P<d>\d{1,2}(?![ ]\d)|" + _SPLIT_1 + r"|[ ._…]*)\s*thang\s*"
-    r"(?P<m>\d{1,2}(?![ ]\d)|" + _SPLIT_1 + r")\s*nam\s*(?P<y>\d{4})"
+    r"(?P<place>[^\W\d_][^,\n:]{0,40}?)\s*(?P<sep>[,.])\s*ngay\s*(?P<d>\d{1,2}(?![ ]\d)|" + _SPLIT_1 + "|" + _STRAY_DIGIT
+    + r"|[ ._…]*)\s*thang\s*(?P<m>\d{1,2}(?![ ]\d)|" + _SPLIT_1 + "|" + _STRAY_DIGIT + r")\s*nam\s*(?P<y>\d{4})"
 )
 _ONE_LOOKALIKES = str.maketrans({"!": "1", "|": "1", "i": "1", "l": "1", " ": None})
 
@@ -84,6 +90,35 @@ def _header_digits(raw: str) -> tuple[str, bool]:
     """The digits of a header date's day or month, and whether they had to be repaired."""
     digits = raw.translate(_ONE_LOOKALIKES)
     return digits, digits != raw
+
+
+def _second_reading(page: Page, start: int, end: int) -> str | None:
+    """The second engine's reading of the one word printed at ``[start, end)``, when it is a day
+    or a month (one or two digits); ``None`` without one (``Page.alternatives``, ``ingest.numbers``)."""
+    w = page.words
+    hit = [k for k in range(len(w)) if w.start[k] < end and w.end[k] > start]
+    if len(hit) != 1:
+        return None
+    return next((a.text for a in page.alternatives if a.word == hit[0] and a.source == AltSource.SECOND_ENGINE
+                 and re.fullmatch(r"\d{1,2}", a.text)), None)
+
+
+def _header_part(page: Page, c: _Cell, m: re.Match, group: str, top: int) -> tuple[str, str | None]:
+    """A header date's day (``top`` 31) or month (12) as digits, and the reason it is flagged:
+    look-alikes of 1 joined, or a value unreadable as printed ("237") taken from the word's
+    second reading; ``""`` when neither gives a value."""
+    raw = m[group].strip(" ._…")
+    digits, fixed = _header_digits(raw)
+    if digits.isdigit() and 1 <= int(digits) <= top:
+        return digits, "the issue date's day or month was read split or with a look-alike of 1; joined" \
+            if fixed else None
+    if not digits:
+        return "", None
+    second = _second_reading(page, c.start + m.start(group), c.start + m.end(group))
+    if second is None or not 1 <= int(second) <= top:
+        return "", None
+    return second, f"the issue date's {'day' if group == 'd' else 'month'} was read {raw!r}, " \
+        f"unreadable; taken from the second reading of the digits ({second})"
 
 
 _VV = re.compile(r"^\s*(?:v/v|v\.v|về việc)\s*[:.]?\s*", re.IGNORECASE)
@@ -473,6 +508,10 @@ def _header(b: _Builder, page: Page, idx: WordIndex) -> DocumentKind:
 
     spans = _number_spans(band, num_i, num_at, text) if num_i is not None else []
     parts = _read_number(b, page, idx, text, spans) if spans else None
+    label = band[num_i] if num_i is not None else None
+    so = _NUMBER_CELL.match(label.folded) if label is not None else None
+    if label is not None and so is not None and so["so"] in _DAMAGED_SO:
+        b.flag("number", f"the number's label was read {label.text[:so.end('so')]!r}, not 'Số'")
 
     if date_i is not None and date_m is not None:  # found together
         c, m = band[date_i], date_m
@@ -485,15 +524,16 @@ def _header(b: _Builder, page: Page, idx: WordIndex) -> DocumentKind:
         ps = c.start + c.text.find(place, m.start("place")) if place else c.start
         if place and place[0].isupper():
             b.set("place", place, page, idx, ps, ps + len(place))
-        day, day_fixed = _header_digits(m["d"].strip(" ._…"))
-        month, month_fixed = _header_digits(m["m"])
-        if day.isdigit() and month.isdigit():
+        day, day_odd = _header_part(page, c, m, "d", 31)
+        month, month_odd = _header_part(page, c, m, "m", 12)
+        if day and month:
             try:
                 val = _dt.date(int(m["y"]), int(month), int(day)).isoformat()
             except ValueError:
                 val = None
-            odd = "the issue date's day or month was read split or with a look-alike of 1; joined" \
-                if day_fixed or month_fixed else None
+            sep_odd = "the place-and-date line has a full stop where its comma is (read damaged)" \
+                if m["sep"] != "," else None
+            odd = "; ".join(x for x in (day_odd, month_odd, sep_odd) if x) or None
             if val:
                 b.set("issued_on", val, page, idx, c.start + m.start("d"), c.start + m.end(), odd=odd)
 

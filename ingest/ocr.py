@@ -1,4 +1,4 @@
-"""One page through OCR: render (or load) → blank check → deskew → Tesseract → orientation.
+"""One page through OCR: render (or load) → blank check → photographed sheet flattened → deskew → Tesseract → orientation.
 
 ``run_page_job`` is what the executor's workers run.  It takes a small picklable
 ``PageJob`` (file path + page index: pages are rendered inside the worker, never shipped
@@ -30,7 +30,7 @@ from .images import load_frame, to_gray
 from .numbers import NumberWork
 from .pagetext import RawWord, RawWords, build_page_text
 from .pdf import open_pdf
-from .preprocess import PointMap, compose, deskew, is_blank, map_box, rotate_quarter
+from .preprocess import PointMap, compose, deskew, flatten_sheet, is_blank, map_box, rotate_quarter
 
 log = logging.getLogger(__name__)
 
@@ -161,10 +161,12 @@ def _ocr_words(gray: np.ndarray, job: PageJob, dpi: int) -> tuple[list[tesseract
 
 
 def _read(gray: np.ndarray, job: PageJob, dpi: int
-          ) -> tuple[list[tesseract.TsvWord], float, PointMap, float, np.ndarray]:
-    straight, angle, back = deskew(gray)
+          ) -> tuple[list[tesseract.TsvWord], float, PointMap, float, np.ndarray, bool]:
+    """Flatten a photographed sheet, deskew, OCR; the last value says whether the page was a photographed sheet."""
+    sheet, flat, to_photo = flatten_sheet(gray)
+    straight, angle, back = deskew(sheet)
     words, mean = _ocr_words(straight, job, dpi)
-    return words, mean, back, angle, straight
+    return words, mean, compose(back, to_photo), angle, straight, flat
 
 
 
@@ -199,20 +201,22 @@ def read_image(gray: np.ndarray, width_pt: float, height_pt: float, job: PageJob
         return Page(number=number, width=width_pt, height=height_pt, method=PageMethod.EMPTY,
                     layer_score=job.layer_score, decision=(job.decision + "; " if job.decision else "")
                     + "rendered page is blank")
-    words, mean, back, angle, straight = _read(gray, job, dpi)
+    words, mean, back, angle, straight, flat = _read(gray, job, dpi)
     rotation = 0
-    steps = []
+    steps = ["photographed sheet found and flattened"] if flat else []
     if angle:
         steps.append(f"deskewed {angle:+.1f}°")
     if mean < OSD_BELOW_CONFIDENCE or len(words) < OSD_BELOW_WORDS:
         osd = tesseract.detect_orientation(gray, dpi=dpi, timeout=job.timeout)
         if osd and osd.rotate and osd.confidence >= OSD_MIN_CONFIDENCE:
             turned, turn_back = rotate_quarter(gray, osd.rotate)
-            words2, mean2, back2, angle2, straight2 = _read(turned, job, dpi)
+            words2, mean2, back2, angle2, straight2, flat2 = _read(turned, job, dpi)
             if mean2 > mean and len(words2) >= len(words) * 0.5:
                 words, mean, rotation, straight = words2, mean2, osd.rotate, straight2
                 back = compose(back2, turn_back)
                 steps = [f"rotated {osd.rotate}° (OSD confidence {osd.confidence:.1f})"]
+                if flat2:
+                    steps.append("photographed sheet found and flattened")
                 if angle2:
                     steps.append(f"deskewed {angle2:+.1f}°")
     where = f"{job.path} page {number}"
