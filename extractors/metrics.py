@@ -51,7 +51,7 @@ from .confidence import WordIndex
 from .date_forms import scan_dates as _scan_dates
 from .normalize import fix_chars, fold, fold_chars, parse_vn_number
 from .references import scan_references
-from .subjects import snap, subject_words
+from .subjects import CONTEXT_SYLLABLES, snap, subject_words, whole_word_end
 
 SNAP_SUBJECTS = True  # move subject ends to underthesea word boundaries (see extractors.subjects)
 
@@ -94,7 +94,7 @@ _QUALS = [
 _QUAL_FILLER = re.compile(r"(?:\s+|(?<![a-z])(?:phai|duoc|la|bang|o muc|muc|chiem)(?![a-z]))+$")
 _AFTER_QUAL = re.compile(r"\s*(?:tro len|tro xuong)")  # used with match(text, pos): no "^"
 _TAIL_VERBS = re.compile(
-    r"(?:[\s,:]|(?<![^\W\d_])(?:đạt tỷ lệ|đạt tỉ lệ|đạt mức|đạt|là|chiếm|bằng|ở mức|(?<!gia )tăng|giảm|còn|chỉ|được|có|"
+    r"(?:[\s,:]|(?<![^\W\d_])(?:đạt tỷ lệ|đạt tỉ lệ|đạt mức|đạt|là|chiếm|bằng|ở mức|(?<!gia )tăng|(?<!miễn )(?<!suy )giảm|còn|chỉ|được|có|"
     r"với|tương ứng|khoảng|trên|dưới|từ|ít nhất|tối thiểu|tối đa|không quá|gần|hơn)(?![^\W\d_]))+$",
     re.IGNORECASE,
 )
@@ -192,7 +192,8 @@ def _subject(text: str, folded: str, qstart: int, vend: int, is_pct: bool, floor
             return (f"{head} … {subj}" if subj and not _generic(subj) else head), False
     if prev is not None and prev[2] == is_pct and (_continues(folded, prev[1], qstart)
                                                    or _next_period(folded, prev[1], qstart, vend)
-                                                   or _BOUNDS_GAP.fullmatch(text, prev[1], qstart)):
+                                                   or _BOUNDS_GAP.fullmatch(text, prev[1], qstart)
+                                                   or _MOVE_GAP.fullmatch(folded, prev[1], qstart)):
         return prev[0], False
     if (prev is not None and is_pct and prev[5] and _clause_start(folded, qstart, 0) <= prev[4]
             and (_generic(_TY_LE.sub("", fold(subj))) or len(text[prev[1]:qstart].split()) <= 6)
@@ -201,6 +202,8 @@ def _subject(text: str, folded: str, qstart: int, vend: int, is_pct: bool, floor
         return _words_cap(f"{prev[0]} {text[prev[4]:qstart]}", 20)[0], False
     if not _generic(subj):
         return subj, cut
+    if prev is not None and prev[2] == is_pct and _COMMA_GAP.fullmatch(folded, prev[1], qstart) and not _generic(prev[0]):
+        return prev[0], False
     for alt in (_paren_subject(text, folded, qstart, cell_floor),
                 _colon_label(text, folded, qstart, cell_floor),
                 _row_label(text, folded, cells, cell, rows=rows) if cells else None,
@@ -221,6 +224,13 @@ _CONTINUES = re.compile(r"[^.;:()|\n]{0,40}?(?<![a-z])(?:va|hoac)\s+(?:(?:nho|lo
 # after this one) and the period
 _NEXT_PERIOD = re.compile(r"[\s,;]*(?:va\s+)?(?:(?:den|tu|trong)\s+)?(?:nam|giai doan|quy|thang)\s+[\d/\-–\s]+"
                           r"(?:(?:dat|la|phai dat|tang len|giam con)\s*)?$")
+
+
+# "từ dưới 50% lên trên 50%", "giảm từ 5% xuống còn 2%": the figure a quantity moves to shares the
+# subject of the figure before; so does a figure of a comma list ("vượt mức 35%, 45%, 55%") that
+# names nothing itself (the list's last figure keeps the noun phrase after it)
+_MOVE_GAP = re.compile(r"\s+(?:len|xuong|xuong con|giam con|tang len)\s+(?:(?:muc|tren|duoi|khoang)\s+)?")
+_COMMA_GAP = re.compile(r"\s*,\s*")
 
 
 def _next_period(folded: str, prev_end: int, qstart: int, vend: int) -> bool:
@@ -267,11 +277,10 @@ def _clause_subject(text: str, folded: str, qstart: int, vend: int, is_pct: bool
         qstart, bare = s, True
     tail = _TAIL_VERBS.search(text, cs, qstart)
     e = tail.start() if tail else qstart
-    words = text[cs:e].split()
-    words = _after_marker(words)
+    words = _after_marker(_skip_opening(text[cs:e]))
     # a clause that opens its table cell is the cell's label, taken whole; elsewhere its last words
     n_before = CELL_WORDS if ceiling is not None and not text[floor:cs].strip(" |\t+-–•") else BEFORE_WORDS
-    before = (_clean(" ".join(words[-n_before:])), len(words) > n_before, bare)
+    before = (_head_and_tail(words, n_before), len(words) > n_before, bare)
     compared = _COMPARED.match(text, vend)
     if is_pct and compared:  # "hàm lượng 70% ≤ TiO2": the value bounds the quantity after the sign
         word = compared.group("word")
@@ -354,12 +363,47 @@ CELL_WORDS = 60
 _SUBJECT_MARKERS = ("thì", "có", "mà", "hưởng")
 
 
+HEAD_WORDS = 8  # words of a long clause's head kept before its last BEFORE_WORDS
+
+
 def _after_marker(words: list[str]) -> list[str]:
-    """The words after the last subject marker of the clause, when at least two are left."""
+    """The words after the last subject marker of the clause, when at least two are left and they
+    are more than a bare quantity head ("… tổ chức tín dụng khác có giá trị từ 20%": whose value)."""
+    heads = subject_words()["quantity_heads"]
     for i in range(len(words) - 3, -1, -1):
         if words[i].lower().strip(",") in _SUBJECT_MARKERS:
+            if fold(_clean(" ".join(words[i + 1:]))) in heads:
+                continue
             return words[i + 1:]
     return words
+
+
+def _skip_opening(clause: str) -> list[str]:
+    """The words of ``clause`` without its list mark ("a) ") and without an opening adverbial set
+    off by a comma ("Kể từ ngày … năm 2027, mức thu phí …"), when the rest still names something."""
+    clause = _LIST_MARK.sub("", clause.strip() + " ").strip()  # "a) 3% vào quỹ …": the mark ends the clause
+    words = clause.split()
+    folded = " ".join(fold(w) for w in words[:4])
+    if "," in clause and any(folded == o or folded.startswith(o + " ") for o in subject_words()["adverbial_openers"]):
+        rest = clause[clause.index(",") + 1:]
+        if not _generic(rest):
+            return rest.split()
+    return words
+
+
+def _head_and_tail(words: list[str], n: int) -> str:
+    """The last ``n`` words of a clause; a longer clause keeps its head too ("Dự toán kinh phí quản lý
+    chung … tổng dự toán …"): a Vietnamese clause names what it is about first."""
+    tail = _clean(" ".join(words[-n:]))
+    extra = len(words) - n
+    if extra <= 0 or n > BEFORE_WORDS:
+        return tail
+    if extra <= HEAD_WORDS:  # head and tail meet: the whole clause
+        return _clean(" ".join(words))
+    k = HEAD_WORDS
+    k += len(whole_word_end(words[:k], words[k:k + CONTEXT_SYLLABLES])) if SNAP_SUBJECTS else 0
+    head = _clean(" ".join(words[:k]))
+    return f"{head} … {tail}" if head and tail else head or tail
 
 
 def _words_cap(s: str, n: int, last: bool = False) -> tuple[str, bool]:
@@ -685,6 +729,22 @@ def _soft_breaks(text: str) -> str:
     return _SOFT_BREAK.sub(lambda m: " " * len(m.group(0)), text)
 
 
+def _same_head_before(subject: str, earlier: list[Metric], folded: str, start: int) -> str | None:
+    """A bare head ("mức tối đa bằng 75%") refers back to the first figure of its sentence whose
+    subject names that head ("mức lương hưu hằng tháng … được tính bằng 45% …; mức tối đa bằng 75%")."""
+    heads = [h for h in subject_words()["quantity_heads"] if re.search(rf"(?<![a-z]){h}(?![a-z])", fold(subject))]
+    if not heads:
+        return None
+    ends = list(_SENT_END.finditer(folded, max(0, start - 600), start))
+    lo = ends[-1].end() if ends else max(0, start - 600)
+    for m in earlier:
+        if m.start < lo or m.end > start or _generic(m.subject):
+            continue
+        if any(re.search(rf"(?<![a-z]){h}\s+[a-z]", fold(m.subject)) for h in heads):
+            return m.subject
+    return None
+
+
 def find_metrics(page: Page, _refs=None, _dates=None) -> list[Metric]:
     """Percentages and counts on one page, each with qualifier, unit and subject."""
     text = fix_chars(page.text)
@@ -812,6 +872,8 @@ def find_metrics(page: Page, _refs=None, _dates=None) -> list[Metric]:
         if (prev is not None and d["qualifier"] == Qualifier.EQ and prev[3] not in (Qualifier.EQ, Qualifier.RANGE)
                 and prev[2] == (d["unit"] == "%") and _continues(sfolded, prev[1], s)):
             d["qualifier"] = prev[3]  # "tối thiểu là 80% đối với đất đá và 90% đối với quặng": both at least
+        if _generic(subject) and re.search(r"[^\W\d_]", subject):
+            subject = _same_head_before(subject, out, sfolded, s) or subject
         prev = (subject, e, d["unit"] == "%", d["qualifier"], vstart, d["unit"] != "%" and "/" in page.text[vstart:e]
                 or bool(_OUT_OF_FULL.match(folded, vstart)))
         # confidence: the number's own words count, not only the qualifier's

@@ -63,6 +63,14 @@ def _extend(core: list[str], extra: list[str], forward: bool) -> list[str]:
     return []
 
 
+def whole_word_end(core: list[str], after: list[str]) -> list[str]:
+    """The syllables of ``after`` that finish the word cut at the end of ``core`` ("… đối với cá"
+    + "nhân là người" -> ["nhân"]); none when ``after`` does not go on in letters."""
+    if not after or not after[0][:1].isalpha() or not core or not core[-1][-1:].isalpha():
+        return []
+    return _extend(core, after, True)
+
+
 def snap_subject(text: str, metric: Metric) -> str:
     """``metric.subject`` with both ends moved out to whole words (as found in ``text``)."""
     return snap(text, metric.subject, metric.start, metric.end)

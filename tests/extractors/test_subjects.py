@@ -1,0 +1,16 @@
+import pytest
+
+from extractors.subjects import whole_word_end
+
+
+@pytest.mark.parametrize("core, after, expected", [
+    # the head of a long clause cut inside "cá nhân" (vbpl/doc_000167) is finished with "nhân"
+    ("Mức phạt tiền áp dụng đối với cá".split(), "nhân là người".split(), ["nhân"]),
+    # a cut at a word boundary, or before no letters, takes nothing
+    ("Mức phạt tiền áp dụng đối với".split(), "cá nhân là".split(), []),
+    ("Khối lượng các học phần".split(), ["(%)"], []),
+    (["Dự", "toán"], [], []),
+])
+def test_whole_word_end(core, after, expected):
+    pytest.importorskip("underthesea")
+    assert whole_word_end(core, after) == expected
