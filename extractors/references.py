@@ -263,6 +263,10 @@ _TYPE_WORD_RE = re.compile(
     r"(?<![a-z])(" + "|".join(re.escape(fold_chars(k)) for k, _ in _TYPE_WORDS) + r")(?![a-z])"
 )
 _TYPE_WORD_NAMES = {fold_chars(k): v for k, v in _TYPE_WORDS}
+_ANCHOR_WORDS = sorted({fold_chars(w) for w in [*P.tables()["type_words"], *P.tables()["single_code_anchors"]]},
+                       key=len, reverse=True)
+# "số" as OCR also reads it ("sô", "s6"), or a type word, right before a number (one line wrap allowed)
+_SINGLE_ANCHOR = re.compile(r"(?<![a-z])(?:s6|" + "|".join(re.escape(w) for w in _ANCHOR_WORDS) + r")\s*:?\s*$")
 _DATE_AFTER = re.compile(
     r"\s{0,3}[,(]?\s{0,3}(?:đã\s+)?(?:được\s+)?(?:ban hành\s+|ký\s+|thông qua\s+)?(?:vào\s+)?ngày\s{0,3}",
     re.IGNORECASE,
@@ -488,6 +492,12 @@ def _token_tail(text: str, m: re.Match) -> str | None:
     return "cut"
 
 
+def _anchored(text: str, s: int) -> bool:
+    """``số`` or a type word just before ``s`` (:data:`_SINGLE_ANCHOR`)."""
+    window = fold_chars(text[max(0, s - 40):s]).replace("\n", " ")
+    return _SINGLE_ANCHOR.search(window) is not None
+
+
 def scan_references(text: str, own: str | None = None) -> list[RawRef]:
     """All references in ``text`` (already passed through ``fix_chars``).
 
@@ -535,6 +545,11 @@ def scan_references(text: str, own: str | None = None) -> list[RawRef]:
                 label_end >= 0 and P.FORM_LIST_GAP.fullmatch(text, label_end, s)):
             label_end = prev_end = e  # a form's code, not a document
             continue
+        if parts.form == "admin" and len(parts.codes) == 1 and not _anchored(text, s):
+            if not (P.is_issuer_code(parts.codes[0]) or P.is_type_code(parts.codes[0])):
+                prev_end = e
+                continue  # "Tờ khai 01/TNCN": a form's code
+            parts.repaired = True  # "quy định tại 12/CP": an old decree, or a table's code; a person must look
         ctx = None
         if parts.form != "hyphen" and not parts.type_code:
             if folded is None:

@@ -40,7 +40,19 @@ def test_yearless_form_code_with_a_second_slash_and_its_list_are_no_references()
 
 
 def test_letter_suffixed_yearless_number_needs_review():
-    assert _refs("GIẤY ĐỀ NGHỊ\n04b/KB Số chứng từ") == [("04b/KB", True)]
+    assert _refs("theo văn bản số 04b/KB ngày 3 tháng 4") == [("04b/KB", True)]
+    assert _refs("GIẤY ĐỀ NGHỊ\n04b/KB Số chứng từ") == []  # no "số" or type word before it: a form's code
+
+
+def test_yearless_one_code_number_is_a_document_only_after_so_or_a_type_word():
+    # the form and table codes of annexes ("Tờ khai 01/TNCN") are not documents; an old decree is
+    assert _refs("Tờ khai 01/TNCN, tờ khai 02/LPTB nộp cho cơ quan thuế") == []
+    assert _refs("Nghị định số 25/\nCP ngày 5 tháng 4 năm 1993") == [("25/CP", False)]
+    assert _refs("Quyết định 118/TTg ngày 27 tháng 2") == [("118/TTg", False)]
+    assert _refs("Văn bản số 815/UBKTNS15 ngày 01/8/2025") == [("815/UBKTNS15", False)]
+    # a known issuer's code with nothing before it may be either: kept, for review
+    assert _refs("theo quy định tại 12/CP về chế độ") == [("12/CP", True)]
+    assert _refs("Tờ khai 01/LPTB-X") == [("01/LPTB-X", False)]  # two codes: a symbol, as before
 
 
 def test_gold_reads_a_hyphenated_legislature_term():
