@@ -51,7 +51,7 @@ from .confidence import WordIndex
 from .date_forms import scan_dates as _scan_dates
 from .normalize import fix_chars, fold, fold_chars, parse_vn_number
 from .references import scan_references
-from .subjects import CONTEXT_SYLLABLES, snap, subject_words, whole_word_end
+from .subjects import CONTEXT_SYLLABLES, snap, subject_words, whole_word_before, whole_word_end
 
 SNAP_SUBJECTS = True  # move subject ends to underthesea word boundaries (see extractors.subjects)
 
@@ -163,6 +163,9 @@ def _capital_line(text: str, pos: int) -> bool:
 
 def _clause_start(folded: str, pos: int, floor: int) -> int:
     lo = max(floor, pos - 220)
+    if lo > floor and folded[lo - 1:lo].isalnum():  # a window edge inside a word: start at the next word
+        space = folded.find(" ", lo, pos)
+        lo = space + 1 if space >= 0 else lo
     last = lo
     for m in _CLAUSE_CUT.finditer(folded, lo, pos):
         last = m.end()
@@ -278,6 +281,7 @@ def _clause_subject(text: str, folded: str, qstart: int, vend: int, is_pct: bool
     tail = _TAIL_VERBS.search(text, cs, qstart)
     e = tail.start() if tail else qstart
     words = _after_marker(_skip_opening(text[cs:e]))
+    verb_only = is_pct and _leading_verb_only(words)  # "Trích 15% bổ sung …": the verb's object follows
     # a clause that opens its table cell is the cell's label, taken whole; elsewhere its last words
     n_before = CELL_WORDS if ceiling is not None and not text[floor:cs].strip(" |\t+-–•") else BEFORE_WORDS
     before = (_head_and_tail(words, n_before), len(words) > n_before, bare)
@@ -292,6 +296,10 @@ def _clause_subject(text: str, folded: str, qstart: int, vend: int, is_pct: bool
         skip = _AFTER_SKIP.match(after)
         if skip:
             after, off = after[skip.end():], off + skip.end()
+        if verb_only:
+            object_ = _verb_object(text, after, off, ceiling)
+            if object_:
+                return object_[0], object_[1], bare
         if after and not _AFTER_STOP.match(after) and after[:1].isalpha():
             n = _after_phrase(after, None if ceiling is None else len(after))
             basis = _BASIS.search(text, off, off + n)
@@ -374,8 +382,46 @@ def _after_marker(words: list[str]) -> list[str]:
         if words[i].lower().strip(",") in _SUBJECT_MARKERS:
             if fold(_clean(" ".join(words[i + 1:]))) in heads:
                 continue
+            if words[i].lower() == "thì" and i and _only_predicate(words[i + 1:]):
+                return words  # "… cứ thêm mỗi năm thì tính thêm 2%": the condition names it, not the verb
             return words[i + 1:]
     return words
+
+
+def _only_predicate(words: list[str]) -> bool:
+    """Are ``words`` only a verb and its particles ("tính thêm", "được trả thêm"), naming nothing?"""
+    verbs = subject_words()["bare_predicate_words"]
+    return all(fold(_clean(w)) in verbs for w in words)
+
+
+def _folded_in(words: list[str], key: str) -> bool:
+    """Is the folded text of ``words`` one of the phrases of the word list ``key``?"""
+    return " ".join(fold(_clean(w)) for w in words).strip() in subject_words()[key]
+
+
+def _leading_verb_only(words: list[str]) -> bool:
+    """Is the clause before a value only a leading verb ("Trích", "Dành", "Phạt")?"""
+    return bool(words) and _folded_in(words, "leading_verbs")
+
+
+def _verb_object(text: str, after: str, off: int, ceiling: int | None) -> tuple[str, bool] | None:
+    """The object after the value of a leading verb ("Trích 14% để bổ sung mức ăn …", "Phạt 10% tính
+    trên số tiền thuế khai thiếu"), without the function words that join it; None when what follows
+    is no noun phrase ("Tăng thêm 10% trong trường hợp …")."""
+    for lead in sorted(subject_words()["verb_object_openers"], key=len, reverse=True):
+        m = re.match(rf"{lead}(?![a-z])\s*", after)
+        if m:
+            after, off = after[m.end():], off + m.end()
+            break
+    if not after[:1].isalpha() or _AFTER_STOP.match(after) or _not_subject_after(after):
+        return None
+    n = _after_phrase(after, None if ceiling is None else len(after))
+    basis = _BASIS.search(text, off, off + n)
+    n = basis.start() - off if basis else n
+    words = text[off:off + n].split()
+    cap = AFTER_WORDS if ceiling is None else CELL_WORDS
+    noun = _clean(" ".join(words[:cap]))
+    return (noun, len(words) > cap) if noun and not _generic(noun) else None
 
 
 def _skip_opening(clause: str) -> list[str]:
@@ -394,15 +440,17 @@ def _skip_opening(clause: str) -> list[str]:
 def _head_and_tail(words: list[str], n: int) -> str:
     """The last ``n`` words of a clause; a longer clause keeps its head too ("Dự toán kinh phí quản lý
     chung … tổng dự toán …"): a Vietnamese clause names what it is about first."""
-    tail = _clean(" ".join(words[-n:]))
     extra = len(words) - n
+    if extra > HEAD_WORDS and SNAP_SUBJECTS:  # "… trừ trường | hợp …": the tail starts at a whole word
+        extra -= len(whole_word_before(words[-n:], words[extra - CONTEXT_SYLLABLES:extra]))
+    tail = _clean(" ".join(words[extra:] if extra > 0 else words))
     if extra <= 0 or n > BEFORE_WORDS:
         return tail
     if extra <= HEAD_WORDS:  # head and tail meet: the whole clause
         return _clean(" ".join(words))
     k = HEAD_WORDS
     k += len(whole_word_end(words[:k], words[k:k + CONTEXT_SYLLABLES])) if SNAP_SUBJECTS else 0
-    head = _clean(" ".join(words[:k]))
+    head = _clean(" ".join(words[:min(k, extra)]))
     return f"{head} … {tail}" if head and tail else head or tail
 
 
@@ -427,15 +475,18 @@ def _paren_subject(text: str, folded: str, qstart: int, floor: int) -> tuple[str
 
 def _colon_label(text: str, folded: str, qstart: int, floor: int) -> tuple[str, bool] | None:
     """"Lãi tiền vay: 5%", "Số hồ sơ đúng hạn: 27/30": the label before the colon."""
-    i = qstart
-    while i > floor and text[i - 1] in " \t":
-        i -= 1
-    if i <= floor or text[i - 1] != ":":
-        return None
-    colon = i - 1
-    cs = max(_clause_start(folded, colon, floor), _last_value_end(text, max(floor, colon - 220), colon))
+    colon = text.rfind(":", max(floor, qstart - 40), qstart)
+    if colon < 0 or not _generic(_TAIL_VERBS.sub("", text[colon + 1:qstart])):
+        return None  # "…: 5%", and "…: Tỷ lệ là 100%" (a lead-in naming nothing)
+    cs = _clause_start(folded, colon, floor)
+    while text.count(")", cs, colon) > text.count("(", cs, colon):  # "… quốc tế (Incoterms): 1%"
+        opened = text.rfind("(", floor, cs)
+        if opened < 0:
+            break
+        cs = _clause_start(folded, opened, floor)  # the bracket is part of the label
+    cs = max(cs, _last_value_end(text, max(floor, colon - 220), colon))
     label = _LIST_MARK.sub("", text[cs:colon].strip())
-    return _words_cap(label, 18) if label else None
+    return (_head_and_tail(label.split(), BEFORE_WORDS), False) if label else None  # the whole label
 
 
 def _last_value_end(text: str, lo: int, hi: int) -> int:

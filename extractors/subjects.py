@@ -71,6 +71,14 @@ def whole_word_end(core: list[str], after: list[str]) -> list[str]:
     return _extend(core, after, True)
 
 
+def whole_word_before(core: list[str], before: list[str]) -> list[str]:
+    """The syllables of ``before`` that begin the word cut at the start of ``core`` ("… trừ trường"
+    + "hợp người thuê mua" -> ["trường"]); none when ``before`` does not end in letters."""
+    if not before or not before[-1][-1:].isalpha() or not core or not core[0][:1].isalpha():
+        return []
+    return _extend(core, before, False)
+
+
 def snap_subject(text: str, metric: Metric) -> str:
     """``metric.subject`` with both ends moved out to whole words (as found in ``text``)."""
     return snap(text, metric.subject, metric.start, metric.end)

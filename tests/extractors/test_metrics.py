@@ -369,3 +369,51 @@ def test_comma_list_of_figures_shares_a_subject():
     subjects = [m.subject for m in find_metrics(text_page(text)) if m.unit == "%"]
     assert subjects[0] == subjects[1] and subjects[0]
     assert subject_matches("cổ phiếu có quyền biểu quyết", subjects[2])
+
+
+@pytest.mark.parametrize("text, label, left_out", [
+    # a leading verb before the value: its object is the subject (vbpl/doc_000209, laws/ Luật Giáo dục đại học 2012,
+    # laws/ Luật Quản lý thuế 2019)
+    ("a) Trích 14% để bổ sung mức ăn cho phạm nhân là người chưa thành niên;", "mức ăn cho phạm nhân", "Trích"),
+    ("a) Dành ít nhất 25% để đầu tư phát triển cơ sở giáo dục đại học, cho các hoạt động giáo dục;",
+     "đầu tư phát triển cơ sở giáo dục đại học", "Dành"),
+    ("b) Phạt 10% tính trên số tiền thuế khai thiếu số tiền thuế phải nộp;", "số tiền thuế khai thiếu", "Phạt"),
+])
+def test_leading_verb_gives_its_object(text, label, left_out):
+    (m,) = [x for x in find_metrics(text_page(text)) if x.unit == "%"]
+    assert subject_matches(label, m.subject), m.subject
+    assert left_out not in m.subject
+
+
+def test_bare_predicate_after_thi_keeps_the_condition():
+    """"… sau đó cứ thêm mỗi năm thì tính thêm 2%" (laws/ Luật Bảo hiểm xã hội 2014): "tính thêm" names
+    nothing; the condition before "thì" stays in the subject."""
+    text = ("Sau đó cứ thêm mỗi năm thì tính thêm 2% đối với nam và 3% đối với nữ.")
+    subjects = [m.subject for m in find_metrics(text_page(text)) if m.unit == "%"]
+    assert all(subject_matches("thêm mỗi năm", s) for s in subjects), subjects
+    (m,) = find_metrics(text_page("2. Người lao động làm việc vào ban đêm thì được trả thêm ít nhất bằng 30% "
+                                  "tiền lương thực trả;"))  # laws/ Bộ luật Lao động 2019
+    assert subject_matches("người lao động làm việc vào ban đêm", m.subject), m.subject
+
+
+@pytest.mark.parametrize("text, label", [
+    # "…: Tỷ lệ là 100%": the lead-in names nothing, the label before the colon does (vbpl/doc_000519)
+    ("a) Đối với vị trí việc làm lãnh đạo, quản lý là người đứng đầu cơ quan chuyên môn thuộc tỉnh: Tỷ lệ là 100%;",
+     "vị trí việc làm lãnh đạo, quản lý là người đứng đầu cơ quan chuyên môn thuộc tỉnh"),
+    # a bracket closing the label is part of it (vbpl/doc_000251)
+    ("b) Cung cấp và phân phối hàng hóa tại Việt Nam theo hình thức xuất khẩu, nhập khẩu tại chỗ hoặc theo các "
+     "điều khoản thương mại quốc tế (Incoterms): 1%;", "phân phối hàng hóa … điều khoản thương mại quốc tế Incoterms"),
+    ("c) Cho thuê máy bay, trực thăng, tàu lượn (kể cả thuê động cơ, phụ tùng), tàu biển: 2%;",
+     "cho thuê máy bay, tàu biển"),
+])
+def test_whole_label_before_the_colon(text, label):
+    (m,) = [x for x in find_metrics(text_page(text)) if x.unit == "%"]
+    assert subject_matches(label, m.subject), m.subject
+
+
+def test_tail_of_a_long_clause_starts_at_a_whole_word():
+    """laws/ Luật Nhà ở 2014: the tail after "…" does not open inside "trường hợp"."""
+    text = ("bên thuê mua thanh toán trước cho bên cho thuê mua 20% giá trị của nhà ở thuê mua, trừ trường hợp "
+            "người thuê mua có điều kiện thanh toán trước thì được thanh toán không quá 50% giá trị nhà ở thuê mua;")
+    m = [x for x in find_metrics(text_page(text)) if x.unit == "%"][1]
+    assert "… hợp" not in m.subject and subject_matches("giá trị nhà ở thuê mua", m.subject), m.subject

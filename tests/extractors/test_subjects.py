@@ -1,6 +1,6 @@
 import pytest
 
-from extractors.subjects import whole_word_end
+from extractors.subjects import whole_word_before, whole_word_end
 
 
 @pytest.mark.parametrize("core, after, expected", [
@@ -14,3 +14,13 @@ from extractors.subjects import whole_word_end
 def test_whole_word_end(core, after, expected):
     pytest.importorskip("underthesea")
     assert whole_word_end(core, after) == expected
+
+
+@pytest.mark.parametrize("core, before, expected", [
+    # a tail cut inside "trường hợp" (laws/ Luật Nhà ở 2014) begins with "trường"
+    ("hợp người thuê mua có điều kiện".split(), "thuê mua, trừ trường".split(), ["trường"]),
+    ("người thuê mua có điều kiện".split(), "trừ trường hợp".split(), []),
+])
+def test_whole_word_before(core, before, expected):
+    pytest.importorskip("underthesea")
+    assert whole_word_before(core, before) == expected
