@@ -41,6 +41,7 @@ import numpy as np
 import pymupdf
 from PIL import Image, ImageFilter
 
+from ingest.preprocess import perspective_coeffs
 from tests.support import docgen
 
 FONT_DIR = Path("/usr/share/fonts/truetype/liberation2")
@@ -833,16 +834,6 @@ def _flatbed_page(page: pymupdf.Page, s: ScanSettings, index: int) -> Image.Imag
     return img
 
 
-def _perspective_coeffs(dst: list[tuple[float, float]], src: list[tuple[float, float]]) -> list[float]:
-    """PIL PERSPECTIVE coefficients mapping output (dst) points to input (src) points."""
-    a, b = [], []
-    for (x, y), (u, v) in zip(dst, src, strict=True):
-        a.append([x, y, 1, 0, 0, 0, -u * x, -u * y])
-        a.append([0, 0, 0, x, y, 1, -v * x, -v * y])
-        b += [u, v]
-    return np.linalg.solve(np.array(a, dtype=float), np.array(b, dtype=float)).tolist()
-
-
 def _phone_page(page: pymupdf.Page, s: ScanSettings, index: int) -> Image.Image:
     """The sheet photographed on a desk: perspective, uneven light, blur, grain."""
     r = random.Random(s.seed * 31 + index)
@@ -864,7 +855,7 @@ def _phone_page(page: pymupdf.Page, s: ScanSettings, index: int) -> Image.Image:
     cx, cy = W / 2, H / 2
     corners = [(cx + (x - cx) * math.cos(ang) - (y - cy) * math.sin(ang),
                 cy + (x - cx) * math.sin(ang) + (y - cy) * math.cos(ang)) for x, y in corners]
-    coeffs = _perspective_coeffs(corners, [(0, 0), (sw, 0), (sw, sh), (0, sh)])
+    coeffs = perspective_coeffs(corners, [(0, 0), (sw, 0), (sw, sh), (0, sh)])
     warped = sheet.transform((W, H), Image.PERSPECTIVE, coeffs, resample=Image.BICUBIC, fillcolor=(0, 0, 0))
     mask = Image.new("L", (sw, sh), 255).transform((W, H), Image.PERSPECTIVE, coeffs, resample=Image.BILINEAR, fillcolor=0)
     desk = np.ones((H, W, 3), dtype=np.float32) * np.array([118, 96, 74], dtype=np.float32)

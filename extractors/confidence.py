@@ -41,14 +41,9 @@ class WordIndex:
         self.starts = [w.start[i] for i in self.order]
         self.is_ocr = page.method == PageMethod.OCR
 
-    def locate(self, start: int, end: int) -> Located:
+    def words_in(self, start: int, end: int) -> list[int]:
+        """Indices (into ``page.words``) of the words overlapping ``[start, end)``, in text order."""
         w = self.page.words
-        if not self.order:
-            if self.is_ocr:
-                conf = self.page.ocr_confidence if self.page.ocr_confidence is not None else NO_WORDS_OCR_CONFIDENCE
-                conf = min(conf, NO_WORDS_OCR_CONFIDENCE)
-                return Located(None, conf, True)
-            return Located(None, 1.0, False)
         k = max(bisect_left(self.starts, start) - 1, 0)
         hit = []
         n = len(self.order)
@@ -57,6 +52,17 @@ class WordIndex:
             if w.end[i] > start:
                 hit.append(i)
             k += 1
+        return hit
+
+    def locate(self, start: int, end: int) -> Located:
+        w = self.page.words
+        if not self.order:
+            if self.is_ocr:
+                conf = self.page.ocr_confidence if self.page.ocr_confidence is not None else NO_WORDS_OCR_CONFIDENCE
+                conf = min(conf, NO_WORDS_OCR_CONFIDENCE)
+                return Located(None, conf, True)
+            return Located(None, 1.0, False)
+        hit = self.words_in(start, end)
         if not hit:
             return Located(None, 1.0 if not self.is_ocr else NO_WORDS_OCR_CONFIDENCE, self.is_ocr)
         box = Box(x0=min(w.x0[i] for i in hit), y0=min(w.y0[i] for i in hit),

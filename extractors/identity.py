@@ -92,18 +92,17 @@ def _header_digits(raw: str) -> tuple[str, bool]:
     return digits, digits != raw
 
 
-def _second_reading(page: Page, start: int, end: int) -> str | None:
+def _second_reading(page: Page, idx: WordIndex, start: int, end: int) -> str | None:
     """The second engine's reading of the one word printed at ``[start, end)``, when it is a day
     or a month (one or two digits); ``None`` without one (``Page.alternatives``, ``ingest.numbers``)."""
-    w = page.words
-    hit = [k for k in range(len(w)) if w.start[k] < end and w.end[k] > start]
+    hit = idx.words_in(start, end)
     if len(hit) != 1:
         return None
     return next((a.text for a in page.alternatives if a.word == hit[0] and a.source == AltSource.SECOND_ENGINE
                  and re.fullmatch(r"\d{1,2}", a.text)), None)
 
 
-def _header_part(page: Page, c: _Cell, m: re.Match, group: str, top: int) -> tuple[str, str | None]:
+def _header_part(page: Page, idx: WordIndex, c: _Cell, m: re.Match, group: str, top: int) -> tuple[str, str | None]:
     """A header date's day (``top`` 31) or month (12) as digits, and the reason it is flagged:
     look-alikes of 1 joined, or a value unreadable as printed ("237") taken from the word's
     second reading; ``""`` when neither gives a value."""
@@ -114,7 +113,7 @@ def _header_part(page: Page, c: _Cell, m: re.Match, group: str, top: int) -> tup
             if fixed else None
     if not digits:
         return "", None
-    second = _second_reading(page, c.start + m.start(group), c.start + m.end(group))
+    second = _second_reading(page, idx, c.start + m.start(group), c.start + m.end(group))
     if second is None or not 1 <= int(second) <= top:
         return "", None
     return second, f"the issue date's {'day' if group == 'd' else 'month'} was read {raw!r}, " \
@@ -524,8 +523,8 @@ def _header(b: _Builder, page: Page, idx: WordIndex) -> DocumentKind:
         ps = c.start + c.text.find(place, m.start("place")) if place else c.start
         if place and place[0].isupper():
             b.set("place", place, page, idx, ps, ps + len(place))
-        day, day_odd = _header_part(page, c, m, "d", 31)
-        month, month_odd = _header_part(page, c, m, "m", 12)
+        day, day_odd = _header_part(page, idx, c, m, "d", 31)
+        month, month_odd = _header_part(page, idx, c, m, "m", 12)
         if day and month:
             try:
                 val = _dt.date(int(m["y"]), int(month), int(day)).isoformat()

@@ -159,7 +159,7 @@ def find_sheet(gray: np.ndarray) -> list[tuple[float, float]] | None:
     return [((x + 0.5) * f, (y + 0.5) * f) for x, y in quad]
 
 
-def _projective(dst: list[tuple[float, float]], src: list[tuple[float, float]]) -> list[float]:
+def perspective_coeffs(dst: list[tuple[float, float]], src: list[tuple[float, float]]) -> list[float]:
     """The eight coefficients taking each ``dst`` point to its ``src`` point (PIL's PERSPECTIVE)."""
     a, b = [], []
     for (x, y), (u, v) in zip(dst, src, strict=True):
@@ -179,7 +179,7 @@ def flatten_sheet(gray: np.ndarray) -> tuple[np.ndarray, bool, PointMap]:
     left, right = math.dist(q[0], q[3]), math.dist(q[1], q[2])
     out_w = gray.shape[1]
     out_h = max(1, int(round(out_w * (left + right) / max(top + bottom, 1e-9))))
-    c = _projective([(0, 0), (out_w, 0), (out_w, out_h), (0, out_h)], q)
+    c = perspective_coeffs([(0, 0), (out_w, 0), (out_w, out_h), (0, out_h)], q)
     flat = Image.fromarray(gray).transform((out_w, out_h), Image.Transform.PERSPECTIVE, c,
                                            resample=Image.Resampling.BICUBIC, fillcolor=255)
 
