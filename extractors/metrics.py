@@ -301,15 +301,10 @@ def _clause_subject(text: str, folded: str, qstart: int, vend: int, is_pct: bool
             if object_:
                 return object_[0], object_[1], bare
         if after and not _AFTER_STOP.match(after) and after[:1].isalpha():
-            n = _after_phrase(after, None if ceiling is None else len(after))
-            basis = _BASIS.search(text, off, off + n)
-            n = basis.start() - off if basis else n
+            n, noun, cut = _noun_after(text, after, off, ceiling)
             # "thuế suất 15% áp dụng đối với ...": a phrase after the value that is no noun phrase
             # of its own leaves the subject before the value
             if n and (_generic(before[0]) or not _not_subject_after(after[:n])):
-                words = text[off:off + n].split()
-                n_after = AFTER_WORDS if ceiling is None else CELL_WORDS
-                noun, cut = _clean(" ".join(words[:n_after])), len(words) > n_after
                 if not _generic(before[0]):  # "lãi suất nợ quá hạn bằng 130% lãi suất vay vốn": both say it
                     if _generic(noun) and " " not in noun:  # "… bằng 70% mức tính theo …": "mức" adds nothing
                         return before
@@ -415,13 +410,19 @@ def _verb_object(text: str, after: str, off: int, ceiling: int | None) -> tuple[
             break
     if not after[:1].isalpha() or _AFTER_STOP.match(after) or _not_subject_after(after):
         return None
+    _n, noun, cut = _noun_after(text, after, off, ceiling)
+    return (noun, cut) if noun and not _generic(noun) else None
+
+
+def _noun_after(text: str, after: str, off: int, ceiling: int | None) -> tuple[int, str, bool]:
+    """The phrase after a value (``after``, at ``off`` in ``text``) up to its basis ("tính trên …"):
+    its length, its words capped (more in a table cell), and whether the cap cut it."""
     n = _after_phrase(after, None if ceiling is None else len(after))
     basis = _BASIS.search(text, off, off + n)
     n = basis.start() - off if basis else n
     words = text[off:off + n].split()
     cap = AFTER_WORDS if ceiling is None else CELL_WORDS
-    noun = _clean(" ".join(words[:cap]))
-    return (noun, len(words) > cap) if noun and not _generic(noun) else None
+    return n, _clean(" ".join(words[:cap])), len(words) > cap
 
 
 def _skip_opening(clause: str) -> list[str]:
