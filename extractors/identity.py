@@ -44,7 +44,7 @@ from .confidence import WordIndex
 from .date_forms import date_at
 from .dates import copy_stamp_at, time_after
 from .normalize import fix_chars, fold_chars
-from .references import doc_type_name, parts_of, split_codes
+from .references import doc_type_name, number_key, parts_of, scan_references, split_codes
 
 HEADER_LINES = 40  # the header table, type line and trích yếu sit in page 1's first lines
 HEADER_BAND = 0.5  # with word boxes: the header zone is the top half of page 1
@@ -918,6 +918,37 @@ def _copy_stamp(b: _Builder, pages: list[Page]) -> None:
                 return
 
 
+# an annex's heading line that names the document it belongs to: "(Ban hành kèm theo Thông
+# tư số 05/2026/TT-BCT ngày 30 tháng 01 năm 2026 của Bộ trưởng …)", "(Kèm theo Nghị định số …)"
+_ANNEX_HEADING = re.compile(r"^[ \t]*[(\[]?[ \t]*(?:ban[ \t]+hành[ \t]+)?kèm[ \t]+theo[ \t]", re.IGNORECASE | re.MULTILINE)
+_ANNEX_WINDOW = 200  # characters of the heading read for its citation
+
+
+def _check_annex_headings(b: _Builder, pages: list[Page]) -> None:
+    """Flag the header's number when an annex heading cites the document itself (same type,
+    same issue date) under another number: one of the two is misprinted, and only a person
+    can tell which (issue #11: report what is printed, flag the disagreement).  A heading
+    that leaves out the year (``58/TT-BKHCN`` for ``58/2025/TT-BKHCN``) agrees with it; a
+    heading of another date is another document's annex (an amending decree replacing it)."""
+    ident = b.ident
+    if ident.number is None or ident.issued_on is None or ident.doc_type is None:
+        return
+    own = number_key(ident.number)
+    for page in pages:
+        for h in _ANNEX_HEADING.finditer(page.text):
+            window = fix_chars(page.text[h.start():h.start() + _ANNEX_WINDOW])
+            refs = scan_references(window, own="")
+            if not refs or refs[0].issued_on != ident.issued_on or refs[0].doc_type not in (None, ident.doc_type):
+                continue
+            parts = refs[0].parts
+            cited = parts.canonical
+            year = ident.number.split("/")[1] if ident.number.count("/") == 2 else None
+            dated = f"{parts.num}/{year}/{'-'.join(parts.codes)}" if parts.form == "admin" and year else cited
+            if number_key(dated) != own:
+                b.flag("number", f"an annex heading on page {page.number} cites this document as {cited}")
+                return
+
+
 def read_identity(pages: list[Page]) -> DocumentIdentity:
     """Identity of the document whose pages are given.
 
@@ -931,6 +962,7 @@ def read_identity(pages: list[Page]) -> DocumentIdentity:
         b.ident.kind = DocumentKind.NOT_A_DOCUMENT
         return b.ident
     b.ident.kind = _header(b, pages[0], WordIndex(pages[0]))
+    _check_annex_headings(b, pages)
     _signature(b, pages)
     _copy_stamp(b, pages)
     return b.ident

@@ -462,7 +462,13 @@ def _break_plausible(m: re.Match) -> bool:
     if m["ptype"] is not None and "\n" in m["phyphen"]:
         t = P.tables()
         code = P.standard_case(m["ptype"])
-        return code in t["types"] or code in t["hyphen_form_types"]
+        if code in t["types"] or code in t["hyphen_form_types"]:
+            return True
+        # a code off the tables ("số 27-⏎UBND/TU", "Quy định số 05-⏎BCĐ/TW"): the
+        # symbol is whole on the next line (a slash follows the code), in capitals as
+        # printed, and "số" or a type word stands before the number
+        raw = m["ptype"]
+        return raw.isupper() and len(raw.rstrip("0123456789")) >= 2 and _anchored(m.string, m.start())
     return True
 
 

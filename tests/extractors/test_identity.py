@@ -368,3 +368,34 @@ def test_vbpl_header_excerpts(rec):
             assert getattr(ident, f) == rec[f], f
     flagged = {k for k, v in ident.fields.items() if v.needs_review and k in ("number", "doc_type", "issued_on")}
     assert flagged == set(rec.get("needs_review", [])), ident.notes
+
+
+_ANNEXED = """BỘ CÔNG THƯƠNG
+Số: 05/2026/TT-BCT
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Hà Nội, ngày 30 tháng 01 năm 2026
+THÔNG TƯ
+Hướng dẫn thực hiện một số nội dung về quản lý
+Căn cứ Luật Ban hành văn bản quy phạm pháp luật số 64/2025/QH15;
+Điều 1. Phạm vi điều chỉnh
+"""
+_ANNEX = "Phụ lục I\n(Ban hành kèm theo Thông tư số {n} ngày {d} của Bộ trưởng Bộ Công Thương)\nNội dung.\n"
+
+
+def test_annex_heading_citing_the_document_under_another_number_flags_the_header_number():
+    pages = [text_page(_ANNEXED), Page(number=2, width=595, height=842, method=PageMethod.TEXT_LAYER,
+                                       text=_ANNEX.format(n="05/2025/TT-BCT", d="30 tháng 01 năm 2026"))]
+    ident = read_identity(pages)
+    assert ident.number == "05/2026/TT-BCT"  # what the header prints
+    assert ident.fields["number"].needs_review
+    assert "an annex heading on page 2 cites this document as 05/2025/TT-BCT" in ident.notes
+
+
+def test_annex_heading_that_agrees_or_belongs_to_another_document_flags_nothing():
+    for n, d in (("05/2026/TT-BCT", "30 tháng 01 năm 2026"),  # the same number
+                 ("05/TT-BCT", "30 tháng 01 năm 2026"),  # its year left out
+                 ("193/2025/TT-BCT", "02 tháng 7 năm 2025")):  # another date: another document's annex
+        ident = read_identity([text_page(_ANNEXED + _ANNEX.format(n=n, d=d))])
+        assert not ident.fields["number"].needs_review, n
+        assert not ident.notes, n

@@ -109,6 +109,17 @@ def test_yearless_single_capitals_code_after_so_broken_at_the_slash_is_one_numbe
     assert _refs("trong bảng 04/\nUBND ngày") == []  # not after "số": a table's cells
 
 
+def test_party_style_number_with_a_code_off_the_tables_broken_at_its_hyphen_is_one_number():
+    # the code is not a type of the tables, but it is whole on the next line, in capitals,
+    # with its slash, and "số" stands before the number: the pieces only make sense together
+    assert _refs("Căn cứ Quy định số 27-\nBCĐ/TW ngày 5/5/2021") == [("27-BCĐ/TW", False)]
+    assert _refs("Căn cứ Quy định số 27-BCĐ/TW ngày 5/5/2021") == [("27-BCĐ/TW", False)]
+    assert _refs("Thực hiện văn bản số 123-\nUBND/VX của Ủy ban") == [("123-UBND/VX", False)]
+    # no anchor before the number: a range or a table's cells, not one number
+    assert _refs("giai đoạn 2021-\nUBND/VX") == []
+    assert _refs("Điều 18-\nDi/chuyển") == []
+
+
 def test_normative_number_with_a_type_code_and_no_issuer_needs_review():
     # a paragraph break inside the symbol ("…/TT-⏎⏎BTP") leaves "…/TT": not what was issued
     assert _refs("SỬA ĐỔI THÔNG TƯ SỐ 07/2016/TT-\n\nBTP CỦA BỘ TRƯỞNG") == [("07/2016/TT", True)]
