@@ -10,7 +10,10 @@ Sets (same format, same labelling definition: see the header of each file):
   ways reports say it, written from the failure classes;
 * ``tests/extractors/gold/metrics_rows.yaml`` (``ROWS``): table rows with a percentage of the vbpl
   DEVELOPMENT part, drawn by :func:`draw_table_rows` (the DEV set was drawn as sentences and holds
-  few long row labels).
+  few long row labels);
+* ``tests/extractors/gold/metrics_dev3.yaml`` (``DEV3``): a fresh draw of sentences and rows of the vbpl
+  DEVELOPMENT part (:func:`draw_percent_lines`, seed 23, lines of DEV and ROWS left out), labelled and
+  scored before any change was made for it (the "unseen" development figure).
 
 :func:`score` is used by ``tests/extractors/test_metrics.py`` and ``bench/bench_metrics.py``.
 
@@ -38,6 +41,7 @@ DEV = ROOT / "tests" / "extractors" / "gold" / "metrics_real.yaml"
 PARAPHRASE = ROOT / "tests" / "extractors" / "gold" / "metrics_paraphrase.yaml"
 TEST = ROOT / "bench" / "gold" / "metrics_test.yaml"
 ROWS = ROOT / "tests" / "extractors" / "gold" / "metrics_rows.yaml"
+DEV3 = ROOT / "tests" / "extractors" / "gold" / "metrics_dev3.yaml"
 
 # a candidate line of the TEST draw: a digit, an optional blank, "%"
 PERCENT_LINE = re.compile(r"\d\s*%")

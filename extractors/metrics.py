@@ -169,6 +169,10 @@ def _clause_start(folded: str, pos: int, floor: int) -> int:
     last = lo
     for m in _CLAUSE_CUT.finditer(folded, lo, pos):
         last = m.end()
+    if last > lo and folded[last - 1] == "(" and ")" in folded[last:pos]:
+        # "giá trị tiêu thụ nhiên liệu (tính bằng lít xăng/100 km) không vượt quá 70%": a bracket closed
+        # before the value is an aside inside the clause, not its start
+        return _clause_start(folded, last - 1, floor)
     return last
 
 
@@ -196,7 +200,8 @@ def _subject(text: str, folded: str, qstart: int, vend: int, is_pct: bool, floor
     if prev is not None and prev[2] == is_pct and (_continues(folded, prev[1], qstart)
                                                    or _next_period(folded, prev[1], qstart, vend)
                                                    or _BOUNDS_GAP.fullmatch(text, prev[1], qstart)
-                                                   or _MOVE_GAP.fullmatch(folded, prev[1], qstart)):
+                                                   or _MOVE_GAP.fullmatch(folded, prev[1], qstart)
+                                                   or _SCOPE_GAP.fullmatch(folded, prev[1], qstart)):
         return prev[0], False
     if (prev is not None and is_pct and prev[5] and _clause_start(folded, qstart, 0) <= prev[4]
             and (_generic(_TY_LE.sub("", fold(subj))) or len(text[prev[1]:qstart].split()) <= 6)
@@ -208,6 +213,7 @@ def _subject(text: str, folded: str, qstart: int, vend: int, is_pct: bool, floor
     if prev is not None and prev[2] == is_pct and _COMMA_GAP.fullmatch(folded, prev[1], qstart) and not _generic(prev[0]):
         return prev[0], False
     for alt in (_paren_subject(text, folded, qstart, cell_floor),
+                _compared_with(text, folded, vend, cell[1] if cell else None) if is_pct else None,
                 _colon_label(text, folded, qstart, cell_floor),
                 _row_label(text, folded, cells, cell, rows=rows) if cells else None,
                 _previous_sentence(text, folded, qstart, cell_floor) if not cells else None):
@@ -227,6 +233,13 @@ _CONTINUES = re.compile(r"[^.;:()|\n]{0,40}?(?<![a-z])(?:va|hoac)\s+(?:(?:nho|lo
 # after this one) and the period
 _NEXT_PERIOD = re.compile(r"[\s,;]*(?:va\s+)?(?:(?:den|tu|trong)\s+)?(?:nam|giai doan|quy|thang)\s+[\d/\-–\s]+"
                           r"(?:(?:dat|la|phai dat|tang len|giam con)\s*)?$")
+
+
+# "đạt ít nhất 35% đối với khoản vay có … hoặc đạt ít nhất 25% đối với …", "đạt ít nhất 90%, đối với xã
+# có … đạt ít nhất 85%": the same quantity for another scope; between the two figures only the scope
+# of the first ("đối với …") and a bare predicate before the second
+_SCOPE_GAP = re.compile(r"[\s,]*(?:(?:va|hoac)\s+)?(?:rieng\s+)?doi voi\s[^.;:()|\n%]{1,160}?"
+                        r"(?:\s(?:va|hoac|thi))?\s+(?:phai\s+)?(?:dat|la|bang|chiem)\s*$")
 
 
 # "từ dưới 50% lên trên 50%", "giảm từ 5% xuống còn 2%": the figure a quantity moves to shares the
@@ -374,7 +387,7 @@ def _after_marker(words: list[str]) -> list[str]:
     are more than a bare quantity head ("… tổ chức tín dụng khác có giá trị từ 20%": whose value)."""
     heads = subject_words()["quantity_heads"]
     for i in range(len(words) - 3, -1, -1):
-        if words[i].lower().strip(",") in _SUBJECT_MARKERS:
+        if words[i].lower().strip(",") in _SUBJECT_MARKERS and not _folded_in(words[i:i + 2], "marker_compounds"):
             if fold(_clean(" ".join(words[i + 1:]))) in heads:
                 continue
             if words[i].lower() == "thì" and i and _only_predicate(words[i + 1:]):
@@ -472,6 +485,22 @@ def _paren_subject(text: str, folded: str, qstart: int, floor: int) -> tuple[str
     cs = _clause_start(folded, p, floor)
     tail = _TAIL_VERBS.search(text, cs, p)
     return _words_cap(text[cs:tail.start() if tail else p], 12, last=True)
+
+
+_COMPARED_WITH = re.compile(r"\s*(?:tro len\s+|tro xuong\s+)?so voi\s+")
+
+
+def _compared_with(text: str, folded: str, vend: int, ceiling: int | None) -> tuple[str, bool] | None:
+    """"b) Không được vượt quá 2% so với vốn tự có …" with nothing before the value: what it is
+    compared with names the quantity."""
+    m = _COMPARED_WITH.match(folded, vend)
+    if not m:
+        return None
+    after = folded[m.end():m.end() + 140 if ceiling is None else ceiling]
+    if not after[:1].isalpha():
+        return None
+    _n, noun, cut = _noun_after(text, after, m.end(), ceiling)
+    return (noun, cut) if noun else None
 
 
 def _colon_label(text: str, folded: str, qstart: int, floor: int) -> tuple[str, bool] | None:

@@ -196,7 +196,23 @@ def test_metric_gold_sets(name, n_min):
     assert s.subject_precision >= 0.95 and s.subject_recall >= 0.95, s.subject_misses
 
 
-@pytest.mark.parametrize("name", ["metrics_real.yaml", "metrics_rows.yaml"])
+# DEV3 (a fresh draw of the DEVELOPMENT part, first scored at subject P/R 0.8397 before any change for
+# it): no lower than the figures reached when it was wired in
+DEV3_VALUE = 0.97
+DEV3_SUBJECT = 0.87
+
+
+def test_metric_gold_dev3():
+    items = _gold("metrics_dev3.yaml")
+    s = score(items)
+    print(f"\nmetrics_dev3.yaml: {s.n_metrics} metrics, value+unit P={s.value_precision:.3f} R={s.value_recall:.3f}; "
+          f"{s.n_subjects} subjects P={s.subject_precision:.3f} R={s.subject_recall:.3f}")
+    assert s.n_metrics >= 120
+    assert s.value_precision >= DEV3_VALUE and s.value_recall >= DEV3_VALUE, s.value_misses
+    assert s.subject_precision >= DEV3_SUBJECT and s.subject_recall >= DEV3_SUBJECT, s.subject_misses
+
+
+@pytest.mark.parametrize("name", ["metrics_real.yaml", "metrics_rows.yaml", "metrics_dev3.yaml"])
 def test_real_gold_is_development_part_only(name):
     """The real sets hold vbpl DEVELOPMENT documents only (the split rule of issue #11)."""
     for it in _gold(name):
@@ -417,3 +433,27 @@ def test_tail_of_a_long_clause_starts_at_a_whole_word():
             "người thuê mua có điều kiện thanh toán trước thì được thanh toán không quá 50% giá trị nhà ở thuê mua;")
     m = [x for x in find_metrics(text_page(text)) if x.unit == "%"][1]
     assert "… hợp" not in m.subject and subject_matches("giá trị nhà ở thuê mua", m.subject), m.subject
+
+
+# Failure classes of DEV3 (metrics_dev3.yaml), one made-up sentence each.
+def test_figure_for_another_scope_shares_the_subject():
+    """"A đạt ít nhất 90%, đối với X đạt ít nhất 85%": the same quantity for another scope."""
+    text = "a) Tỷ lệ hộ gia đình dùng nước sạch đạt ít nhất 90%, đối với xã miền núi đạt ít nhất 80%;"
+    subjects = [m.subject for m in find_metrics(text_page(text)) if m.unit == "%"]
+    assert len(subjects) == 2 and subjects[0] == subjects[1] and subject_matches("tỷ lệ hộ gia đình", subjects[1])
+
+
+def test_compared_with_when_nothing_before():
+    (m,) = find_metrics(text_page("b) Không được vượt quá 5% so với vốn chủ sở hữu của doanh nghiệp."))
+    assert subject_matches("vốn chủ sở hữu của doanh nghiệp", m.subject), m.subject
+
+
+def test_bracket_closed_before_the_value_is_an_aside():
+    (m,) = find_metrics(text_page("Xe có mức tiêu thụ điện năng (tính theo kWh) không vượt quá 60% mức chuẩn."))
+    assert subject_matches("mức tiêu thụ điện năng", m.subject) and not m.subject.startswith("tính"), m.subject
+
+
+def test_fixed_phrase_with_co_is_no_subject_marker():
+    """"trò chơi điện tử có thưởng": "có" opens a modifier, not the measured quantity."""
+    (m,) = find_metrics(text_page("Chi phí quảng cáo của hoạt động trò chơi điện tử có thưởng vượt quá 3% doanh thu;"))
+    assert subject_matches("chi phí quảng cáo", m.subject), m.subject
