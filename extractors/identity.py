@@ -43,6 +43,7 @@ from . import patterns as P
 from .confidence import WordIndex
 from .date_forms import date_at
 from .dates import copy_stamp_at, time_after
+from .issuers import initials
 from .normalize import fix_chars, fold_chars
 from .references import doc_type_name, number_key, parts_of, scan_references, split_codes
 
@@ -638,25 +639,6 @@ def _cross_check(b: _Builder, parts, has_type_line: bool) -> None:
         b.flag("issued_on", why)
 
 
-_INITIALS_SKIP = {"va", "-", "&"}  # "BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG" is BNNMT
-
-
-def _initials(name: str) -> str:
-    """Initials of an issuing body's name as its symbol writes them (``Trung ương`` is ``TW``),
-    folded (``Đ`` as ``D``): ``"ĐOÀN CHỦ TỊCH ỦY BAN TRUNG ƯƠNG"`` -> ``"DCTUBTW"``."""
-    words = [w for w in fold_chars(name).replace("-", " ").split() if w not in _INITIALS_SKIP]
-    out, i = [], 0
-    while i < len(words):
-        if words[i] == "trung" and i + 1 < len(words) and words[i + 1] == "uong":
-            out.append("TW")
-            i += 2
-            continue
-        if words[i][:1].isalpha():
-            out.append(words[i][0].upper())
-        i += 1
-    return "".join(out)
-
-
 def _check_issuer_codes(b: _Builder, parts, bodies: list[str]) -> None:
     """Flag a normative number whose issuer code is neither the initials of a body printed in
     the header nor, by the code tables, one of those bodies (``…-MTQVN`` under "MẶT TRẬN TỔ
@@ -665,7 +647,7 @@ def _check_issuer_codes(b: _Builder, parts, bodies: list[str]) -> None:
     the header does not print."""
     if parts is None or parts.form != "normative" or not bodies or not parts.issuers:
         return
-    header = "".join(_initials(x) for x in bodies)
+    header = "".join(initials(x) for x in bodies)
     header_folded = " ".join(fold_chars(x) for x in bodies)
     names = P.tables()["issuers"]
     for code in parts.issuers:
@@ -673,7 +655,7 @@ def _check_issuer_codes(b: _Builder, parts, bodies: list[str]) -> None:
         if not bare or bare in header:
             continue
         name = names.get(code.rstrip("0123456789")) or names.get(P.standard_case(code.rstrip("0123456789")))
-        if name and (_initials(name) in header or fold_chars(name) in header_folded):
+        if name and (initials(name) in header or fold_chars(name) in header_folded):
             continue
         b.flag("number", f"the number's issuer code {code} does not match the issuing body printed in the header")
         return

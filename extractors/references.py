@@ -30,6 +30,7 @@ from models.pages import Page, PageMethod
 from . import patterns as P
 from .confidence import WordIndex
 from .date_forms import date_at
+from .issuers import named_body_disagrees
 from .normalize import fix_chars, fold_chars
 
 # ---------------------------------------------------------------------------------------
@@ -125,6 +126,7 @@ class _Parts:
     repaired: bool = False  # an OCR-damaged code was rewritten (the value needs review)
     spaced: bool = False  # party form with a spaced hyphen ("367 - QĐ/TW")
     term_note: str | None = None  # a legislature's term restored from the year ("QH5" -> "QH15")
+    named_body: str | None = None  # the issuer codes disagree with the body the citation names
 
     def plausible(self) -> bool:
         """A spaced party hyphen makes a number only when its codes are in the tables."""
@@ -561,6 +563,8 @@ def scan_references(text: str, own: str | None = None) -> list[RawRef]:
             if folded is None:
                 folded = fold_chars(text)
             ctx = _context_type(text, folded, s, prev_end)
+        if parts.year and parts.issuers:
+            parts.named_body = named_body_disagrees(text, e, parts.issuers)
         issued, dstart = _stated_date(text, s, e)
         out.append(RawRef(s, e, parts, _doc_type(parts, ctx), issued, dstart))
         prev_end = e
@@ -609,7 +613,9 @@ def own_number_key(text: str) -> str | None:
 def _review(parts: _Parts, needs_review: bool, is_ocr: bool) -> bool:
     # a rewritten code is not what the page says; on OCR text a damaged-looking number is
     # never returned as confident
-    return needs_review or parts.repaired or (is_ocr and parts.suspect() is not None)
+    # a number whose issuer code is not the body its clause names: one of the two is misprinted
+    # or misread (OCR swaps one capital for another: "TT-BTP … của Bộ Tài chính")
+    return needs_review or parts.repaired or parts.named_body is not None or (is_ocr and parts.suspect() is not None)
 
 
 def _to_reference(page: Page, r: RawRef, idx: WordIndex) -> Reference:
