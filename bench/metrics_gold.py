@@ -13,7 +13,9 @@ Sets (same format, same labelling definition: see the header of each file):
   few long row labels);
 * ``tests/extractors/gold/metrics_dev3.yaml`` (``DEV3``): a fresh draw of sentences and rows of the vbpl
   DEVELOPMENT part (:func:`draw_percent_lines`, seed 23, lines of DEV and ROWS left out), labelled and
-  scored before any change was made for it (the "unseen" development figure).
+  scored before any change was made for it (the "unseen" development figure);
+* ``tests/extractors/gold/metrics_dev4.yaml`` (``DEV4``): a second fresh draw the same way (seed 31, lines
+  of DEV, ROWS and DEV3 left out), labelled and scored before any change for it, after DEV3 was tuned on.
 
 :func:`score` is used by ``tests/extractors/test_metrics.py`` and ``bench/bench_metrics.py``.
 
@@ -42,6 +44,7 @@ PARAPHRASE = ROOT / "tests" / "extractors" / "gold" / "metrics_paraphrase.yaml"
 TEST = ROOT / "bench" / "gold" / "metrics_test.yaml"
 ROWS = ROOT / "tests" / "extractors" / "gold" / "metrics_rows.yaml"
 DEV3 = ROOT / "tests" / "extractors" / "gold" / "metrics_dev3.yaml"
+DEV4 = ROOT / "tests" / "extractors" / "gold" / "metrics_dev4.yaml"
 
 # a candidate line of the TEST draw: a digit, an optional blank, "%"
 PERCENT_LINE = re.compile(r"\d\s*%")

@@ -3,7 +3,8 @@
 * ``73,03%``, ``67.28%``, ``92,59 %`` -> percent; ``291.899 hồ sơ`` -> count of "hồ sơ".
 * Qualifiers from the words around the number: ``trên`` gt, ``dưới`` lt, ``khoảng``
   approx, ``ít nhất``/``tối thiểu``/``từ``/``trở lên`` ge, ``không quá``/``tối đa``/
-  ``trở xuống`` le; ``từ 80% - dưới 90%`` / ``từ 80% đến 90%`` -> one range metric.
+  ``trở xuống`` le; ``từ 80% - dưới 90%`` / ``từ 80% đến 90%`` -> one range metric, and so is a
+  count range with the same noun after both numbers (``từ 500.000 đồng đến 1.000.000 đồng``).
   Filler words between qualifier and number are skipped (``tối đa bằng 6%``, ``ít nhất
   phải bằng 85%``, ``không được quá 30%``); negations flip (``không ít hơn`` ge,
   ``không được sở hữu vượt quá`` le).
@@ -116,6 +117,7 @@ _DENOMINATOR = re.compile(
     rf"(?P<word>{P.NUMBER}))",
     re.IGNORECASE,
 )
+_SHARE_OF = re.compile(r"\s+(?:tong so|tong|so)\s+[a-z]")  # "2/3 tổng số thành viên"
 _LIST_MARK = re.compile(r"^(?:[\-–•+*]\s*|\(?[0-9ivxlcđa-z]{1,4}(?:\.[0-9]{1,3})*[.)]\s+|\d+(?:\.\d+)+\s+)+", re.IGNORECASE)
 _SENT_END = re.compile(r"[.!?](?=\s)|\n")
 # "0, 01%": a zero, a decimal comma and a blank before the digits (no list starts with a bare 0)
@@ -151,6 +153,22 @@ def _count_unit(text: str, folded: str, pos: int) -> tuple[str, int] | None:
             return None
     # list nouns are lower-case words; OCR case errors ("hồ SƠ") must not make a new unit
     return word, m.end()
+
+
+_COUNT_RANGE = re.compile(rf"[ \t]*(?:-|–|đến|tới)[ \t]+(?P<b>{P.NUMBER})[ \t]+", re.IGNORECASE)
+
+
+def _count_range_end(text: str, folded: str, noun_end: int, noun: str, low: float) -> tuple[float, int] | None:
+    """The upper bound of a count range and where it ends: "… đồng đến 5.000.000 đồng" after "từ
+    4.000.000 đồng" (the same noun after both numbers, the second no smaller)."""
+    m = _COUNT_RANGE.match(text, noun_end)
+    if not m:
+        return None
+    b = parse_vn_number(m["b"])
+    unit = _count_unit(text, folded, m.end())
+    if b is None or b < low or unit is None or fold(unit[0]) != fold(noun):
+        return None
+    return b, unit[1]
 
 
 def _capital_line(text: str, pos: int) -> bool:
@@ -284,6 +302,15 @@ def _clause_subject(text: str, folded: str, qstart: int, vend: int, is_pct: bool
     bare = False
     for m in _TY_LE.finditer(window):
         tl = m
+    if (tl is not None and is_pct and not _generic(text[cs + tl.start():qstart])
+            and _attributive(text, folded, qstart, vend)):
+        # "tỷ lệ góp vốn … trong tổ chức tín dụng 100% vốn nước ngoài": the value belongs to the noun after
+        # it, not to the rate
+        after = folded[vend:vend + 140 if ceiling is None else max(vend, ceiling)]
+        off = vend + len(after) - len(after.lstrip())
+        _n, noun, cut = _noun_after(text, after.lstrip(), off, ceiling)
+        if noun and not _generic(noun):
+            return noun, cut, False
     if tl is not None:
         s = cs + tl.start()
         tail = _TAIL_VERBS.search(text, s, qstart)
@@ -293,8 +320,11 @@ def _clause_subject(text: str, folded: str, qstart: int, vend: int, is_pct: bool
         qstart, bare = s, True
     tail = _TAIL_VERBS.search(text, cs, qstart)
     e = tail.start() if tail else qstart
-    words = _after_marker(_skip_opening(text[cs:e]))
-    verb_only = is_pct and _leading_verb_only(words)  # "Trích 15% bổ sung …": the verb's object follows
+    cs = _excess_start(folded, cs, e)
+    words = _after_marker(_skip_opening(_ASIDE.sub("", text[cs:e])))
+    # "Trích 15% bổ sung …", "… hướng đến mục tiêu bố trí tối thiểu 70% trong tổng số dự toán …": the
+    # verb right before the value hands over its object, which follows the value
+    verb_only = is_pct and (_leading_verb_only(words) or _ends_with_leading_verb(words))
     # a clause that opens its table cell is the cell's label, taken whole; elsewhere its last words
     n_before = CELL_WORDS if ceiling is not None and not text[floor:cs].strip(" |\t+-–•") else BEFORE_WORDS
     before = (_head_and_tail(words, n_before), len(words) > n_before, bare)
@@ -324,6 +354,27 @@ def _clause_subject(text: str, folded: str, qstart: int, vend: int, is_pct: bool
                     return f"{before[0]} … {noun}", cut, bare
                 return noun, cut, bare
     return before
+
+
+# a bracket closed inside the clause before a value is an aside ("số lượng điểm kinh doanh trên địa bàn cấp
+# xã (không bao gồm phường) tại các tỉnh … chiếm tối thiểu 50%"): not part of what the value is about
+_ASIDE = re.compile(r"[ \t]*\([^()]*\)")
+_BARE_PERCENT = re.compile(rf"\s*(?:{P.NUMBER})\s?%\s*")
+
+
+def _attributive(text: str, folded: str, qstart: int, vend: int) -> bool:
+    """Is the percentage at ``qstart:vend`` an attribute between two nouns ("tổ chức tín dụng 100% vốn
+    nước ngoài"): no qualifier, no verb or punctuation right before it, a noun phrase right after it?"""
+    if not _BARE_PERCENT.fullmatch(text, qstart, vend):
+        return False
+    before = text[max(0, qstart - 40):qstart]
+    if not before[-1:].isspace() or not before.rstrip()[-1:].isalpha():
+        return False
+    tail = _TAIL_VERBS.search(before)
+    if tail and before[tail.start():].strip():
+        return False  # "… đạt 100%", "… chiếm 5%"
+    after = folded[vend:vend + 60].lstrip()
+    return after[:1].isalpha() and not _AFTER_STOP.match(after) and not _not_subject_after(after)
 
 
 # "83% ≤ TiO2": a sign after the value and the quantity it bounds (a symbol or one word)
@@ -412,6 +463,26 @@ def _leading_verb_only(words: list[str]) -> bool:
     return bool(words) and _folded_in(words, "leading_verbs")
 
 
+def _excess_start(folded: str, cs: int, e: int) -> int:
+    """Where the clause before a value names an excess of a quantity with no figure of its own ("… xếp hàng
+    hóa lên mỗi xe ô tô vượt quá trọng tải … của xe trên 100%"): the value measures that excess, which
+    starts the subject; else ``cs``."""
+    at = cs
+    for phrase in subject_words()["excess_openers"]:
+        for m in re.finditer(rf"(?<![a-z]){phrase}\s+(?=[a-z])", folded[cs:e]):
+            if cs + m.start() > at and not re.search(r"\d", folded[cs + m.start():e]):
+                at = cs + m.start()
+    return at
+
+
+def _ends_with_leading_verb(words: list[str]) -> bool:
+    """Does the clause before a value end with a leading verb ("… mục tiêu bố trí", "… hỗ trợ")? Not
+    after a quantity head, where it names the quantity ("mức hỗ trợ tối đa bằng 1%", "tổng mức chi")."""
+    heads = subject_words()["quantity_heads"]
+    return any(len(words) > k and _folded_in(words[-k:], "leading_verbs")
+               and fold(_clean(words[-k - 1])) not in heads for k in (1, 2))
+
+
 def _verb_object(text: str, after: str, off: int, ceiling: int | None) -> tuple[str, bool] | None:
     """The object after the value of a leading verb ("Trích 14% để bổ sung mức ăn …", "Phạt 10% tính
     trên số tiền thuế khai thiếu"), without the function words that join it; None when what follows
@@ -434,8 +505,35 @@ def _noun_after(text: str, after: str, off: int, ceiling: int | None) -> tuple[i
     basis = _BASIS.search(text, off, off + n)
     n = basis.start() - off if basis else n
     words = text[off:off + n].split()
+    if not basis:
+        for _ in range(2):  # "100% tổng số viên chức (đối với bảo tàng công lập) hoặc người lao động …"
+            gone_on = _past_aside(text, after, off, n, ceiling)
+            if gone_on is None:
+                break
+            n, more = gone_on
+            words += more
     cap = AFTER_WORDS if ceiling is None else CELL_WORDS
     return n, _clean(" ".join(words[:cap])), len(words) > cap
+
+
+def _past_aside(text: str, after: str, off: int, n: int, ceiling: int | None) -> tuple[int, list[str]] | None:
+    """The phrase after a value stopped at a bracket that sets off a scope ("(đối với …)", "(không bao
+    gồm …)", "(kể cả …)"): when the phrase goes on in lower case after it, its new length and the words
+    after the bracket (the aside left out); else None."""
+    if after[n:n + 1] != "(":
+        return None
+    close = after.find(")", n)
+    inside = after[n + 1:close].strip() if close > 0 else ""
+    if not inside or "(" in inside or not any(inside == o or inside.startswith(o + " ")
+                                              for o in subject_words()["aside_openers"]):
+        return None
+    rest = after[close + 1:]
+    lead = len(rest) - len(rest.lstrip(" "))
+    if not rest[lead:lead + 1].isalpha() or _AFTER_STOP.match(rest[lead:]):
+        return None
+    start = close + 1 + lead
+    m = _after_phrase(after[start:], None if ceiling is None else len(after) - start)
+    return start + m, text[off + start:off + start + m].split()
 
 
 def _skip_opening(clause: str) -> list[str]:
@@ -483,8 +581,24 @@ def _paren_subject(text: str, folded: str, qstart: int, floor: int) -> tuple[str
     if not _generic(_TAIL_VERBS.sub("", text[p + 1:qstart])):
         return None
     cs = _clause_start(folded, p, floor)
-    tail = _TAIL_VERBS.search(text, cs, p)
-    return _words_cap(text[cs:tail.start() if tail else p], 12, last=True)
+    hi = _spelled_percent_start(folded, cs, p)  # "tối đa là mười phần trăm (10%)": the figure said twice
+    tail = _TAIL_VERBS.search(text, cs, hi)
+    clause = text[cs:tail.start() if tail else hi]
+    if hi < p:  # the clause names the figure itself: it is the clause's subject, head first
+        return _head_and_tail(_LIST_MARK.sub("", clause.strip()).split(), 12), False
+    return _words_cap(clause, 12, last=True)
+
+
+def _spelled_percent_start(folded: str, lo: int, hi: int) -> int:
+    """Where a percentage spelled out in words ends ``folded[lo:hi]`` ("… mười phần trăm "), else ``hi``."""
+    m = _spelled_percent().search(folded, lo, hi)
+    return m.start() if m else hi
+
+
+@lru_cache(maxsize=1)
+def _spelled_percent() -> re.Pattern:
+    words = "|".join(sorted(subject_words()["number_words"], key=len, reverse=True))
+    return re.compile(rf"(?<![a-z])(?:(?:{words})\s+)+phan\s+tram\s*$")
 
 
 _COMPARED_WITH = re.compile(r"\s*(?:tro len\s+|tro xuong\s+)?so voi\s+")
@@ -917,6 +1031,12 @@ def find_metrics(page: Page, _refs=None, _dates=None) -> list[Metric]:
             continue
         noun, e = unit
         q, qs = _qualifier(folded, s, ve, text, e)
+        upper = _count_range_end(text, folded, e, noun, v)
+        if upper is not None:  # "từ 4.000.000 đồng đến 5.000.000 đồng": one range, as "từ 15% đến 20%"
+            b, e = upper
+            found.append((qs, e, dict(value=v, value_max=b, unit=noun, qualifier=Qualifier.RANGE, _vstart=s, _vend=ve)))
+            spans.add(s, e)
+            continue
         found.append((qs, e, dict(value=v, unit=noun, qualifier=q, _vstart=s, _vend=ve)))
         spans.add(s, e)
 
@@ -927,6 +1047,8 @@ def find_metrics(page: Page, _refs=None, _dates=None) -> list[Metric]:
         a, b = parse_vn_number(m["a"]), parse_vn_number(m["b"])
         if a is None or b is None or b <= 0 or a > b:
             continue
+        if _SHARE_OF.match(folded, e):
+            continue  # "ít nhất 2/3 tổng số thành viên": a share of a total, not a count of the noun before
         cs = _clause_start(folded, s, 0)
         if not text[cs:s].strip() and cs > 0 and text[cs - 1] == ":":  # "Số hồ sơ đúng hạn: 1.140/1.200"
             cs = _clause_start(folded, cs - 1, 0)

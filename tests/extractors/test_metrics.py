@@ -197,9 +197,13 @@ def test_metric_gold_sets(name, n_min):
 
 
 # DEV3 (a fresh draw of the DEVELOPMENT part, first scored at subject P/R 0.8397 before any change for
-# it): no lower than the figures reached when it was wired in
-DEV3_VALUE = 0.97
-DEV3_SUBJECT = 0.87
+# it): no lower than the figures reached (0.8702 when it was wired in, 0.9008 after the DEV4 round)
+DEV3_VALUE = 0.99
+DEV3_SUBJECT = 0.90
+# DEV4 (a second fresh draw, seed 31, first scored at value P/R 0.9841/1.0, subject P/R 0.8696 before any
+# change for it): no lower than the figures reached when it was wired in
+DEV4_VALUE = 1.0
+DEV4_SUBJECT = 0.92
 
 
 def test_metric_gold_dev3():
@@ -212,7 +216,17 @@ def test_metric_gold_dev3():
     assert s.subject_precision >= DEV3_SUBJECT and s.subject_recall >= DEV3_SUBJECT, s.subject_misses
 
 
-@pytest.mark.parametrize("name", ["metrics_real.yaml", "metrics_rows.yaml", "metrics_dev3.yaml"])
+def test_metric_gold_dev4():
+    items = _gold("metrics_dev4.yaml")
+    s = score(items)
+    print(f"\nmetrics_dev4.yaml: {s.n_metrics} metrics, value+unit P={s.value_precision:.3f} R={s.value_recall:.3f}; "
+          f"{s.n_subjects} subjects P={s.subject_precision:.3f} R={s.subject_recall:.3f}")
+    assert s.n_metrics >= 120
+    assert s.value_precision >= DEV4_VALUE and s.value_recall >= DEV4_VALUE, s.value_misses
+    assert s.subject_precision >= DEV4_SUBJECT and s.subject_recall >= DEV4_SUBJECT, s.subject_misses
+
+
+@pytest.mark.parametrize("name", ["metrics_real.yaml", "metrics_rows.yaml", "metrics_dev3.yaml", "metrics_dev4.yaml"])
 def test_real_gold_is_development_part_only(name):
     """The real sets hold vbpl DEVELOPMENT documents only (the split rule of issue #11)."""
     for it in _gold(name):
@@ -457,3 +471,62 @@ def test_fixed_phrase_with_co_is_no_subject_marker():
     """"trò chơi điện tử có thưởng": "có" opens a modifier, not the measured quantity."""
     (m,) = find_metrics(text_page("Chi phí quảng cáo của hoạt động trò chơi điện tử có thưởng vượt quá 3% doanh thu;"))
     assert subject_matches("chi phí quảng cáo", m.subject), m.subject
+
+
+# Failure classes of DEV4 (metrics_dev4.yaml) and the rest of DEV3, one made-up sentence each.
+def test_money_range_is_one_count():
+    text = "a) Phạt tiền từ 2.000.000 đồng đến 4.000.000 đồng đối với hành vi không báo cáo đúng hạn;"
+    assert _ms(text) == [(2000000, 4000000, "đồng", "range")]
+
+
+def test_fraction_of_a_total_is_no_count():
+    """"2/3 tổng số thành viên" is a share of the total, not a count of the noun before it."""
+    assert _ms("Ban kiểm tra của tổ chức họp khi có ít nhất 3/4 tổng số thành viên dự họp.") == []
+
+
+def test_value_between_two_nouns_is_no_figure_of_the_rate_before():
+    """"tỷ lệ góp vốn … trong công ty 100% vốn nước ngoài": the value belongs to the noun, not to the rate."""
+    (m,) = find_metrics(text_page("Thành viên có tỷ lệ góp vốn lớn nhất trong công ty chứng khoán 100% vốn nước ngoài."))
+    assert subject_matches("vốn nước ngoài", m.subject) and "tỷ lệ" not in m.subject.lower(), m.subject
+
+
+def test_negated_predicate_after_thi_names_nothing():
+    (m,) = find_metrics(text_page("Việc trích lập quỹ dự phòng rủi ro phải bảo đảm công ty không bị lỗ, nếu công ty "
+                                  "bị lỗ thì không được trích đủ 10%."))
+    assert subject_matches("quỹ dự phòng rủi ro", m.subject), m.subject
+
+
+def test_bracket_inside_the_clause_before_the_value_is_left_out():
+    text = ("Số lượng trạm y tế tại vùng sâu (không bao gồm trạm lưu động) của các huyện miền núi, hải đảo "
+            "chiếm tối thiểu 40% tổng số trạm y tế của tỉnh.")
+    (m,) = find_metrics(text_page(text))
+    assert subject_matches("số lượng trạm y tế tại vùng sâu của các huyện miền núi", m.subject), m.subject
+    assert "lưu động" not in m.subject, m.subject
+
+
+def test_phrase_after_the_value_goes_on_past_a_scope_bracket():
+    text = ("Có 90% tổng số giáo viên (đối với trường công lập) hoặc nhân viên (đối với trường tư thục) "
+            "đạt chuẩn nghề nghiệp.")
+    (m,) = find_metrics(text_page(text))
+    assert subject_matches("giáo viên hoặc nhân viên đạt chuẩn nghề nghiệp", m.subject), m.subject
+    assert "công lập" not in m.subject, m.subject
+
+
+def test_percentage_spelled_out_before_its_figure():
+    (m,) = find_metrics(text_page("b) Độ ẩm của mẫu sau khi sấy khô ở nhiệt độ phòng tối đa là năm phần trăm (5%)."))
+    assert subject_matches("độ ẩm của mẫu", m.subject) and "phần trăm" not in m.subject, m.subject
+
+
+def test_leading_verb_in_mid_clause_hands_over_its_object():
+    text = "Ủy ban nhân dân tỉnh hướng tới mục tiêu bố trí tối thiểu 30% trong tổng số vốn đầu tư công cho giáo dục."
+    (m,) = find_metrics(text_page(text))
+    assert subject_matches("vốn đầu tư công cho giáo dục", m.subject) and "Ủy ban" not in m.subject, m.subject
+    (m,) = find_metrics(text_page("Ngân sách bảo đảm nhưng mức hỗ trợ tối đa bằng 2% quỹ tiền lương tháng."))
+    assert subject_matches("mức hỗ trợ", m.subject), m.subject  # "hỗ trợ" after "mức" is no verb
+
+
+def test_excess_named_before_the_value_starts_the_subject():
+    text = ("c) Phạt tiền đối với hành vi chở hành khách trên mỗi phương tiện thủy nội địa vượt quá số người cho "
+            "phép được ghi trong giấy chứng nhận đăng ký của phương tiện trên 50%;")
+    m = [x for x in find_metrics(text_page(text)) if x.unit == "%"][0]
+    assert subject_matches("vượt quá số người cho phép", m.subject) and not m.subject.startswith("đối với"), m.subject
