@@ -136,7 +136,7 @@ def _subjects(sample_metrics: int = 400) -> dict:
     """Do underthesea word boundaries improve metric subjects?  Gold containment for the regex
     subjects, the word-boundary snap (kept, spaCy component) and a POS noun-phrase cut
     (rejected); on law text, how many subjects the snap changes (split compounds) and its cost."""
-    import extractors.metrics as M
+    import extractors.metric_subjects as M
     from extractors.subjects import snap_subject
 
     M.SNAP_SUBJECTS = False  # measure the regex subjects, then snap them here

@@ -1,6 +1,6 @@
 """Metric subjects at word boundaries, using underthesea's word segmentation (optional).
 
-``metrics._subject`` cuts a prose subject at a syllable count (16 after a percentage, 14 before
+``metric_subjects._subject`` cuts a prose subject at a syllable count (16 after a percentage, 14 before
 the number; inside a table cell the cell bounds it instead), which can split a compound word: "tiền lương trước khi bị đình chỉ công"
 ("công việc"), "tiền lương thực trả hằng tháng của người" ("người lao động").
 :func:`snap_subject` re-segments the cut with ``underthesea.word_tokenize`` and moves

@@ -41,7 +41,7 @@ def test_metric_spans_and_objects(doc):
 
 def test_metric_subjects_end_on_word_boundaries(monkeypatch):
     """underthesea's word segmentation moves a subject cut at 16 syllables out of a compound."""
-    import extractors.metrics as M
+    import extractors.metric_subjects as M
 
     text = ("Trong thời gian bị tạm đình chỉ công việc, người lao động được tạm ứng 50% tiền lương "
             "hằng tháng của họ trong thời gian trước khi bị tạm đình chỉ công việc.")
