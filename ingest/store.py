@@ -8,6 +8,7 @@ settings), so re-ingesting a known file costs a hash and a file read.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -20,6 +21,8 @@ from pathlib import Path
 from models import PIPELINE_VERSION
 from models.pages import IngestedFile
 from models.settings import Settings
+
+from . import digits
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +112,9 @@ def cache_key(sha256: str, settings: Settings) -> str:
         "dpi": settings.ocr_dpi,
         "layer_min_score": settings.layer_min_score,
         "max_page_pixels": settings.max_page_pixels,
+        # the number check's thresholds (ingest/data/digits.yaml): a recalibration changes which
+        # words come out confirmed
+        "digits": dataclasses.asdict(digits.policy()),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
 

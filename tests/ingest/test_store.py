@@ -1,8 +1,9 @@
+import dataclasses
 import hashlib
 
 import pytest
 
-from ingest import LocalBlobStore, ingest_file, pipeline
+from ingest import LocalBlobStore, digits, ingest_file, pipeline, store
 from ingest.store import ResultCache, result_cache_for
 from models import PIPELINE_VERSION
 from models.settings import Settings
@@ -67,6 +68,15 @@ def test_cache_key_includes_ocr_settings(tmp_path, settings):
     other = Settings(data_dir=settings.data_dir, workers=1, ocr_dpi=200)
     assert not ingest_file(write(tmp_path, "kh.pdf", data), settings=other).from_cache
     assert ingest_file(write(tmp_path, "kh.pdf", data), settings=settings).from_cache
+
+
+def test_cache_key_includes_the_number_check_policy(monkeypatch):
+    # a recalibrated ingest/data/digits.yaml changes which OCR numbers come out confirmed
+    settings = Settings(data_dir="/tmp/unused")
+    before = store.cache_key("ab" * 32, settings)
+    looser = dataclasses.replace(digits.policy(), max_words=digits.policy().max_words + 1)
+    monkeypatch.setattr(digits, "policy", lambda: looser)
+    assert store.cache_key("ab" * 32, settings) != before
 
 
 def test_errors_of_bad_files_are_not_served_from_someone_elses_cache(tmp_path, settings):
