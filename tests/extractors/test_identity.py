@@ -399,3 +399,24 @@ def test_annex_heading_that_agrees_or_belongs_to_another_document_flags_nothing(
         ident = read_identity([text_page(_ANNEXED + _ANNEX.format(n=n, d=d))])
         assert not ident.fields["number"].needs_review, n
         assert not ident.notes, n
+
+
+_PM_HEAD = """{body}
+Số: 30/2025/QĐ-TTg
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Hà Nội, ngày 30 tháng 8 năm 2025
+QUYẾT ĐỊNH
+Ban hành Quy chế phối hợp
+Căn cứ Luật Tổ chức Chính phủ số 63/2025/QH15;
+"""
+
+
+def test_the_head_of_the_printed_body_is_its_issuer_code():
+    # a Prime Minister's decision under "CHÍNH PHỦ": TTg is Thủ tướng Chính phủ, the head of that body
+    for body in ("CHÍNH PHỦ", "THỦ TƯỚNG CHÍNH PHỦ"):
+        ident = read_identity([text_page(_PM_HEAD.format(body=body))])
+        assert ident.number == "30/2025/QĐ-TTg" and not ident.fields["number"].needs_review, body
+    other = read_identity([text_page(_PM_HEAD.format(body="BỘ TÀI CHÍNH"))])
+    assert other.fields["number"].needs_review
+    assert any("issuer code TTg" in n for n in other.notes)
