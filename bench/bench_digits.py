@@ -234,7 +234,7 @@ def read_document(task: tuple[str, str, str, int, str]) -> list[dict]:
         gray, wpt, hpt, dpi = render_pdf_gray(doc, 0, DPI, 60_000_000, True)
         doc.close()
         job = _job(str(path))
-        words, _mean, back, _angle, straight = _read(gray, job, dpi)
+        words, _mean, back, _angle, straight, _flat = _read(gray, job, dpi)
         _out, report = confirm_numbers(straight, words, lang=job.lang, dpi=dpi, timeout=job.timeout, reread_all=True)
         sx, sy = wpt / gray.shape[1], hpt / gray.shape[0]
         boxes = []
