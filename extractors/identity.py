@@ -43,7 +43,7 @@ from . import patterns as P
 from .confidence import WordIndex
 from .date_forms import date_at
 from .dates import copy_stamp_at, time_after
-from .issuers import initials
+from .issuers import bare_code, initials
 from .normalize import fix_chars, fold_chars
 from .references import doc_type_name, number_key, parts_of, scan_references, split_codes
 
@@ -651,7 +651,7 @@ def _check_issuer_codes(b: _Builder, parts, bodies: list[str]) -> None:
     header_folded = " ".join(fold_chars(x) for x in bodies)
     names = P.tables()["issuers"]
     for code in parts.issuers:
-        bare = fold_chars(code.rstrip("0123456789")).upper()
+        bare = bare_code(code)
         if not bare or bare in header:
             continue
         name = names.get(code.rstrip("0123456789")) or names.get(P.standard_case(code.rstrip("0123456789")))

@@ -12,6 +12,7 @@ misprinted or misread — OCR swaps one capital for another with high confidence
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from . import patterns as P
 from .normalize import fold_chars
@@ -35,11 +36,9 @@ def initials(name: str) -> str:
     return "".join(out)
 
 
-# after a normative citation: an optional stated date, then "của <body>" ("…/TT-BTC ngày 5 tháng 3
-# năm 2025 của Bộ trưởng Bộ Tài chính", "…/NĐ-CP ngày 01/7/2021 của Chính phủ")
-_DATE = r"ngày\s+\d{1,2}\s*(?:tháng\s+\d{1,2}\s+năm\s+\d{4}|[/.-]\s*\d{1,2}\s*[/.-]\s*\d{4})"
-_NAMED = re.compile(r"[ \t]*\)?[ \t]*,?\s*(?:" + _DATE + r")?\s*\)?\s*,?\s*của\s+(?P<body>[^.;:,()]{3,90})",
-                    re.IGNORECASE)
+# where a normative citation's clause goes on (after the date stated with it, which the caller
+# skips): "của <body>" ("…/TT-BTC ngày 5 tháng 3 năm 2025 của Bộ trưởng Bộ Tài chính")
+_NAMED = re.compile(r"[ \t]*\)?[ \t]*,?\s*của\s+(?P<body>[^.;:,()]{3,90})", re.IGNORECASE)
 # the office of the person who signs for the body ("Bộ trưởng Bộ Tài chính": the body is Bộ Tài chính)
 _TITLE = re.compile(r"^(?:bo truong|thu truong|thong doc|tong kiem toan nha nuoc|chanh an|vien truong|tong thanh tra"
                     r"|chu nhiem|chu tich|tong giam doc|giam doc|truong ban)\s+")
@@ -68,8 +67,9 @@ def _named_bodies(body: str) -> list[str]:
     return out
 
 
-def _bare(code: str) -> str:
-    return fold_chars(code).upper().rstrip("0123456789")
+def bare_code(code: str) -> str:
+    """An issuer code as its body's folded initials: no term number, ``Đ`` as ``D`` (``UBTVQH15`` -> ``UBTVQH``)."""
+    return fold_chars(code.rstrip("0123456789")).upper()
 
 
 def _known(body: str) -> bool:
@@ -77,13 +77,9 @@ def _known(body: str) -> bool:
     return any(body == c or body.startswith(c) for c in _table_codes() if len(c) >= 2)
 
 
-_CODES: list[str] = []
-
-
-def _table_codes() -> list[str]:
-    if not _CODES:
-        _CODES.extend(sorted({_bare(c) for c in P.tables()["issuers"]} - {""}))
-    return _CODES
+@lru_cache(maxsize=1)
+def _table_codes() -> tuple[str, ...]:
+    return tuple(sorted({bare_code(c) for c in P.tables()["issuers"]} - {""}))
 
 
 def named_body_disagrees(text: str, end: int, issuers: list[str]) -> str | None:
@@ -98,7 +94,7 @@ def named_body_disagrees(text: str, end: int, issuers: list[str]) -> str | None:
     bodies = [b for b in _named_bodies(m["body"]) if b]
     if not any(_known(b) for b in bodies):
         return None
-    codes = [c for c in (_bare(x) for x in issuers) if c]
+    codes = [c for c in (bare_code(x) for x in issuers) if c]
     if any(c in b or b in c for c in codes for b in bodies):
         return None
     return f"issuer code {'-'.join(issuers)} disagrees with the body named after it ({' '.join(m['body'].split())})"

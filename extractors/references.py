@@ -404,12 +404,14 @@ def _doc_type(parts: _Parts, ctx: str | None) -> str | None:
     return t["no_type_part"]
 
 
-def _stated_date(text: str, start: int, end: int) -> tuple[str | None, int | None]:
+def _stated_date(text: str, start: int, end: int) -> tuple[str | None, int | None, int]:
+    """The date stated with the citation at ``start:end`` (ISO), where its digits start, and where
+    the citation's clause goes on: after a date stated right after it, else at ``end``."""
     m = _DATE_AFTER.match(text, end)
     if m and m.end() > end:
         got = date_at(text, m.end())
         if got:
-            return got[0].isoformat(), got[1]
+            return got[0].isoformat(), got[1], got[2]
     # "Ngày 21/6/2024, Bộ Nội vụ ban hành Báo cáo số 3579/BC-BNV"
     lo = max(0, start - 160)
     before = text[lo:start]
@@ -420,8 +422,8 @@ def _stated_date(text: str, start: int, end: int) -> tuple[str | None, int | Non
     if m2 and re.search(r"\bban\s+hành\b", before[m2.end():], re.IGNORECASE) and not re.search(r"\d", before[m2.end() + 12:]):
         got = date_at(text, lo + m2.end())
         if got and not re.search(r"\d", text[got[2]:start]):
-            return got[0].isoformat(), got[1]
-    return None, None
+            return got[0].isoformat(), got[1], end
+    return None, None, end
 
 
 # a line that ends inside a token ("Ký hiệu: C2-", "Mẫu số 02a/", a blank "....../" or
@@ -563,9 +565,9 @@ def scan_references(text: str, own: str | None = None) -> list[RawRef]:
             if folded is None:
                 folded = fold_chars(text)
             ctx = _context_type(text, folded, s, prev_end)
+        issued, dstart, clause = _stated_date(text, s, e)
         if parts.year and parts.issuers:
-            parts.named_body = named_body_disagrees(text, e, parts.issuers)
-        issued, dstart = _stated_date(text, s, e)
+            parts.named_body = named_body_disagrees(text, clause, parts.issuers)
         out.append(RawRef(s, e, parts, _doc_type(parts, ctx), issued, dstart))
         prev_end = e
     return out

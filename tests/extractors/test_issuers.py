@@ -1,11 +1,15 @@
-from extractors.issuers import initials, named_body_disagrees
+from extractors.issuers import initials
 from extractors.normalize import fix_chars
 from extractors.references import find_references, scan_references
 from tests.extractors.helpers import ocr_page
 
 
 def _disagrees(text: str, number: str, issuers: list[str]) -> str | None:
-    return named_body_disagrees(text, text.index(number) + len(number), issuers)
+    """What the reference scan says of ``number``'s issuer codes (it skips the date stated with the
+    citation before reading the body named after it)."""
+    (raw,) = [r for r in scan_references(fix_chars(text), own="") if r.parts.canonical == number]
+    assert raw.parts.issuers == issuers
+    return raw.parts.named_body
 
 
 def test_initials_of_a_body_as_its_symbol_writes_them():
